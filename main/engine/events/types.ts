@@ -1,0 +1,99 @@
+/**
+ * The session event log (`$FIREDRILL_HOME/sessions/<runId>/events.jsonl`): one JSON object per line,
+ * append-only. Scoring, the timeline and the report are all computed from it, so every field here is
+ * a promise to readers: add fields, never rename them.
+ */
+
+export type RunPhase =
+  | 'preparing'
+  | 'baseline'
+  | 'injecting'
+  | 'live'
+  | 'resolved'
+  | 'abandoned'
+  | 'failed'
+  | 'teardown'
+  | 'ended';
+
+/** Which set a check belongs to: steady state, the broken proof, or one accepted resolution. */
+export type CheckGroup = 'steadyState' | 'broken' | `resolution:${string}`;
+
+export interface EventBase {
+  /** 1-based position in the log; ids are `e<seq>` so evidence can cite them. */
+  seq: number;
+  id: string;
+  /** Wall-clock time, ISO 8601. */
+  time: string;
+  /** Milliseconds since the run was created, from a monotonic clock (immune to clock changes). */
+  mono: number;
+}
+
+export type EventPayload =
+  | {
+      type: 'run.created';
+      runId: string;
+      scenario: string;
+      scenarioDir: string;
+      scenarioTitle: string;
+      variant: string | null;
+      seed: number;
+      runtime: string;
+      parMinutes: number;
+    }
+  | { type: 'phase.changed'; from: RunPhase | null; to: RunPhase; reason?: string }
+  | { type: 'progress'; current: number; max: number; description: string }
+  | {
+      type: 'fault.step';
+      stepId: string;
+      action: string;
+      status: 'applied' | 'failed' | 'reverted';
+      detail?: string;
+    }
+  | {
+      type: 'check.changed';
+      group: CheckGroup;
+      checkId: string;
+      title: string;
+      pass: boolean;
+      observed?: string;
+      message?: string;
+    }
+  | { type: 'resolution.holding'; resolutionId: string }
+  | { type: 'resolution.reached'; resolutionId: string; points: number; heldMs: number }
+  | { type: 'hint.unlocked'; hintId: string; index: number }
+  | { type: 'hint.shown'; hintId: string; index: number; text: string }
+  | {
+      type: 'alert.fired' | 'alert.resolved';
+      alertname: string;
+      severity?: string;
+      fingerprint: string;
+      labels: Record<string, string>;
+      startsAt?: string;
+    }
+  | { type: 'terminal.opened' | 'terminal.closed'; terminal: number; service: string }
+  | {
+      type: 'command';
+      terminal: number;
+      /** `shell` for bash commands, `psql` for statements the bastion's psqlrc logged. */
+      source: 'shell' | 'psql';
+      command: string;
+      exitCode: number | null;
+      cwd?: string;
+      startedAt: string;
+      endedAt: string;
+      durationMs: number;
+      /** true when the learner interrupted it (Ctrl-C). */
+      interrupted?: boolean;
+    }
+  | { type: 'lab.request'; terminal: number; verb: string }
+  | {
+      type: 'fix.checked';
+      results: { group: CheckGroup; checkId: string; pass: boolean }[];
+    }
+  | { type: 'postmortem.submitted'; path: string; score: number }
+  | { type: 'run.error'; message: string }
+  | { type: 'run.ended'; outcome: 'resolved' | 'abandoned' | 'failed' | 'cancelled' };
+
+export type EventType = EventPayload['type'];
+export type RunEvent = EventBase & EventPayload;
+export type EventOf<T extends EventType> = EventBase & Extract<EventPayload, { type: T }>;
