@@ -1,0 +1,434 @@
+/**
+ * The scenario pack format (`scenarios/<name>/scenario.yaml`), defined once with zod. The validator,
+ * the engine, scoring and the generated JSON Schema (`scenarios/scenario.schema.json`) all come from here,
+ * so the authoring guide (`scenarios/README.md`) must follow every change.
+ *
+ * Objects are strict: an unknown field is an error, because a typo in a check silently passing is worse.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes (e.g. "p95-ok")')
+  .describe('An identifier: lowercase letters, digits and dashes.');
+
+export const duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(DURATION_PATTERN, 'use a duration such as 500ms, 30s, 2m or 1h'),
+  ])
+  .describe('A duration: 500ms, 30s, 2m, 1h, or a number of seconds.');
+
+const command = z
+  .union([z.string().min(1), z.array(z.string()).min(1)])
+  .describe('A shell string (run with `sh -c`) or an argv array.');
+
+const stringMap = z.record(z.string(), z.string());
+
+/** Regex sources are checked when the validator compiles them, so authors get the position of a bad one. */
+const pattern = z.string().min(1).describe('A JavaScript regular expression, matched case-insensitively.');
+
+// ---------------------------------------------------------------- metadata
+
+export const metadataSchema = z.strictObject({
+  name: id.describe('The scenario id; must equal the folder name.'),
+  title: z.string().min(1),
+  summary: z.string().min(1).describe('One or two sentences for the catalog.'),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  tags: z.array(z.string()).default([]),
+  estimatedMinutes: z.number().positive().describe('How long a learner usually needs.'),
+  parMinutes: z.number().positive().describe('Time to mitigate that earns full time points.'),
+  authors: z.array(z.string()).default([]),
+});
+
+// ---------------------------------------------------------------- environment
+
+export const imageSchema = z.strictObject({
+  name: id,
+  context: z.string().optional().describe('Build context inside the pack; default images/<name>.'),
+  dockerfile: z.string().default('Dockerfile'),
+  args: stringMap.default({}),
+});
+
+export const networkSchema = z.strictObject({
+  name: id,
+  subnet: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'use CIDR notation such as 10.231.7.0/24')
+    .optional(),
+  egress: z.boolean().default(false).describe('false (default): no route out of the sandbox.'),
+});
+
+/** Capabilities a pack may ask for; anything else (SYS_ADMIN, ...) needs a trusted pack, which we have not built. */
+export const ALLOWED_CAPABILITIES = ['NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'KILL', 'CHOWN', 'SETUID', 'SETGID'] as const;
+export const ALLOWED_SYSCTL_PREFIXES = ['net.ipv4.', 'net.ipv6.', 'net.core.somaxconn'] as const;
+
+export const healthcheckSchema = z.strictObject({
+  test: command,
+  interval: duration.default('2s'),
+  timeout: duration.default('5s'),
+  retries: z.number().int().positive().default(30),
+  startPeriod: duration.default('0s'),
+});
+
+export const serviceNetworkSchema = z.strictObject({
+  ipv4: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}$/)
+    .optional(),
+  aliases: z.array(z.string()).default([]),
+});
+
+export const serviceFileSchema = z.strictObject({
+  source: z.string().min(1).describe('A file inside the pack.'),
+  target: z.string().startsWith('/', 'must be an absolute path in the container'),
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/)
+    .default('0444')
+    .describe('Octal mode; files are read-only by default.'),
+});
+
+export const serviceSchema = z.strictObject({
+  image: z
+    .string()
+    .min(1)
+    .describe('An image of this pack (environment.images[].name) or a local tag such as debian:bookworm.'),
+  command: command.optional(),
+  entrypoint: command.optional(),
+  env: stringMap.default({}),
+  user: z.string().optional(),
+  workdir: z.string().optional(),
+  networks: z
+    .union([z.array(id), z.record(id, serviceNetworkSchema)])
+    .default([])
+    .describe('Networks to join: a list of names, or a map of name to {ipv4, aliases}.'),
+  capabilities: z.array(z.string()).default([]),
+  sysctls: stringMap.default({}),
+  healthcheck: healthcheckSchema.optional(),
+  memory: z
+    .string()
+    .regex(/^\d+(k|m|g)?$/i, 'use a size such as 256m or 1g')
+    .optional(),
+  cpus: z.number().positive().max(16).optional(),
+  files: z.array(serviceFileSchema).default([]),
+  publish: z
+    .array(z.number().int().min(1).max(65535))
+    .default([])
+    .describe('Container ports the host side (checks, the UI) reaches, published on 127.0.0.1 at random ports.'),
+  dependsOn: z.array(id).default([]),
+});
+
+export const environmentSchema = z.strictObject({
+  images: z.array(imageSchema).default([]),
+  networks: z.array(networkSchema).min(1),
+  services: z.record(id, serviceSchema),
+  bastion: id.describe("The service the learner's terminal opens in."),
+});
+
+// ---------------------------------------------------------------- observability
+
+export const observabilitySchema = z.strictObject({
+  id,
+  kind: z.enum(['alertmanager', 'prometheus', 'http']),
+  title: z.string().optional(),
+  service: id,
+  port: z.number().int(),
+  path: z.string().default('/'),
+});
+
+// ---------------------------------------------------------------- fault actions
+
+const serviceRef = { service: id };
+
+export const actionSchema = z.union([
+  z.strictObject({
+    exec: z.strictObject({
+      ...serviceRef,
+      command,
+      user: z.string().optional(),
+      timeout: duration.default('60s'),
+    }),
+  }),
+  z.strictObject({ stop: z.strictObject({ ...serviceRef }) }),
+  z.strictObject({ start: z.strictObject({ ...serviceRef }) }),
+  z.strictObject({ kill: z.strictObject({ ...serviceRef, signal: z.string().default('SIGKILL') }) }),
+  z.strictObject({ pause: z.strictObject({ ...serviceRef }) }),
+  z.strictObject({ unpause: z.strictObject({ ...serviceRef }) }),
+  z.strictObject({ restart: z.strictObject({ ...serviceRef }) }),
+  z.strictObject({ disconnect: z.strictObject({ ...serviceRef, network: id }) }),
+  z.strictObject({ connect: z.strictObject({ ...serviceRef, network: id }) }),
+  z.strictObject({
+    writeFile: z.strictObject({
+      ...serviceRef,
+      path: z.string().startsWith('/'),
+      content: z.string(),
+      append: z.boolean().default(false),
+      mode: z
+        .string()
+        .regex(/^0?[0-7]{3}$/)
+        .default('0644'),
+    }),
+  }),
+  z.strictObject({
+    script: z.strictObject({
+      ...serviceRef,
+      path: z.string().min(1).describe('A script inside the pack, copied into the service and run.'),
+      args: z.array(z.string()).default([]),
+      timeout: duration.default('120s'),
+    }),
+  }),
+  z.strictObject({
+    replace: z.strictObject({
+      ...serviceRef,
+      image: z.string().optional(),
+      env: stringMap.optional(),
+    }),
+  }),
+]);
+
+export const faultStepSchema = z.strictObject({
+  id,
+  description: z.string().optional().describe('For trainers and the report; never shown to the learner while live.'),
+  at: duration.optional().describe('When, from the start of injection.'),
+  after: id.optional().describe('Run after this step has been applied (plus `delay`).'),
+  delay: duration.default('0s'),
+  action: actionSchema,
+  revert: actionSchema.optional(),
+});
+
+/** Operations the learner may trigger from the bastion (`lab op <id>`): a deploy tool without a Docker socket. */
+export const operationSchema = z.strictObject({
+  id,
+  description: z.string().min(1),
+  actions: z.array(actionSchema).min(1),
+});
+
+// ---------------------------------------------------------------- checks
+
+const comparison = z.enum(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
+
+const checkBase = {
+  id,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  timeout: duration.default('10s'),
+};
+
+export const execCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('exec'),
+  service: id,
+  command,
+  user: z.string().optional(),
+  exitCode: z.number().int().default(0),
+  stdoutMatches: pattern.optional(),
+  stdoutNotMatches: pattern.optional(),
+});
+
+export const httpCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('http'),
+  service: id,
+  port: z.number().int(),
+  path: z.string().startsWith('/').default('/'),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  status: z.number().int().default(200),
+  bodyMatches: pattern.optional(),
+  json: z
+    .strictObject({
+      path: z.string().min(1).describe('Dot path into the JSON body, e.g. latency.p95_ms'),
+      op: comparison,
+      value: z.number(),
+    })
+    .optional(),
+  latency: z
+    .strictObject({
+      percentile: z.number().min(1).max(100),
+      op: comparison,
+      value: duration,
+      window: duration.default('30s'),
+      samples: z.number().int().positive().default(3).describe('Requests per poll.'),
+    })
+    .optional()
+    .describe('A percentile of latencies this check measured itself over a sliding window.'),
+});
+
+export const tcpCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('tcp'),
+  from: id.describe('The service the connection is attempted from (it needs bash).'),
+  host: z.string().min(1),
+  port: z.number().int(),
+  expect: z.enum(['open', 'closed']).default('open'),
+});
+
+export const sqlCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('sql'),
+  service: id.describe('A service with psql installed (usually the database itself).'),
+  database: z.string().optional(),
+  user: z.string().optional(),
+  query: z.string().min(1),
+  expect: z
+    .union([
+      z.strictObject({ equals: z.string() }),
+      z.strictObject({ matches: pattern }),
+      z.strictObject({ notMatches: pattern }),
+      z.strictObject({ rows: z.number().int().nonnegative() }),
+      z.strictObject({ minRows: z.number().int().nonnegative() }),
+    ])
+    .describe('What the unaligned, tuples-only output (psql -At) must satisfy.'),
+});
+
+export const promqlCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('promql'),
+  service: id,
+  port: z.number().int().default(9090),
+  query: z.string().min(1),
+  op: comparison,
+  value: z.number(),
+});
+
+export const alertmanagerCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('alertmanager'),
+  service: id,
+  port: z.number().int().default(9093),
+  alertname: z.string().min(1),
+  labels: stringMap.default({}),
+  state: z.enum(['firing', 'absent']).default('firing'),
+});
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  execCheckSchema,
+  httpCheckSchema,
+  tcpCheckSchema,
+  sqlCheckSchema,
+  promqlCheckSchema,
+  alertmanagerCheckSchema,
+]);
+
+export const resolutionSchema = z.strictObject({
+  id,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  points: z.number().min(0).max(100),
+  checks: z.array(checkSchema).min(1),
+});
+
+export const checksSchema = z.strictObject({
+  interval: duration.default('2s').describe('How often checks poll while live.'),
+  hold: duration.default('10s').describe('How long a resolution must hold before the run counts as resolved.'),
+  baselineTimeout: duration.default('90s').describe('How long the steady state may take to hold before the fault.'),
+  brokenTimeout: duration.default('120s').describe('How long the broken checks may take to hold after the fault.'),
+  steadyState: z.array(checkSchema).default([]),
+  broken: z.array(checkSchema).min(1),
+  resolutions: z.array(resolutionSchema).min(1),
+});
+
+// ---------------------------------------------------------------- learning and grading
+
+export const investigationSignalSchema = z.strictObject({
+  id,
+  description: z.string().min(1),
+  patterns: z.array(pattern).min(1).describe('Commands matching any of these show the signal was looked at.'),
+  rootCause: z.boolean().default(false).describe('Looking at this signal counts as detecting the root cause.'),
+  order: z.number().int().optional().describe('Sensible order: lower first.'),
+});
+
+export const hintSchema = z.strictObject({
+  id,
+  after: duration.describe('Unlocks this long after the page.'),
+  text: z.string().min(1),
+});
+
+export const solutionStepSchema = z.strictObject({
+  service: id.optional().describe('Where to run it; default the bastion.'),
+  run: z.string().min(1).describe('A shell command run with bash -lc.'),
+  timeout: duration.default('120s'),
+});
+
+export const solutionSchema = z.strictObject({
+  resolution: id.describe('The resolution this solution reaches.'),
+  steps: z.array(solutionStepSchema).min(1),
+});
+
+const phrases = z.array(z.string().min(1)).min(1);
+
+export const postmortemRubricSchema = z.strictObject({
+  rootCause: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).min(1),
+  wrongRootCauses: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
+  trigger: z.strictObject({ phrases }).optional(),
+  detection: z.strictObject({ phrases }).optional(),
+  mustMention: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
+  actionItemThemes: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
+  requiredThemesByResolution: z.record(id, z.array(id)).default({}),
+});
+
+export const scoringSchema = z.strictObject({
+  weights: z
+    .strictObject({
+      outcome: z.number().min(0).default(40),
+      time: z.number().min(0).default(20),
+      investigation: z.number().min(0).default(20),
+      safety: z.number().min(0).default(10),
+      hints: z.number().min(0).default(10),
+    })
+    .default({ outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 }),
+  hintCost: z.number().min(0).default(5),
+  risky: z
+    .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(5) }))
+    .default([]),
+});
+
+export const variantSchema = z.strictObject({
+  name: id,
+  description: z.string().optional(),
+  faults: z.array(faultStepSchema).optional(),
+  broken: z.array(checkSchema).optional(),
+  resolutions: z.array(resolutionSchema).optional(),
+  solution: solutionSchema.optional(),
+  postmortem: postmortemRubricSchema.optional(),
+  hints: z.array(hintSchema).optional(),
+  investigation: z.array(investigationSignalSchema).optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  apiVersion: z.literal('firedrill/v1'),
+  metadata: metadataSchema,
+  briefing: z.string().min(1).describe('Markdown: the page the learner got.'),
+  runtimes: z.array(z.enum(['docker', 'kind'])).min(1),
+  environment: environmentSchema,
+  observability: z.array(observabilitySchema).default([]),
+  faults: z.array(faultStepSchema).min(1),
+  operations: z.array(operationSchema).default([]),
+  checks: checksSchema,
+  investigation: z.array(investigationSignalSchema).default([]),
+  hints: z.array(hintSchema).default([]),
+  solution: solutionSchema,
+  postmortem: postmortemRubricSchema,
+  scoring: scoringSchema.default({
+    weights: { outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 },
+    hintCost: 5,
+    risky: [],
+  }),
+  variants: z.array(variantSchema).default([]),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Service = z.output<typeof serviceSchema>;
+export type FaultStep = z.output<typeof faultStepSchema>;
+export type Action = z.output<typeof actionSchema>;
+export type Check = z.output<typeof checkSchema>;
+export type CheckKind = Check['kind'];
+export type Resolution = z.output<typeof resolutionSchema>;
+export type Hint = z.output<typeof hintSchema>;
+export type InvestigationSignal = z.output<typeof investigationSignalSchema>;
+export type PostmortemRubric = z.output<typeof postmortemRubricSchema>;
+export type ScoringConfig = z.output<typeof scoringSchema>;
+export type Variant = z.output<typeof variantSchema>;
+export type Operation = z.output<typeof operationSchema>;
