@@ -1,0 +1,310 @@
+/**
+ * The one API contract between the UI and the Node side. Requests, responses and server events are
+ * defined here once, validated with zod at the boundary, and served by two transports over the same
+ * handlers: Electron IPC (one preload method per operation) and web mode (HTTP + WebSocket).
+ *
+ * PURE: this file is imported by the renderer, so it may import nothing but zod.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- shared shapes
+
+export const progressSchema = z.object({
+  current: z.number(),
+  max: z.number(),
+  description: z.string(),
+});
+
+export const doctorCheckSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  detail: z.string(),
+  fix: z.string(),
+});
+
+export const doctorReportSchema = z.object({
+  ok: z.boolean(),
+  checks: z.array(doctorCheckSchema),
+});
+
+export const scenarioSummarySchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+  tags: z.array(z.string()),
+  estimatedMinutes: z.number(),
+  parMinutes: z.number(),
+  runtimes: z.array(z.string()),
+  variants: z.array(z.string()),
+  imagesBuilt: z.boolean(),
+  /** false with `problems` saying why it cannot run on this machine. */
+  runnable: z.boolean(),
+  problems: z.array(z.string()),
+});
+
+export const scenarioDetailSchema = scenarioSummarySchema.extend({
+  briefing: z.string(),
+  rules: z.array(z.string()),
+  hintCount: z.number(),
+});
+
+export const runPhaseSchema = z.enum([
+  'preparing',
+  'baseline',
+  'injecting',
+  'live',
+  'resolved',
+  'abandoned',
+  'failed',
+  'teardown',
+  'ended',
+]);
+
+export const checkStatusSchema = z.object({
+  group: z.string(),
+  checkId: z.string(),
+  title: z.string(),
+  /** null until the check has run once. */
+  pass: z.boolean().nullable(),
+  observed: z.string().optional(),
+});
+
+export const alertSchema = z.object({
+  fingerprint: z.string(),
+  alertname: z.string(),
+  severity: z.string().optional(),
+  state: z.string(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  startsAt: z.string(),
+  inhibitedBy: z.array(z.string()),
+  silencedBy: z.array(z.string()),
+});
+
+export const timelineItemSchema = z.object({
+  id: z.string(),
+  time: z.string(),
+  /** ms since the page (negative before it). */
+  sincePageMs: z.number().nullable(),
+  kind: z.enum(['phase', 'alert', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
+  text: z.string(),
+  detail: z.string().optional(),
+  ok: z.boolean().optional(),
+});
+
+export const hintViewSchema = z.object({
+  index: z.number(),
+  id: z.string(),
+  unlockAfterMs: z.number(),
+  unlocked: z.boolean(),
+  shown: z.boolean(),
+  text: z.string().optional(),
+});
+
+export const runSnapshotSchema = z.object({
+  runId: z.string(),
+  scenario: z.string(),
+  title: z.string(),
+  variant: z.string().nullable(),
+  seed: z.number(),
+  phase: runPhaseSchema,
+  progress: progressSchema.nullable(),
+  startedAt: z.string(),
+  pagedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  parMinutes: z.number(),
+  health: z.array(checkStatusSchema),
+  alerts: z.array(alertSchema),
+  alertsSource: z.string().nullable(),
+  timeline: z.array(timelineItemSchema),
+  hints: z.array(hintViewSchema),
+  resolution: z.object({ id: z.string(), title: z.string(), points: z.number() }).nullable(),
+  terminals: z.array(z.number()),
+  error: z.string().nullable(),
+});
+
+export const evidenceSchema = z.union([
+  z.string(),
+  z.object({
+    eventId: z.string().optional(),
+    command: z.string().optional(),
+    time: z.string().optional(),
+    note: z.string().optional(),
+  }),
+]);
+
+export const criterionSchema = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  points: z.number(),
+  max: z.number(),
+  evidence: z.array(evidenceSchema),
+  feedback: z.string(),
+});
+
+export const scoreReportSchema = z.object({
+  score: z.number(),
+  max: z.number(),
+  criteria: z.array(criterionSchema),
+});
+
+export const reportSchema = z.object({
+  runId: z.string(),
+  scenario: z.string(),
+  title: z.string(),
+  outcome: z.string(),
+  startedAt: z.string(),
+  parMinutes: z.number(),
+  troubleshooting: scoreReportSchema.nullable(),
+  postmortem: scoreReportSchema.nullable(),
+  postmortemMarkdown: z.string().nullable(),
+  timeline: z.array(timelineItemSchema),
+  recordings: z.array(z.number()),
+});
+
+export const historyEntrySchema = z.object({
+  runId: z.string(),
+  scenario: z.string(),
+  title: z.string(),
+  startedAt: z.string(),
+  outcome: z.string(),
+  troubleshootingScore: z.number().nullable(),
+  postmortemScore: z.number().nullable(),
+});
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'web']),
+  /** Base URL of the local server (WebSocket and file downloads), token included where needed. */
+  serverUrl: z.string(),
+  token: z.string(),
+  dataDir: z.string(),
+});
+
+const runRef = z.object({ runId: z.string().min(1) });
+const empty = z.object({}).strict();
+
+// ---------------------------------------------------------------- methods
+
+/** Every operation the UI can ask for. Names double as HTTP paths (`POST /api/<name>`) and IPC channels. */
+export const methods = {
+  'app.info': { request: empty, response: appInfoSchema },
+  'doctor.run': { request: empty, response: doctorReportSchema },
+  'scenarios.list': { request: empty, response: z.array(scenarioSummarySchema) },
+  'scenarios.get': { request: z.object({ name: z.string().min(1) }), response: scenarioDetailSchema },
+  'runs.start': {
+    request: z.object({
+      scenario: z.string().min(1),
+      variant: z.string().optional(),
+      seed: z.number().int().optional(),
+    }),
+    response: z.object({ runId: z.string() }),
+  },
+  'runs.get': { request: runRef, response: runSnapshotSchema },
+  'runs.cancel': { request: runRef, response: runSnapshotSchema },
+  'runs.abandon': { request: runRef, response: runSnapshotSchema },
+  'runs.checkFix': {
+    request: runRef,
+    response: z.object({
+      allPass: z.boolean(),
+      results: z.array(z.object({ title: z.string(), pass: z.boolean() })),
+      message: z.string(),
+    }),
+  },
+  'runs.takeHint': { request: runRef, response: hintViewSchema },
+  'terminals.open': { request: runRef, response: z.object({ terminal: z.number(), id: z.string() }) },
+  'postmortem.draft': { request: runRef, response: z.object({ markdown: z.string() }) },
+  'postmortem.grade': { request: runRef.extend({ markdown: z.string() }), response: scoreReportSchema },
+  'postmortem.submit': { request: runRef.extend({ markdown: z.string() }), response: reportSchema },
+  'reports.get': { request: runRef, response: reportSchema },
+  'reports.exportHtml': { request: runRef, response: z.object({ html: z.string(), filename: z.string() }) },
+  'history.list': { request: empty, response: z.array(historyEntrySchema) },
+  'history.import': {
+    request: z.object({ filename: z.string(), base64: z.string().min(1) }),
+    response: z.object({ runId: z.string() }),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export const methodNames = Object.keys(methods) as MethodName[];
+export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>;
+export type ResponseOf<M extends MethodName> = z.output<Methods[M]['response']>;
+
+/** The Node side implements this once; both transports call it. */
+export type ApiHandlers = { [M in MethodName]: (request: z.output<Methods[M]['request']>) => Promise<ResponseOf<M>> };
+
+// ---------------------------------------------------------------- errors
+
+/** Errors cross the boundary as data: a message and, where we know one, the fix. */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(['bad_request', 'unauthorized', 'not_found', 'conflict', 'internal']),
+    message: z.string(),
+    fix: z.string().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorBody['error']['code'],
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turns zod issues into one readable line per problem: `runId: expected a string`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(request)'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function parseRequest<M extends MethodName>(method: M, body: unknown): z.output<Methods[M]['request']> {
+  const result = methods[method].request.safeParse(body ?? {});
+  if (!result.success) throw new ApiError('bad_request', `${method}: ${formatIssues(result.error)}`);
+  return result.data as z.output<Methods[M]['request']>;
+}
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+// ---------------------------------------------------------------- server events (WebSocket /ws/events)
+
+export const eventsClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), runId: z.string() }),
+  z.object({ type: z.literal('unsubscribe'), runId: z.string() }),
+]);
+
+export const eventsServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run.snapshot'), snapshot: runSnapshotSchema }),
+  z.object({ type: z.literal('run.progress'), runId: z.string(), progress: progressSchema }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+
+export type EventsClientMessage = z.infer<typeof eventsClientMessageSchema>;
+export type EventsServerMessage = z.infer<typeof eventsServerMessageSchema>;
+
+export type Progress = z.infer<typeof progressSchema>;
+export type DoctorReport = z.infer<typeof doctorReportSchema>;
+export type DoctorCheck = z.infer<typeof doctorCheckSchema>;
+export type ScenarioSummary = z.infer<typeof scenarioSummarySchema>;
+export type ScenarioDetail = z.infer<typeof scenarioDetailSchema>;
+export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
+export type RunPhaseName = z.infer<typeof runPhaseSchema>;
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
+export type AlertView = z.infer<typeof alertSchema>;
+export type TimelineItem = z.infer<typeof timelineItemSchema>;
+export type HintView = z.infer<typeof hintViewSchema>;
+export type ScoreReport = z.infer<typeof scoreReportSchema>;
+export type Criterion = z.infer<typeof criterionSchema>;
+export type Report = z.infer<typeof reportSchema>;
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+export type AppInfo = z.infer<typeof appInfoSchema>;
