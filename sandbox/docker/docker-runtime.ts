@@ -1,0 +1,155 @@
+/**
+ * The Docker-only runtime: scenario networks and containers on the user's engine.
+ * The engine calls it through SandboxRuntime; everything it creates carries LABELS.
+ */
+import type Docker from 'dockerode';
+import type {
+  CleanupReport,
+  ImageSpec,
+  ProgressListener,
+  Sandbox,
+  SandboxRuntime,
+  SandboxSpec,
+} from '../runtime.js';
+import { buildImages, imageExists } from './build.js';
+import { cleanupRuns } from './cleanup.js';
+import { createDockerClient } from './client.js';
+import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
+import { assertNamePart, containerName, currentOwner, networkName, runLabels, type Owner } from './labels.js';
+import { assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
+import { startOrder } from './order.js';
+import { DockerSandbox, type ServiceState } from './sandbox.js';
+import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
+
+export interface DockerRuntimeOptions {
+  /** Defaults to resolveDockerEndpoint(). */
+  endpoint?: DockerEndpoint;
+  /** Defaults to a dockerode client for `endpoint`; tests may inject one. */
+  docker?: Docker;
+  /** How long a service may take to become healthy (default 120 s). */
+  healthTimeoutMs?: number;
+  /** The `docker` binary terminals run (default `docker` on PATH). */
+  dockerCli?: string;
+  /** Owner written to labels (default this process and host). */
+  owner?: Owner;
+}
+
+export class DockerRuntime implements SandboxRuntime {
+  readonly name = 'docker' as const;
+  readonly endpoint: DockerEndpoint;
+  readonly docker: Docker;
+  private readonly healthTimeoutMs: number;
+  private readonly dockerCli: string;
+  private readonly owner: Owner;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.endpoint = options.endpoint ?? resolveDockerEndpoint();
+    this.docker = options.docker ?? createDockerClient(this.endpoint);
+    this.healthTimeoutMs = options.healthTimeoutMs ?? 120_000;
+    this.dockerCli = options.dockerCli ?? 'docker';
+    this.owner = options.owner ?? currentOwner();
+  }
+
+  async imagesPresent(tags: string[]): Promise<Record<string, boolean>> {
+    const entries = await Promise.all(tags.map(async (tag) => [tag, await imageExists(this.docker, tag)] as const));
+    return Object.fromEntries(entries);
+  }
+
+  buildImages(images: ImageSpec[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void> {
+    return buildImages(this.docker, images, onProgress, signal);
+  }
+
+  cleanup(options: { runId?: string; onlyOrphans?: boolean } = {}): Promise<CleanupReport> {
+    return cleanupRuns(this.docker, options);
+  }
+
+  /**
+   * Networks, then containers in dependsOn order, each healthy before its dependants start.
+   * On any failure or abort, everything of the run is removed before the error propagates.
+   */
+  async up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox> {
+    assertNamePart('run id', spec.runId);
+    const services = startOrder(spec.services);
+    const networks = new Map(spec.networks.map((n) => [n.name, { spec: n, dockerName: networkName(spec.runId, n.name) }]));
+    const states = new Map<string, ServiceState>();
+    for (const service of services) {
+      assertNamePart('service name', service.name);
+      states.set(service.name, {
+        spec: service,
+        attachments: this.attachmentsFor(service, networks),
+        labels: runLabels(spec.runId, spec.scenario, this.owner, service.name),
+        ports: new Map(),
+      });
+    }
+
+    const max = networks.size + services.length * 2;
+    let current = 0;
+    const step = (description: string) => onProgress({ current: ++current, max, description });
+    const check = () => signal?.throwIfAborted();
+
+    try {
+      check();
+      assertNoSubnetConflicts([...networks.values()], await existingNetworks(this.docker));
+      for (const { spec: network, dockerName } of networks.values()) {
+        check();
+        await this.docker.createNetwork(networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)));
+        step(`network ${network.name} created${network.egress ? '' : ' (internal)'}`);
+      }
+      for (const service of services) {
+        check();
+        const state = states.get(service.name)!;
+        const attachments = [...state.attachments.values()];
+        const name = containerName(spec.runId, service.name);
+        const container = await createContainer(
+          this.docker,
+          containerCreateOptions(name, service, state.labels, attachments),
+          attachments,
+          service.files,
+        );
+        check();
+        await container.start();
+        step(`${service.name}: started`);
+        await waitHealthy(container, service.name, this.healthTimeoutMs, signal);
+        if (service.publish.length > 0) state.ports = await publishedPorts(container);
+        step(`${service.name}: ${service.healthcheck ? 'healthy' : 'running'}`);
+      }
+    } catch (error) {
+      // Leave nothing half-built behind (labels find what was created, even mid-way).
+      await cleanupRuns(this.docker, { runId: spec.runId }).catch(() => undefined);
+      throw signal?.aborted ? signal.reason : error;
+    }
+    return new DockerSandbox({
+      docker: this.docker,
+      endpoint: this.endpoint,
+      runId: spec.runId,
+      services: states,
+      healthTimeoutMs: this.healthTimeoutMs,
+      dockerCli: this.dockerCli,
+    });
+  }
+
+  /** Attachments in spec order; aliases always include the service name; fixed IPs need a subnet. */
+  private attachmentsFor(
+    service: SandboxSpec['services'][number],
+    networks: Map<string, { spec: SandboxSpec['networks'][number]; dockerName: string }>,
+  ): Map<string, Attachment> {
+    const result = new Map<string, Attachment>();
+    for (const wanted of service.networks) {
+      const network = networks.get(wanted.name);
+      if (!network) throw new Error(`service "${service.name}" uses unknown network "${wanted.name}"`);
+      if (wanted.ipv4) {
+        const subnet = network.spec.subnet ? parseCidr(network.spec.subnet) : undefined;
+        if (!subnet) throw new Error(`service "${service.name}" wants ${wanted.ipv4} on network "${wanted.name}", which has no subnet`);
+        if (!cidrContains(subnet, wanted.ipv4)) {
+          throw new Error(`service "${service.name}": ${wanted.ipv4} is outside network "${wanted.name}" (${network.spec.subnet})`);
+        }
+      }
+      result.set(wanted.name, {
+        dockerNetwork: network.dockerName,
+        aliases: [...new Set([service.name, ...wanted.aliases])],
+        ...(wanted.ipv4 ? { ipv4: wanted.ipv4 } : {}),
+      });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,94 @@
+/** Scenario networks: bridges we create, with a check that a fixed subnet collides with nothing. */
+import type Docker from 'dockerode';
+import type { NetworkSpec } from '../runtime.js';
+
+export interface Cidr {
+  base: number;
+  bits: number;
+}
+
+export function parseIpv4(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+/** Parse an IPv4 CIDR; undefined for IPv6 or garbage (we only compare IPv4). */
+export function parseCidr(cidr: string): Cidr | undefined {
+  const [ip, bitsText] = cidr.split('/');
+  const base = parseIpv4(ip ?? '');
+  const bits = Number(bitsText);
+  if (base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
+  const size = 2 ** (32 - bits);
+  return { base: base - (base % size), bits };
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const aEnd = a.base + 2 ** (32 - a.bits);
+  const bEnd = b.base + 2 ** (32 - b.bits);
+  return a.base < bEnd && b.base < aEnd;
+}
+
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const value = parseIpv4(ip);
+  return value !== undefined && value >= cidr.base && value < cidr.base + 2 ** (32 - cidr.bits);
+}
+
+export interface ExistingNetwork {
+  name: string;
+  subnets: string[];
+}
+
+/** The first existing network whose subnet overlaps `subnet`, if any. */
+export function findSubnetConflict(subnet: string, existing: ExistingNetwork[]): { network: string; subnet: string } | undefined {
+  const wanted = parseCidr(subnet);
+  if (!wanted) throw new Error(`subnet "${subnet}" is not an IPv4 CIDR like 10.42.0.0/24`);
+  for (const network of existing) {
+    for (const other of network.subnets) {
+      const parsed = parseCidr(other);
+      if (parsed && cidrsOverlap(wanted, parsed)) return { network: network.name, subnet: other };
+    }
+  }
+  return undefined;
+}
+
+export async function existingNetworks(docker: Docker): Promise<ExistingNetwork[]> {
+  const networks = await docker.listNetworks();
+  return networks.map((n) => ({
+    name: n.Name,
+    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => typeof s === 'string'),
+  }));
+}
+
+/** Fail early, naming the network in the way, when any fixed subnet of the spec overlaps. */
+export function assertNoSubnetConflicts(specs: { dockerName: string; spec: NetworkSpec }[], existing: ExistingNetwork[]): void {
+  const seen: ExistingNetwork[] = [...existing];
+  for (const { dockerName, spec } of specs) {
+    if (!spec.subnet) continue;
+    const conflict = findSubnetConflict(spec.subnet, seen);
+    if (conflict) {
+      throw new Error(
+        `network "${spec.name}" wants subnet ${spec.subnet}, which overlaps Docker network "${conflict.network}" (${conflict.subnet}); ` +
+          `remove that network (\`docker network rm ${conflict.network}\`) or change the scenario's subnet`,
+      );
+    }
+    seen.push({ name: dockerName, subnets: [spec.subnet] });
+  }
+}
+
+export function networkCreateOptions(dockerName: string, spec: NetworkSpec, labels: Record<string, string>): Docker.NetworkCreateOptions {
+  return {
+    Name: dockerName,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Internal: !spec.egress,
+    Attachable: false,
+    Labels: labels,
+    ...(spec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] } } : {}),
+  };
+}

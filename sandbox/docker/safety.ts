@@ -1,0 +1,63 @@
+/**
+ * What a scenario container may never get, whatever a caller (or a malicious pack) asks for:
+ * privileges, host mounts, host namespaces, the Docker socket. Checked on the final create
+ * options, right before every container create, so no code path can bypass it.
+ */
+import type Docker from 'dockerode';
+
+/** Capabilities that amount to root on the host (or the kernel). NET_ADMIN, SYS_PTRACE etc. stay allowed. */
+export const FORBIDDEN_CAPABILITIES = new Set([
+  'ALL',
+  'SYS_ADMIN',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'SYS_TIME',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'BPF',
+  'PERFMON',
+]);
+
+export class UnsafeContainerError extends Error {
+  override name = 'UnsafeContainerError';
+}
+
+function normaliseCap(cap: string): string {
+  return cap.toUpperCase().replace(/^CAP_/, '');
+}
+
+export function assertCapabilitiesAllowed(service: string, capabilities: string[]): void {
+  for (const cap of capabilities) {
+    if (FORBIDDEN_CAPABILITIES.has(normaliseCap(cap))) {
+      throw new UnsafeContainerError(`service "${service}": capability ${cap} is not allowed in a sandbox`);
+    }
+  }
+}
+
+const HOST_MODES = ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode', 'CgroupnsMode'] as const;
+
+export function assertSafeCreateOptions(options: Docker.ContainerCreateOptions): void {
+  const name = options.name ?? '(unnamed)';
+  const fail = (why: string): never => {
+    throw new UnsafeContainerError(`refusing to create ${name}: ${why}`);
+  };
+  const host = (options.HostConfig ?? {}) as Docker.HostConfig & Record<string, unknown>;
+  if (host.Privileged) fail('privileged containers are not allowed');
+  if (host.Binds && host.Binds.length > 0) fail('host bind mounts are not allowed');
+  if (host.Mounts?.some((m) => m.Type === 'bind' || /docker\.sock/.test(String(m.Source ?? '')))) {
+    fail('host mounts are not allowed');
+  }
+  if (options.Volumes && Object.keys(options.Volumes).some((v) => /docker\.sock/.test(v))) fail('the Docker socket is not allowed');
+  if (host.VolumesFrom && host.VolumesFrom.length > 0) fail('volumes from other containers are not allowed');
+  if (host.Devices && host.Devices.length > 0) fail('host devices are not allowed');
+  const networkMode = String(host.NetworkMode ?? '');
+  if (networkMode === 'host' || networkMode.startsWith('container:')) fail(`network mode ${networkMode} is not allowed`);
+  for (const mode of HOST_MODES) {
+    const value = String(host[mode] ?? '');
+    if (value === 'host' || value.startsWith('container:')) fail(`${mode} ${value} is not allowed`);
+  }
+  if ((host.SecurityOpt as string[] | undefined)?.some((opt) => /unconfined|label[:=]disable/.test(opt))) fail('disabling seccomp/AppArmor/SELinux is not allowed');
+  assertCapabilitiesAllowed(name, host.CapAdd ?? []);
+}
