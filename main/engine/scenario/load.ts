@@ -1,0 +1,117 @@
+/**
+ * Loads a scenario pack: validates it (see validate.ts) and fingerprints it. The hash covers scenario.yaml, every
+ * file of every image build context, and the pack files the scenario copies in (files[].source, script paths), so
+ * it changes exactly when what a run would build or copy changes.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, normalize, relative, sep } from 'node:path';
+import { ScenarioError } from './diagnostics.js';
+import type { Scenario } from './schema.js';
+import { scenarioPaths, validateScenarioText } from './validate.js';
+
+export { ScenarioError } from './diagnostics.js';
+export type { Diagnostic } from './diagnostics.js';
+
+export interface LoadedScenario {
+  /** Absolute path of the pack folder. */
+  dir: string;
+  /** Absolute path of its scenario.yaml. */
+  file: string;
+  scenario: Scenario;
+  /** sha256 (hex) of scenario.yaml, the image build contexts and the copied pack files. */
+  hash: string;
+}
+
+/** Loads and validates a pack (its folder or its scenario.yaml). Throws ScenarioError when the pack is invalid. */
+export async function loadScenario(dir: string): Promise<LoadedScenario> {
+  const { packDir, file } = scenarioPaths(dir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const scenario = validated(text, file, packDir);
+  const hash = createHash('sha256');
+  hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
+  for (const rel of await packFilesAsync(packDir, scenario)) hashEntry(hash, rel, await readFile(join(packDir, rel)));
+  return { dir: packDir, file, scenario, hash: hash.digest('hex') };
+}
+
+export function loadScenarioSync(dir: string): LoadedScenario {
+  const { packDir, file } = scenarioPaths(dir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const scenario = validated(text, file, packDir);
+  const hash = createHash('sha256');
+  hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
+  for (const rel of packFilesSync(packDir, scenario)) hashEntry(hash, rel, readFileSync(join(packDir, rel)));
+  return { dir: packDir, file, scenario, hash: hash.digest('hex') };
+}
+
+function validated(text: string, file: string, packDir: string): Scenario {
+  const result = validateScenarioText(text, file, packDir);
+  if (!result.ok || !result.scenario) throw new ScenarioError(result.diagnostics);
+  return result.scenario;
+}
+
+function unreadable(file: string, error: unknown): ScenarioError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = code === 'ENOENT' ? 'no scenario.yaml here: a scenario pack is a folder with a scenario.yaml' : `cannot read scenario.yaml: ${(error as Error).message}`;
+  return new ScenarioError([{ file, line: 1, column: 1, path: '', message, severity: 'error' }]);
+}
+
+/** Length-prefixed so that (name, content) pairs can never run into each other. */
+function hashEntry(hash: Hash, rel: string, content: Buffer): void {
+  const name = Buffer.from(rel.split(sep).join('/'), 'utf8');
+  const header = Buffer.alloc(16);
+  header.writeBigUInt64BE(BigInt(name.length), 0);
+  header.writeBigUInt64BE(BigInt(content.length), 8);
+  hash.update(header).update(name).update(content);
+}
+
+/** Roots to hash: image contexts (folders) and copied files, relative to the pack. */
+function hashRoots(scenario: Scenario): string[] {
+  const roots = new Set<string>();
+  for (const image of scenario.environment.images) roots.add(normalize(image.context ?? `images/${image.name}`));
+  for (const svc of Object.values(scenario.environment.services)) for (const f of svc.files) roots.add(normalize(f.source));
+  const actions = [
+    ...[scenario.faults, ...scenario.variants.map((v) => v.faults ?? [])].flatMap((steps) => steps.flatMap((s) => (s.revert ? [s.action, s.revert] : [s.action]))),
+    ...scenario.operations.flatMap((o) => o.actions),
+  ];
+  for (const action of actions) if ('script' in action) roots.add(normalize(action.script.path));
+  return [...roots].sort();
+}
+
+async function packFilesAsync(packDir: string, scenario: Scenario): Promise<string[]> {
+  const files = new Set<string>();
+  const walk = async (rel: string): Promise<void> => {
+    const info = await stat(join(packDir, rel));
+    if (info.isFile()) files.add(rel);
+    else if (info.isDirectory()) for (const entry of (await readdir(join(packDir, rel))).sort()) await walk(join(rel, entry));
+  };
+  for (const root of hashRoots(scenario)) await walk(root);
+  return [...files].sort();
+}
+
+function packFilesSync(packDir: string, scenario: Scenario): string[] {
+  const files = new Set<string>();
+  const walk = (rel: string): void => {
+    const info = statSync(join(packDir, rel));
+    if (info.isFile()) files.add(rel);
+    else if (info.isDirectory()) for (const entry of readdirSync(join(packDir, rel)).sort()) walk(join(rel, entry));
+  };
+  for (const root of hashRoots(scenario)) walk(root);
+  return [...files].sort();
+}
+
+/** For tests: the pack-relative files the hash covers besides scenario.yaml. */
+export function hashedFiles(loaded: Pick<LoadedScenario, 'dir' | 'scenario'>): string[] {
+  return packFilesSync(loaded.dir, loaded.scenario).map((rel) => relative('.', rel));
+}

@@ -1,0 +1,506 @@
+/**
+ * The rules zod cannot express: references between parts of a pack (services, networks, images, steps,
+ * resolutions, themes), unique ids, files that must exist inside the pack, network addresses, allowlists,
+ * published ports and timing. Runs on a pack that already matches the schema.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
+import { formatMs, toMs } from './duration.js';
+import type { PositionTarget } from './positions.js';
+import {
+  ALLOWED_CAPABILITIES,
+  ALLOWED_SYSCTL_PREFIXES,
+  type Action,
+  type Check,
+  type FaultStep,
+  type Hint,
+  type InvestigationSignal,
+  type PostmortemRubric,
+  type Resolution,
+  type Scenario,
+} from './schema.js';
+
+export interface SemanticOptions {
+  /** The pack folder: enables the file checks (Dockerfiles, files[].source, script.path). */
+  dir?: string;
+  /** metadata.name must equal it. */
+  folderName?: string;
+}
+
+export type SemanticReport = (path: PathSegment[], message: string, severity?: Severity, target?: PositionTarget) => void;
+
+type Path = PathSegment[];
+interface Located<T> {
+  value: T;
+  path: Path;
+}
+
+/** The content a run uses: the base scenario, or a variant's overrides on top of it. */
+interface Content {
+  variant?: string;
+  faults: Located<FaultStep[]>;
+  broken: Located<Check[]>;
+  resolutions: Located<Resolution[]>;
+  solution: Located<Scenario['solution']>;
+  postmortem: Located<PostmortemRubric>;
+  hints: Located<Hint[]>;
+  investigation: Located<InvestigationSignal[]>;
+}
+
+/** A plausible local image reference with an explicit tag or digest (nothing is pulled, so `:latest` by omission is a mistake). */
+const LOCAL_TAG = /^(?:[a-z0-9][a-z0-9.-]*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
+export function checkSemantics(s: Scenario, options: SemanticOptions, report: SemanticReport): void {
+  new SemanticChecker(s, options, report).run();
+}
+
+class SemanticChecker {
+  private readonly services: string[];
+  private readonly networks: string[];
+  private readonly images: string[];
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly options: SemanticOptions,
+    private readonly report: SemanticReport,
+  ) {
+    this.services = Object.keys(s.environment.services);
+    this.networks = s.environment.networks.map((n) => n.name);
+    this.images = s.environment.images.map((i) => i.name);
+  }
+
+  run(): void {
+    const s = this.s;
+    if (this.options.folderName !== undefined && s.metadata.name !== this.options.folderName) {
+      this.report(['metadata', 'name'], `metadata.name "${s.metadata.name}" must equal the folder name "${this.options.folderName}"`);
+    }
+    this.checkEnvironment();
+    this.checkObservability();
+    this.checkOperations();
+
+    const base: Content = {
+      faults: { value: s.faults, path: ['faults'] },
+      broken: { value: s.checks.broken, path: ['checks', 'broken'] },
+      resolutions: { value: s.checks.resolutions, path: ['checks', 'resolutions'] },
+      solution: { value: s.solution, path: ['solution'] },
+      postmortem: { value: s.postmortem, path: ['postmortem'] },
+      hints: { value: s.hints, path: ['hints'] },
+      investigation: { value: s.investigation, path: ['investigation'] },
+    };
+    this.checkContent(base);
+
+    this.unique(s.variants.map((v, i) => ({ id: v.name, path: ['variants', i, 'name'] })), 'variant name');
+    s.variants.forEach((v, i) => {
+      const at = (field: string): Path => ['variants', i, field];
+      this.checkContent({
+        variant: v.name,
+        faults: v.faults ? { value: v.faults, path: at('faults') } : base.faults,
+        broken: v.broken ? { value: v.broken, path: at('broken') } : base.broken,
+        resolutions: v.resolutions ? { value: v.resolutions, path: at('resolutions') } : base.resolutions,
+        solution: v.solution ? { value: v.solution, path: at('solution') } : base.solution,
+        postmortem: v.postmortem ? { value: v.postmortem, path: at('postmortem') } : base.postmortem,
+        hints: v.hints ? { value: v.hints, path: at('hints') } : base.hints,
+        investigation: v.investigation ? { value: v.investigation, path: at('investigation') } : base.investigation,
+      });
+    });
+
+    s.scoring.risky.forEach((r, i) => this.regex(r.pattern, ['scoring', 'risky', i, 'pattern']));
+  }
+
+  // ------------------------------------------------------------ references
+
+  private service(name: string, path: Path, target: PositionTarget = 'value'): boolean {
+    if (this.services.includes(name)) return true;
+    this.report(path, `unknown service "${name}"${didYouMean(name, this.services)} (services: ${this.services.join(', ') || 'none'})`, 'error', target);
+    return false;
+  }
+
+  private network(name: string, path: Path, target: PositionTarget = 'value'): boolean {
+    if (this.networks.includes(name)) return true;
+    this.report(path, `unknown network "${name}"${didYouMean(name, this.networks)} (networks: ${this.networks.join(', ') || 'none'})`, 'error', target);
+    return false;
+  }
+
+  /** A service or replace image: an image of this pack or a plausible local tag. */
+  private image(ref: string, path: Path): void {
+    if (this.images.includes(ref) || LOCAL_TAG.test(ref)) return;
+    const pack = this.images.length ? `an image of this pack (${this.images.join(', ')})` : 'an image of this pack (environment.images)';
+    this.report(path, `image "${ref}" is neither ${pack} nor a local tag with a version such as debian:bookworm${didYouMean(ref, this.images)}`);
+  }
+
+  private unique(items: { id: string; path: Path }[], what: string): void {
+    const first = new Map<string, Path>();
+    for (const item of items) {
+      const seen = first.get(item.id);
+      if (seen) this.report(item.path, `duplicate ${what} "${item.id}" (first at ${formatPath(seen)})`);
+      else first.set(item.id, item.path);
+    }
+  }
+
+  private regex(source: string, path: Path): void {
+    try {
+      new RegExp(source, 'i');
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+      this.report(path, `invalid regular expression ${JSON.stringify(source)}: ${reason}`);
+    }
+  }
+
+  /** A path inside the pack that must exist; returns false when it was reported. */
+  private packFile(rel: string, path: Path, what: string, kind: 'file' | 'dir' = 'file'): boolean {
+    if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) {
+      this.report(path, `${what} "${rel}" must be a relative path inside the pack, not an absolute path`);
+      return false;
+    }
+    const normalized = normalize(rel);
+    if (normalized === '..' || normalized.startsWith(`..${sep}`) || normalized.startsWith('../')) {
+      this.report(path, `${what} "${rel}" points outside the pack: use a path inside the scenario folder`);
+      return false;
+    }
+    const dir = this.options.dir;
+    if (!dir) return true;
+    const full = join(dir, normalized);
+    if (!existsSync(full)) {
+      this.report(path, `${what} "${rel}" does not exist in the pack (looked for ${relative(process.cwd(), full) || full})`);
+      return false;
+    }
+    try {
+      const real = realpathSync(full);
+      const realDir = realpathSync(dir);
+      if (real !== realDir && !real.startsWith(realDir + sep)) {
+        this.report(path, `${what} "${rel}" is a link that points outside the pack`);
+        return false;
+      }
+      const isDir = statSync(real).isDirectory();
+      if (kind === 'file' && isDir) {
+        this.report(path, `${what} "${rel}" is a folder; it must be a file`);
+        return false;
+      }
+      if (kind === 'dir' && !isDir) {
+        this.report(path, `${what} "${rel}" is a file; it must be a folder`);
+        return false;
+      }
+    } catch {
+      // existsSync said yes; a race is not worth a diagnostic
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------ environment
+
+  private checkEnvironment(): void {
+    const env = this.s.environment;
+    this.unique(env.images.map((img, i) => ({ id: img.name, path: ['environment', 'images', i, 'name'] })), 'image name');
+    this.unique(env.networks.map((n, i) => ({ id: n.name, path: ['environment', 'networks', i, 'name'] })), 'network name');
+
+    env.images.forEach((img, i) => {
+      const path: Path = ['environment', 'images', i];
+      const context = img.context ?? `images/${img.name}`;
+      const contextPath: Path = img.context !== undefined ? [...path, 'context'] : [...path, 'name'];
+      if (!this.packFile(context, contextPath, img.context !== undefined ? 'context' : `image "${img.name}": build context`, 'dir')) return;
+      const dockerfile = join(context, img.dockerfile);
+      if (this.options.dir && !existsSync(join(this.options.dir, dockerfile))) {
+        this.report(img.context !== undefined || img.dockerfile !== 'Dockerfile' ? [...path, img.dockerfile !== 'Dockerfile' ? 'dockerfile' : 'context'] : [...path, 'name'], `image "${img.name}" has no Dockerfile: expected ${dockerfile.split(sep).join('/')} in the pack`);
+      } else {
+        this.packFile(dockerfile, [...path, 'dockerfile'], 'dockerfile');
+      }
+    });
+
+    const subnets = new Map<string, { base: number; prefix: number; text: string }>();
+    env.networks.forEach((n, i) => {
+      if (n.subnet === undefined) return;
+      const parsed = parseCidr(n.subnet);
+      if (typeof parsed === 'string') {
+        this.report(['environment', 'networks', i, 'subnet'], `subnet "${n.subnet}": ${parsed}`);
+        return;
+      }
+      subnets.set(n.name, { ...parsed, text: n.subnet });
+    });
+    // Overlapping subnets inside one pack can never be created.
+    const list = [...subnets.entries()];
+    list.forEach(([name, a], i) => {
+      for (const [other, b] of list.slice(0, i)) {
+        const prefix = Math.min(a.prefix, b.prefix);
+        if (maskOf(a.base, prefix) === maskOf(b.base, prefix)) {
+          const index = env.networks.findIndex((n) => n.name === name);
+          this.report(['environment', 'networks', index, 'subnet'], `subnet ${a.text} of network "${name}" overlaps ${b.text} of network "${other}"`);
+        }
+      }
+    });
+
+    const addresses = new Map<string, Path>();
+    for (const [name, svc] of Object.entries(env.services)) {
+      const path: Path = ['environment', 'services', name];
+      this.image(svc.image, [...path, 'image']);
+
+      const joined: [string, Path, { ipv4?: string | undefined } | undefined][] = Array.isArray(svc.networks)
+        ? svc.networks.map((net, i) => [net, [...path, 'networks', i], undefined])
+        : Object.entries(svc.networks).map(([net, cfg]) => [net, [...path, 'networks', net], cfg]);
+      for (const [net, netPath, cfg] of joined) {
+        if (!this.network(net, netPath, Array.isArray(svc.networks) ? 'value' : 'key')) continue;
+        if (!cfg?.ipv4) continue;
+        const ipPath = [...netPath, 'ipv4'];
+        const ip = parseIpv4(cfg.ipv4);
+        if (ip === undefined) {
+          this.report(ipPath, `ipv4 "${cfg.ipv4}" is not an IPv4 address (each part 0-255)`);
+          continue;
+        }
+        const subnet = subnets.get(net);
+        if (!subnet) {
+          const index = env.networks.findIndex((n) => n.name === net);
+          if (env.networks[index]?.subnet === undefined) this.report(ipPath, `ipv4 ${cfg.ipv4} needs a subnet: set environment.networks[${index}].subnet for network "${net}"`);
+          continue;
+        }
+        if (maskOf(ip, subnet.prefix) !== subnet.base) {
+          this.report(ipPath, `ipv4 ${cfg.ipv4} is outside the subnet ${subnet.text} of network "${net}"`);
+          continue;
+        }
+        const size = 2 ** (32 - subnet.prefix);
+        const offset = ip - subnet.base;
+        if (subnet.prefix <= 30 && (offset === 0 || offset === size - 1)) {
+          this.report(ipPath, `ipv4 ${cfg.ipv4} is the ${offset === 0 ? 'network' : 'broadcast'} address of ${subnet.text}`);
+          continue;
+        }
+        if (offset === 1) {
+          this.report(ipPath, `ipv4 ${cfg.ipv4} is the gateway of ${subnet.text} (Docker takes the first address); use another address`);
+          continue;
+        }
+        const key = `${net}/${ip}`;
+        const seen = addresses.get(key);
+        if (seen) this.report(ipPath, `ipv4 ${cfg.ipv4} on network "${net}" is already taken (at ${formatPath(seen)})`);
+        else addresses.set(key, ipPath);
+      }
+
+      svc.capabilities.forEach((cap, i) => {
+        const bare = cap.toUpperCase().replace(/^CAP_/, '');
+        if (!(ALLOWED_CAPABILITIES as readonly string[]).includes(bare)) {
+          this.report([...path, 'capabilities', i], `capability "${cap}" is not allowed; packs may use: ${ALLOWED_CAPABILITIES.join(', ')}${didYouMean(bare, ALLOWED_CAPABILITIES)}`);
+        }
+      });
+      for (const key of Object.keys(svc.sysctls)) {
+        if (!ALLOWED_SYSCTL_PREFIXES.some((prefix) => key === prefix || key.startsWith(prefix))) {
+          this.report([...path, 'sysctls', key], `sysctl "${key}" is not allowed; packs may set sysctls starting with: ${ALLOWED_SYSCTL_PREFIXES.join(', ')}`, 'error', 'key');
+        }
+      }
+      svc.files.forEach((f, i) => this.packFile(f.source, [...path, 'files', i, 'source'], 'source'));
+      svc.dependsOn.forEach((dep, i) => {
+        if (dep === name) this.report([...path, 'dependsOn', i], `service "${name}" cannot depend on itself`);
+        else this.service(dep, [...path, 'dependsOn', i]);
+      });
+    }
+    this.dependencyCycles();
+
+    if (!this.services.includes(env.bastion)) {
+      this.report(['environment', 'bastion'], `bastion "${env.bastion}" is not a service${didYouMean(env.bastion, this.services)} (services: ${this.services.join(', ') || 'none'})`);
+    }
+  }
+
+  private dependencyCycles(): void {
+    const services = this.s.environment.services;
+    const state = new Map<string, 'visiting' | 'done'>();
+    const stack: string[] = [];
+    const visit = (name: string): void => {
+      state.set(name, 'visiting');
+      stack.push(name);
+      const deps = services[name]?.dependsOn ?? [];
+      deps.forEach((dep, i) => {
+        if (dep === name || !(dep in services)) return;
+        if (state.get(dep) === 'visiting') {
+          const cycle = [...stack.slice(stack.indexOf(dep)), dep];
+          this.report(['environment', 'services', name, 'dependsOn', i], `dependsOn forms a cycle: ${cycle.join(' → ')}`);
+        } else if (!state.has(dep)) visit(dep);
+      });
+      stack.pop();
+      state.set(name, 'done');
+    };
+    for (const name of Object.keys(services)) if (!state.has(name)) visit(name);
+  }
+
+  /** A port the host side reaches (http, promql, alertmanager checks; observability) must be published. */
+  private published(service: string, port: number, path: Path, who: string): void {
+    const svc = this.s.environment.services[service];
+    if (!svc || svc.publish.includes(port)) return;
+    this.report(path, `port ${port} of service "${service}" is not published, but ${who} reaches it from the host: add ${port} to environment.services.${service}.publish`);
+  }
+
+  private checkObservability(): void {
+    this.unique(this.s.observability.map((o, i) => ({ id: o.id, path: ['observability', i, 'id'] })), 'observability id');
+    this.s.observability.forEach((o, i) => {
+      if (this.service(o.service, ['observability', i, 'service'])) this.published(o.service, o.port, ['observability', i, 'port'], `observability endpoint "${o.id}"`);
+    });
+  }
+
+  private checkOperations(): void {
+    this.unique(this.s.operations.map((o, i) => ({ id: o.id, path: ['operations', i, 'id'] })), 'operation id');
+    this.s.operations.forEach((op, i) => op.actions.forEach((a, j) => this.action(a, ['operations', i, 'actions', j])));
+  }
+
+  private action(action: Action, path: Path): void {
+    const [kind, body] = Object.entries(action)[0] as [string, { service: string } & Record<string, unknown>];
+    const bodyPath = [...path, kind];
+    this.service(body.service, [...bodyPath, 'service']);
+    if ((kind === 'connect' || kind === 'disconnect') && typeof body.network === 'string') this.network(body.network, [...bodyPath, 'network']);
+    if (kind === 'script' && typeof body.path === 'string') this.packFile(body.path, [...bodyPath, 'path'], 'script path');
+    if (kind === 'replace' && typeof body.image === 'string') this.image(body.image, [...bodyPath, 'image']);
+  }
+
+  // ------------------------------------------------------------ content (base or variant)
+
+  private checkContent(c: Content): void {
+    const suffix = c.variant ? ` in variant "${c.variant}"` : '';
+    const mixed = (a: Located<unknown>, b: Located<unknown>) => !c.variant || a.path[0] === 'variants' || b.path[0] === 'variants';
+
+    // Fault steps: ids, at/after, ordering.
+    const steps = c.faults.value;
+    const stepIds = steps.map((f) => f.id);
+    this.unique(steps.map((f, i) => ({ id: f.id, path: [...c.faults.path, i, 'id'] })), 'fault step id');
+    steps.forEach((step, i) => {
+      const path = [...c.faults.path, i];
+      if (step.at !== undefined && step.after !== undefined) this.report(path, `fault step "${step.id}" has both "at" and "after"; use one`);
+      else if (step.at === undefined && step.after === undefined) this.report(path, `fault step "${step.id}" needs "at" (a time from injection) or "after" (another step's id)`);
+      if (step.after !== undefined) {
+        if (step.after === step.id) this.report([...path, 'after'], `fault step "${step.id}" cannot run after itself`);
+        else if (!stepIds.includes(step.after)) this.report([...path, 'after'], `after names unknown fault step "${step.after}"${didYouMean(step.after, stepIds)} (steps: ${stepIds.join(', ')})`);
+      }
+      this.action(step.action, [...path, 'action']);
+      if (step.revert) this.action(step.revert, [...path, 'revert']);
+    });
+    const byId = new Map(steps.map((f, i) => [f.id, i] as const));
+    const reported = new Set<string>();
+    steps.forEach((start) => {
+      const chain: string[] = [start.id];
+      let current = start.after;
+      while (current !== undefined && byId.has(current) && current !== start.id && !chain.includes(current)) {
+        chain.push(current);
+        current = steps[byId.get(current)!]!.after;
+      }
+      if (current === start.id && chain.length > 1) {
+        const key = [...chain].sort().join(',');
+        if (reported.has(key)) return;
+        reported.add(key);
+        this.report([...c.faults.path, byId.get(start.id)!, 'after'], `after forms a cycle: ${[...chain, start.id].join(' → ')}`);
+      }
+    });
+
+    // Checks: ids across steadyState, broken and every resolution; references; patterns; published ports.
+    const checks: { check: Check; path: Path }[] = [];
+    this.s.checks.steadyState.forEach((check, i) => checks.push({ check, path: ['checks', 'steadyState', i] }));
+    c.broken.value.forEach((check, i) => checks.push({ check, path: [...c.broken.path, i] }));
+    c.resolutions.value.forEach((r, i) => r.checks.forEach((check, j) => checks.push({ check, path: [...c.resolutions.path, i, 'checks', j] })));
+    this.unique(checks.map(({ check, path }) => ({ id: check.id, path: [...path, 'id'] })), 'check id');
+    for (const { check, path } of checks) this.check(check, path);
+
+    // Resolutions and the solution.
+    const resolutions = c.resolutions.value;
+    const resolutionIds = resolutions.map((r) => r.id);
+    this.unique(resolutions.map((r, i) => ({ id: r.id, path: [...c.resolutions.path, i, 'id'] })), 'resolution id');
+    if (!resolutions.some((r) => r.points === 100)) {
+      this.report(c.resolutions.path, `no resolution is worth 100 points${suffix}: a perfect run cannot get the full outcome score`, 'warning');
+    }
+    if (!resolutionIds.includes(c.solution.value.resolution) && mixed(c.solution, c.resolutions)) {
+      this.report([...c.solution.path, 'resolution'], `solution.resolution "${c.solution.value.resolution}" is not a resolution id${suffix}${didYouMean(c.solution.value.resolution, resolutionIds)} (resolutions: ${resolutionIds.join(', ')})`);
+    }
+    c.solution.value.steps.forEach((step, i) => {
+      if (step.service !== undefined) this.service(step.service, [...c.solution.path, 'steps', i, 'service']);
+    });
+
+    // Learning: hints, investigation signals.
+    const par = this.s.metadata.parMinutes * 60_000;
+    this.unique(c.hints.value.map((h, i) => ({ id: h.id, path: [...c.hints.path, i, 'id'] })), 'hint id');
+    c.hints.value.forEach((h, i) => {
+      const ms = toMs(h.after);
+      if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatMs(ms)}, later than the par time of ${formatMs(par)} (metadata.parMinutes)`);
+    });
+    this.unique(c.investigation.value.map((sig, i) => ({ id: sig.id, path: [...c.investigation.path, i, 'id'] })), 'investigation signal id');
+    c.investigation.value.forEach((sig, i) => sig.patterns.forEach((p, j) => this.regex(p, [...c.investigation.path, i, 'patterns', j])));
+
+    // Postmortem rubric.
+    const pm = c.postmortem.value;
+    const pmPath = c.postmortem.path;
+    for (const list of ['rootCause', 'wrongRootCauses', 'mustMention', 'actionItemThemes'] as const) {
+      this.unique(pm[list].map((item, i) => ({ id: item.id, path: [...pmPath, list, i, 'id'] })), `${list} id`);
+    }
+    const themes = pm.actionItemThemes.map((t) => t.id);
+    if (mixed(c.postmortem, c.resolutions)) {
+      for (const [resolution, required] of Object.entries(pm.requiredThemesByResolution)) {
+        const path = [...pmPath, 'requiredThemesByResolution', resolution];
+        if (!resolutionIds.includes(resolution)) this.report(path, `requiredThemesByResolution names unknown resolution "${resolution}"${suffix}${didYouMean(resolution, resolutionIds)} (resolutions: ${resolutionIds.join(', ')})`, 'error', 'key');
+        required.forEach((theme, i) => {
+          if (!themes.includes(theme)) this.report([...path, i], `requiredThemesByResolution names unknown action item theme "${theme}"${didYouMean(theme, themes)} (postmortem.actionItemThemes: ${themes.join(', ') || 'none'})`);
+        });
+      }
+    }
+  }
+
+  private check(check: Check, path: Path): void {
+    if (check.kind === 'tcp') {
+      this.service(check.from, [...path, 'from']);
+      const known = new Set<string>(['localhost', ...this.services]);
+      for (const svc of Object.values(this.s.environment.services)) {
+        if (!Array.isArray(svc.networks)) for (const cfg of Object.values(svc.networks)) for (const alias of cfg.aliases) known.add(alias);
+      }
+      if (!known.has(check.host) && parseIpv4(check.host) === undefined) {
+        this.report([...path, 'host'], `host "${check.host}" is not a service or alias of this pack${didYouMean(check.host, known)}`, 'warning');
+      }
+      return;
+    }
+    if (!this.service(check.service, [...path, 'service'])) return;
+    switch (check.kind) {
+      case 'exec':
+        if (check.stdoutMatches !== undefined) this.regex(check.stdoutMatches, [...path, 'stdoutMatches']);
+        if (check.stdoutNotMatches !== undefined) this.regex(check.stdoutNotMatches, [...path, 'stdoutNotMatches']);
+        break;
+      case 'http':
+        if (check.bodyMatches !== undefined) this.regex(check.bodyMatches, [...path, 'bodyMatches']);
+        this.published(check.service, check.port, [...path, 'port'], `http check "${check.id}"`);
+        break;
+      case 'sql':
+        if ('matches' in check.expect) this.regex(check.expect.matches, [...path, 'expect', 'matches']);
+        if ('notMatches' in check.expect) this.regex(check.expect.notMatches, [...path, 'expect', 'notMatches']);
+        break;
+      case 'promql':
+      case 'alertmanager':
+        this.published(check.service, check.port, [...path, 'port'], `${check.kind} check "${check.id}"`);
+        break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- IPv4
+
+function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = value * 256 + n;
+  }
+  return value;
+}
+
+function maskOf(ip: number, prefix: number): number {
+  if (prefix === 0) return 0;
+  const block = 2 ** (32 - prefix);
+  return Math.floor(ip / block) * block;
+}
+
+function parseCidr(text: string): { base: number; prefix: number } | string {
+  const [address, prefixText] = text.split('/');
+  const ip = parseIpv4(address ?? '');
+  if (ip === undefined) return 'not an IPv4 address (each part 0-255)';
+  const prefix = Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 8 || prefix > 30) return 'the prefix length must be between /8 and /30';
+  const base = maskOf(ip, prefix);
+  if (base !== ip) return `host bits are set; use ${formatIpv4(base)}/${prefix}`;
+  return { base, prefix };
+}
+
+function formatIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+export const _internal = { parseCidr, parseIpv4, LOCAL_TAG, resolve };
