@@ -1,0 +1,252 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseStep } from '../../../sandbox/docker/build.js';
+import { isOrphan } from '../../../sandbox/docker/cleanup.js';
+import { containerCreateOptions } from '../../../sandbox/docker/containers.js';
+import { assertNamePart, containerName, labelFilters, networkName, runLabels } from '../../../sandbox/docker/labels.js';
+import { assertNoSubnetConflicts, cidrContains, findSubnetConflict, networkCreateOptions, parseCidr } from '../../../sandbox/docker/network.js';
+import { startOrder } from '../../../sandbox/docker/order.js';
+import { assertSafeCreateOptions } from '../../../sandbox/docker/safety.js';
+import { archiveName, demuxBuffer, tarContext, tarFiles } from '../../../sandbox/docker/tar.js';
+import { LABELS, type ServiceSpec } from '../../../sandbox/runtime.js';
+
+interface Entry {
+  name: string;
+  mode?: number;
+  uid?: number;
+  type?: string | null;
+  body: string;
+}
+
+async function readTar(source: Buffer | Readable): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  const ex = extract();
+  ex.on('entry', (header, stream, next) => {
+    let body = '';
+    stream.on('data', (c: Buffer) => (body += c.toString()));
+    stream.on('end', () => {
+      entries.push({ name: header.name, mode: header.mode, uid: header.uid, type: header.type, body });
+      next();
+    });
+  });
+  const done = new Promise((resolve, reject) => {
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+  });
+  if (Buffer.isBuffer(source)) ex.end(source);
+  else source.pipe(ex);
+  await done;
+  return entries;
+}
+
+describe('tar helpers', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tars files root-owned with their mode, relative to / and without directory entries', async () => {
+    const entries = await readTar(await tarFiles([{ path: '/etc/app/conf.yaml', content: 'a: 1\n', mode: 0o640 }, { path: '/tmp/x', content: Buffer.from('x'), mode: 0o755 }]));
+    expect(entries).toEqual([
+      { name: 'etc/app/conf.yaml', mode: 0o640, uid: 0, type: 'file', body: 'a: 1\n' },
+      { name: 'tmp/x', mode: 0o755, uid: 0, type: 'file', body: 'x' },
+    ]);
+  });
+
+  it('normalises container paths and refuses relative ones', () => {
+    expect(archiveName('/etc/../etc//x')).toBe('etc/x');
+    expect(archiveName('/../../x')).toBe('x');
+    expect(() => archiveName('etc/x')).toThrow(/must be absolute/);
+    expect(() => archiveName('/')).toThrow(/must name a file/);
+  });
+
+  it('packs a build context honouring .dockerignore but always sending the Dockerfile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fd-ctx-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'node_modules', 'x'), { recursive: true });
+    await writeFile(join(dir, 'node_modules', 'x', 'i.js'), '');
+    await writeFile(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    await writeFile(join(dir, 'app.sh'), 'echo hi');
+    await writeFile(join(dir, 'secret.env'), 'TOKEN=1');
+    await writeFile(join(dir, '.dockerignore'), '# comment\nnode_modules\n*.env\nDockerfile\n');
+    const names = (await readTar(await tarContext(dir, 'Dockerfile'))).filter((e) => e.type === 'file').map((e) => e.name).sort();
+    expect(names).toEqual(['.dockerignore', 'Dockerfile', 'app.sh']);
+  });
+
+  it('demuxes Docker\'s multiplexed log format, and passes TTY output through', () => {
+    const frame = (type: number, text: string) => {
+      const header = Buffer.alloc(8);
+      header[0] = type;
+      header.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([header, Buffer.from(text)]);
+    };
+    expect(demuxBuffer(Buffer.concat([frame(1, 'out1 '), frame(2, 'err'), frame(1, 'out2')]))).toEqual({ stdout: 'out1 out2', stderr: 'err' });
+    expect(demuxBuffer(Buffer.from('hi'))).toEqual({ stdout: 'hi', stderr: '' });
+  });
+});
+
+describe('labels and names', () => {
+  it('labels every object with run, scenario and owner; containers with their service', () => {
+    const owner = { pid: 42, host: 'laptop' };
+    expect(runLabels('r1', 'slow-db', owner, 'db')).toEqual({
+      [LABELS.managed]: 'true',
+      [LABELS.run]: 'r1',
+      [LABELS.scenario]: 'slow-db',
+      [LABELS.ownerPid]: '42',
+      [LABELS.ownerHost]: 'laptop',
+      [LABELS.service]: 'db',
+    });
+    expect(runLabels('r1', 's', owner)).not.toHaveProperty(LABELS.service);
+    expect(labelFilters()).toEqual({ label: ['firedrill.managed=true'] });
+    expect(labelFilters('r1')).toEqual({ label: ['firedrill.managed=true', 'firedrill.run=r1'] });
+    expect(containerName('r1', 'db')).toBe('fd-r1-db');
+    expect(networkName('r1', 'back')).toBe('fd-r1-back');
+    expect(() => assertNamePart('run id', 'bad id')).toThrow(/run id "bad id"/);
+  });
+});
+
+describe('networks', () => {
+  it('detects overlapping subnets and names the network in the way', () => {
+    expect(findSubnetConflict('10.1.0.0/24', [{ name: 'corp-vpn', subnets: ['10.0.0.0/8'] }])).toEqual({ network: 'corp-vpn', subnet: '10.0.0.0/8' });
+    expect(findSubnetConflict('10.1.0.0/24', [{ name: 'x', subnets: ['10.1.1.0/24', 'fd00::/64'] }])).toBeUndefined();
+    expect(() => findSubnetConflict('nope', [])).toThrow(/not an IPv4 CIDR/);
+    expect(() =>
+      assertNoSubnetConflicts([{ dockerName: 'fd-r-a', spec: { name: 'a', subnet: '172.17.5.0/24', egress: true } }], [{ name: 'bridge', subnets: ['172.17.0.0/16'] }]),
+    ).toThrow(/network "a" wants subnet 172.17.5.0\/24, which overlaps Docker network "bridge" \(172.17.0.0\/16\)/);
+    // Two networks of the same spec may not overlap each other either.
+    expect(() =>
+      assertNoSubnetConflicts(
+        [
+          { dockerName: 'fd-r-a', spec: { name: 'a', subnet: '10.9.0.0/16', egress: true } },
+          { dockerName: 'fd-r-b', spec: { name: 'b', subnet: '10.9.3.0/24', egress: true } },
+        ],
+        [],
+      ),
+    ).toThrow(/"fd-r-a"/);
+  });
+
+  it('parses CIDRs and membership', () => {
+    expect(parseCidr('10.1.2.3/24')).toEqual({ base: parseCidr('10.1.2.0/24')!.base, bits: 24 });
+    expect(cidrContains(parseCidr('10.1.2.0/24')!, '10.1.2.200')).toBe(true);
+    expect(cidrContains(parseCidr('10.1.2.0/24')!, '10.1.3.1')).toBe(false);
+  });
+
+  it('makes internal networks when egress is off', () => {
+    const options = networkCreateOptions('fd-r-back', { name: 'back', egress: false, subnet: '10.5.0.0/24' }, { a: 'b' });
+    expect(options).toMatchObject({ Name: 'fd-r-back', Driver: 'bridge', Internal: true, Labels: { a: 'b' }, IPAM: { Config: [{ Subnet: '10.5.0.0/24' }] } });
+    expect(networkCreateOptions('n', { name: 'n', egress: true }, {})).not.toHaveProperty('IPAM');
+  });
+});
+
+describe('start order', () => {
+  const s = (name: string, dependsOn: string[] = []) => ({ name, dependsOn });
+  it('starts dependencies first, keeping spec order otherwise', () => {
+    expect(startOrder([s('app', ['db', 'cache']), s('db'), s('cache', ['db'])]).map((x) => x.name)).toEqual(['db', 'cache', 'app']);
+  });
+  it('names cycles and unknown services', () => {
+    expect(() => startOrder([s('a', ['b']), s('b', ['a'])])).toThrow('a → b → a');
+    expect(() => startOrder([s('a', ['ghost'])])).toThrow('"a" depends on unknown service "ghost"');
+  });
+});
+
+describe('container create options', () => {
+  const base: ServiceSpec = {
+    name: 'web',
+    image: 'firedrill/x-web:abc',
+    env: { A: '1' },
+    networks: [],
+    capabilities: ['NET_ADMIN'],
+    sysctls: { 'net.ipv4.ip_forward': '1' },
+    files: [],
+    publish: [8080],
+    dependsOn: [],
+    tty: false,
+    healthcheck: { test: ['curl', '-f', 'http://localhost'], intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 2000 },
+    memoryBytes: 256 * 1024 * 1024,
+    cpus: 0.5,
+    user: 'app',
+  };
+
+  it('maps the spec: init, 127.0.0.1 random ports, healthcheck in ns, limits, first network with ip and aliases', () => {
+    const options = containerCreateOptions('fd-r-web', base, { l: 'v' }, [
+      { dockerNetwork: 'fd-r-front', aliases: ['web', 'www'], ipv4: '10.0.0.5' },
+      { dockerNetwork: 'fd-r-back', aliases: ['web'] },
+    ]);
+    expect(options).toMatchObject({
+      name: 'fd-r-web',
+      Hostname: 'web',
+      Env: ['A=1'],
+      User: 'app',
+      Labels: { l: 'v' },
+      ExposedPorts: { '8080/tcp': {} },
+      Healthcheck: { Test: ['CMD', 'curl', '-f', 'http://localhost'], Interval: 1e9, Timeout: 5e8, Retries: 3, StartPeriod: 2e9 },
+      HostConfig: {
+        Init: true,
+        CapAdd: ['NET_ADMIN'],
+        Sysctls: { 'net.ipv4.ip_forward': '1' },
+        PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        NetworkMode: 'fd-r-front',
+        Memory: 256 * 1024 * 1024,
+        NanoCpus: 5e8,
+      },
+      NetworkingConfig: { EndpointsConfig: { 'fd-r-front': { Aliases: ['web', 'www'], IPAMConfig: { IPv4Address: '10.0.0.5' } } } },
+    });
+    expect(options.HostConfig).not.toHaveProperty('Privileged');
+    expect(options.HostConfig).not.toHaveProperty('Binds');
+    expect(containerCreateOptions('n', { ...base, publish: [], healthcheck: undefined }, {}, []).HostConfig?.NetworkMode).toBe('none');
+  });
+
+  it('keeps CMD-SHELL healthchecks as written', () => {
+    const options = containerCreateOptions('n', { ...base, healthcheck: { ...base.healthcheck!, test: ['CMD-SHELL', 'pg_isready'] } }, {}, []);
+    expect(options.Healthcheck?.Test).toEqual(['CMD-SHELL', 'pg_isready']);
+  });
+
+  it('refuses capabilities that amount to host root', () => {
+    expect(() => containerCreateOptions('n', { ...base, capabilities: ['cap_sys_admin'] }, {}, [])).toThrow(/service "web": capability cap_sys_admin is not allowed/);
+    expect(() => containerCreateOptions('n', { ...base, capabilities: ['ALL'] }, {}, [])).toThrow(/ALL/);
+  });
+});
+
+describe('safety net on raw create options', () => {
+  const ok = { name: 'fd-r-x', Image: 'i', HostConfig: {} };
+  it.each([
+    [{ Privileged: true }, /privileged/],
+    [{ Binds: ['/var/run/docker.sock:/var/run/docker.sock'] }, /bind mounts/],
+    [{ Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] }, /host mounts/],
+    [{ Mounts: [{ Type: 'volume', Source: '/run/docker.sock', Target: '/s' }] }, /host mounts/],
+    [{ NetworkMode: 'host' }, /network mode host/],
+    [{ NetworkMode: 'container:abc' }, /network mode container:abc/],
+    [{ PidMode: 'host' }, /PidMode host/],
+    [{ IpcMode: 'host' }, /IpcMode host/],
+    [{ Devices: [{ PathOnHost: '/dev/kmsg', PathInContainer: '/dev/kmsg', CgroupPermissions: 'r' }] }, /devices/],
+    [{ SecurityOpt: ['seccomp=unconfined'] }, /seccomp/],
+    [{ CapAdd: ['SYS_MODULE'] }, /SYS_MODULE/],
+  ])('refuses %o', (hostConfig, message) => {
+    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: hostConfig as never })).toThrow(message);
+  });
+  it('accepts an ordinary container', () => {
+    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: { NetworkMode: 'fd-r-front', CapAdd: ['NET_ADMIN'] } })).not.toThrow();
+  });
+});
+
+describe('build progress and orphans', () => {
+  it('parses classic builder steps', () => {
+    expect(parseStep('Step 3/7 : RUN apt-get update')).toEqual({ current: 3, max: 7, text: 'RUN apt-get update' });
+    expect(parseStep(' ---> Running in 1234')).toBeUndefined();
+  });
+
+  it('calls a run an orphan only when its owner on this host is gone', () => {
+    const here = { pid: 100, host: 'me' };
+    const labels = (pid: number, host: string) => ({ [LABELS.ownerPid]: String(pid), [LABELS.ownerHost]: host });
+    const alive = (pid: number) => pid === 200;
+    expect(isOrphan(labels(300, 'me'), here, alive)).toBe(true);
+    expect(isOrphan(labels(200, 'me'), here, alive)).toBe(false);
+    expect(isOrphan(labels(100, 'me'), here, alive)).toBe(false);
+    expect(isOrphan(labels(300, 'other-host'), here, alive)).toBe(false);
+    expect(isOrphan({}, here, alive)).toBe(true);
+  });
+});
