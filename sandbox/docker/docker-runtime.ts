@@ -15,7 +15,7 @@ import { buildImages, imageExists } from './build.js';
 import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
 import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
-import { assertNamePart, containerName, currentOwner, networkName, runLabels, type Owner } from './labels.js';
+import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
 import { assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
 import { startOrder } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
@@ -86,6 +86,16 @@ export class DockerRuntime implements SandboxRuntime {
     let current = 0;
     const step = (description: string) => onProgress({ current: ++current, max, description });
     const check = () => signal?.throwIfAborted();
+
+    // A run id is used once: cleaning up after a failure must never hit another live run's objects.
+    const filters = JSON.stringify(labelFilters(spec.runId));
+    const [clashContainers, clashNetworks] = await Promise.all([
+      this.docker.listContainers({ all: true, filters }),
+      this.docker.listNetworks({ filters }),
+    ]);
+    if (clashContainers.length + clashNetworks.length > 0) {
+      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill cleanup\`) before starting it again`);
+    }
 
     try {
       check();

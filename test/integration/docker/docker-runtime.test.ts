@@ -190,6 +190,11 @@ describeDocker('DockerRuntime on the real engine', () => {
     expect(await httpGet(host, port)).toBe('hello\n');
   });
 
+  it('refuses to start a run id that already has objects (and leaves them alone)', async () => {
+    await expect(runtime.up(spec(), () => {})).rejects.toThrow(/already has Docker objects/);
+    expect(await labelled(runId)).toEqual({ containers: 2, networks: 2 });
+  });
+
   it('copied files in before start (root-owned, with their mode) and honoured .dockerignore', async () => {
     const stat = await sandbox!.exec('web', ['stat', '-c', '%a %U %G', '/etc/fd/config.txt']);
     expect(stat).toEqual({ exitCode: 0, stdout: '640 root root\n', stderr: '' });
