@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /** The data directory: `FIREDRILL_HOME`, else the platform's app-data directory. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -21,5 +22,5 @@ export function sessionDir(runId: string, env?: NodeJS.ProcessEnv): string {
 /** The shipped scenario packs (the repository's `scenarios/`), overridable for tests. */
 export function scenariosDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FIREDRILL_SCENARIOS) return env.FIREDRILL_SCENARIOS;
-  return new URL('../../scenarios/', import.meta.url).pathname;
+  return join(packageRoot(), 'scenarios');
 }

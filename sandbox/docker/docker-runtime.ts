@@ -16,7 +16,7 @@ import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
 import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
 import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
-import { assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
+import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
 import { startOrder } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
@@ -71,18 +71,23 @@ export class DockerRuntime implements SandboxRuntime {
     assertNamePart('run id', spec.runId);
     const services = startOrder(spec.services);
     const networks = new Map(spec.networks.map((n) => [n.name, { spec: n, dockerName: networkName(spec.runId, n.name) }]));
+    // Scenario networks are internal (no egress), and Docker cannot publish ports from an internal
+    // network. Services that publish ports also join a run-owned bridge without masquerading: the host
+    // reaches their published ports, but nothing inside gets a route out.
+    const needsAccess = spec.services.some((service) => service.publish.length > 0);
+    const access = needsAccess ? { dockerName: networkName(spec.runId, ACCESS_NETWORK) } : null;
     const states = new Map<string, ServiceState>();
     for (const service of services) {
       assertNamePart('service name', service.name);
       states.set(service.name, {
         spec: service,
-        attachments: this.attachmentsFor(service, networks),
+        attachments: this.attachmentsFor(service, networks, access),
         labels: runLabels(spec.runId, spec.scenario, this.owner, service.name),
         ports: new Map(),
       });
     }
 
-    const max = networks.size + services.length * 2;
+    const max = networks.size + (access ? 1 : 0) + services.length * 2;
     let current = 0;
     const step = (description: string) => onProgress({ current: ++current, max, description });
     const check = () => signal?.throwIfAborted();
@@ -104,6 +109,10 @@ export class DockerRuntime implements SandboxRuntime {
         check();
         await this.docker.createNetwork(networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)));
         step(`network ${network.name} created${network.egress ? '' : ' (internal)'}`);
+      }
+      if (access) {
+        await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));
+        step('host access network created');
       }
       for (const service of services) {
         check();
@@ -142,6 +151,7 @@ export class DockerRuntime implements SandboxRuntime {
   private attachmentsFor(
     service: SandboxSpec['services'][number],
     networks: Map<string, { spec: SandboxSpec['networks'][number]; dockerName: string }>,
+    access: { dockerName: string } | null,
   ): Map<string, Attachment> {
     const result = new Map<string, Attachment>();
     for (const wanted of service.networks) {
@@ -160,6 +170,7 @@ export class DockerRuntime implements SandboxRuntime {
         ...(wanted.ipv4 ? { ipv4: wanted.ipv4 } : {}),
       });
     }
+    if (access && service.publish.length > 0) result.set(ACCESS_NETWORK, { dockerNetwork: access.dockerName, aliases: [] });
     return result;
   }
 }

@@ -92,3 +92,19 @@ export function networkCreateOptions(dockerName: string, spec: NetworkSpec, labe
     ...(spec.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] } } : {}),
   };
 }
+
+/** The per-run network that lets the host reach published ports (see DockerRuntime.up). */
+export const ACCESS_NETWORK = 'host-access';
+
+export function accessNetworkOptions(dockerName: string, labels: Record<string, string>): Docker.NetworkCreateOptions {
+  return {
+    Name: dockerName,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Internal: false,
+    Attachable: false,
+    Labels: labels,
+    // No masquerading: inbound port mappings work, outbound traffic has no usable route off the host.
+    Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
+  };
+}

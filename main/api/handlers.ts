@@ -1,0 +1,241 @@
+/**
+ * The API's implementation, written once and served by both transports (Electron IPC and web mode).
+ * Everything with side effects arrives through `HandlerDeps`, so tests can drive it without Docker.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DoctorReport } from '../../sandbox/prereqs/doctor.js';
+import {
+  sessionEvents,
+  buildReport,
+  createdEvent,
+  importBundle,
+  listHistory,
+  POSTMORTEM_FILE,
+  saveReport,
+  savedReport,
+  sessionPath,
+} from '../app/sessions.js';
+import type { RunEvent } from '../engine/events/types.js';
+import type { Run } from '../engine/run/run.js';
+import { imageSpecs } from '../engine/run/spec.js';
+import { applyVariant } from '../engine/run/variants.js';
+import type { RunManager } from '../engine/run/run-manager.js';
+import type { LoadedScenario } from '../engine/scenario/load.js';
+import type { Scenario } from '../engine/scenario/schema.js';
+import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreReport } from './contract.js';
+
+/** Scoring, as the handlers need it (the real one is main/scoring). */
+export interface Scoring {
+  troubleshooting(events: RunEvent[], scenario: Scenario): ScoreReport;
+  grade(markdown: string, scenario: Scenario, events: RunEvent[]): ScoreReport;
+  draft(events: RunEvent[], scenario: Scenario): string;
+}
+
+export interface HandlerDeps {
+  manager: RunManager;
+  doctor: () => Promise<DoctorReport>;
+  scoring: Scoring;
+  openTerminal: (run: Run) => Promise<{ terminal: number; id: string }>;
+  renderReportHtml: (report: Report, casts: Record<number, string>) => string;
+  readCasts: (dir: string, terminals: number[]) => Record<number, string>;
+  info: () => AppInfo;
+  loadScenario: (dir: string) => Promise<LoadedScenario>;
+}
+
+const RULES = [
+  'Work from the terminal: the sandbox is yours, nothing you do there touches your machine.',
+  'Hints unlock over time; each one you take costs a few points.',
+  '"Check my fix" tells you which checks hold, never the answer. A fix must keep holding to count.',
+  'Risky commands (dropping data, restarting everything) cost safety points, as they would on call.',
+  'When it is resolved, write a blameless postmortem: it is graded too.',
+];
+
+export function createHandlers(deps: HandlerDeps): ApiHandlers {
+  const { manager } = deps;
+
+  const requireRun = (runId: string): Run => {
+    const run = manager.get(runId);
+    if (!run) throw new ApiError('not_found', `no active run ${runId}`, 'Start the scenario again from the catalog.');
+    return run;
+  };
+
+  /** The scenario a session was played with: the live run's, else loaded again from the pack. */
+  const sessionScenario = async (runId: string, events: RunEvent[]): Promise<Scenario> => {
+    const live = manager.get(runId);
+    if (live) return live.scenario;
+    const created = createdEvent(events);
+    if (!existsSync(created.scenarioDir)) {
+      throw new ApiError('not_found', `the scenario pack of ${runId} is not on this machine (${created.scenarioDir})`);
+    }
+    const loaded = await deps.loadScenario(created.scenarioDir);
+    return applyVariant(loaded.scenario, { seed: 0, ...(created.variant ? { variant: created.variant } : {}) }).scenario;
+  };
+
+  const eventsOf = (runId: string): RunEvent[] => {
+    const live = manager.get(runId);
+    if (live) return live.readEvents();
+    const dir = sessionPath(manager.home, runId);
+    if (!existsSync(dir)) throw new ApiError('not_found', `no session ${runId}`);
+    return sessionEvents(dir);
+  };
+
+  const summaries = async (): Promise<(ScenarioSummary & { briefing: string; hintCount: number })[]> => {
+    const packs = await manager.packs();
+    let dockerProblem: string | null = null;
+    const tags = packs.flatMap((p) => (p.loaded ? imageTags(p.loaded) : []));
+    let present: Record<string, boolean> = {};
+    try {
+      present = await manager.runtime.imagesPresent(tags);
+    } catch (error) {
+      dockerProblem = `Docker is not reachable (${(error as Error).message}). Run \`firedrill doctor\` for the fix.`;
+    }
+    return packs.map((pack) => {
+      if (!pack.loaded) {
+        return {
+          name: pack.name,
+          title: pack.name,
+          summary: 'This scenario pack has errors and cannot be played.',
+          difficulty: 'beginner',
+          tags: [],
+          estimatedMinutes: 0,
+          parMinutes: 0,
+          runtimes: [],
+          variants: [],
+          imagesBuilt: false,
+          runnable: false,
+          problems: pack.problems,
+          briefing: '',
+          hintCount: 0,
+        };
+      }
+      const { scenario } = pack.loaded;
+      const problems: string[] = [];
+      if (!scenario.runtimes.includes('docker')) problems.push('Needs the kind runtime, which this version does not have yet.');
+      if (dockerProblem) problems.push(dockerProblem);
+      return {
+        name: scenario.metadata.name,
+        title: scenario.metadata.title,
+        summary: scenario.metadata.summary,
+        difficulty: scenario.metadata.difficulty,
+        tags: scenario.metadata.tags,
+        estimatedMinutes: scenario.metadata.estimatedMinutes,
+        parMinutes: scenario.metadata.parMinutes,
+        runtimes: scenario.runtimes,
+        variants: scenario.variants.map((v) => v.name),
+        imagesBuilt: imageTags(pack.loaded).every((tag) => present[tag]),
+        runnable: problems.length === 0,
+        problems,
+        briefing: scenario.briefing,
+        hintCount: scenario.hints.length,
+      };
+    });
+  };
+
+  const report = async (runId: string): Promise<Report> => {
+    const dir = sessionPath(manager.home, runId);
+    const saved = savedReport(dir);
+    if (saved) return saved;
+    const events = eventsOf(runId);
+    const scenario = await sessionScenario(runId, events);
+    return buildReport(dir, events, { troubleshooting: deps.scoring.troubleshooting(events, scenario), postmortem: null });
+  };
+
+  return {
+    'app.info': async () => deps.info(),
+    'doctor.run': () => deps.doctor(),
+    'scenarios.list': async () => (await summaries()).map(({ briefing: _b, hintCount: _h, ...summary }) => summary),
+    'scenarios.get': async ({ name }) => {
+      const found = (await summaries()).find((s) => s.name === name);
+      if (!found) throw new ApiError('not_found', `no scenario "${name}"`);
+      const { briefing, hintCount, ...summary } = found;
+      return { ...summary, briefing, hintCount, rules: RULES };
+    },
+    'runs.start': async ({ scenario, variant, seed }) => {
+      let loaded: LoadedScenario;
+      try {
+        loaded = await manager.resolvePack(scenario);
+      } catch (error) {
+        throw new ApiError('bad_request', (error as Error).message, 'Run `firedrill validate` on the pack.');
+      }
+      try {
+        const run = manager.start(loaded, { ...(variant ? { variant } : {}), ...(seed !== undefined ? { seed } : {}) });
+        return { runId: run.id };
+      } catch (error) {
+        throw new ApiError('bad_request', (error as Error).message);
+      }
+    },
+    'runs.get': async ({ runId }) => requireRun(runId).snapshot(),
+    'runs.cancel': async ({ runId }) => {
+      const run = requireRun(runId);
+      await run.cancel();
+      return run.snapshot();
+    },
+    'runs.abandon': async ({ runId }) => {
+      const run = requireRun(runId);
+      await run.abandon();
+      return run.snapshot();
+    },
+    'runs.checkFix': async ({ runId }) => {
+      const run = requireRun(runId);
+      if (!run.sandbox) throw new ApiError('conflict', 'the sandbox is not up yet');
+      return run.checkFix();
+    },
+    'runs.takeHint': async ({ runId }) => {
+      const run = requireRun(runId);
+      try {
+        return run.takeHint();
+      } catch (error) {
+        throw new ApiError('conflict', (error as Error).message);
+      }
+    },
+    'terminals.open': async ({ runId }) => {
+      const run = requireRun(runId);
+      if (!run.sandbox) throw new ApiError('conflict', 'the sandbox is not up yet', 'Wait until the incident is live.');
+      return deps.openTerminal(run);
+    },
+    'postmortem.draft': async ({ runId }) => {
+      const events = eventsOf(runId);
+      const dir = sessionPath(manager.home, runId);
+      const saved = join(dir, POSTMORTEM_FILE);
+      if (existsSync(saved)) return { markdown: readFileSync(saved, 'utf8') };
+      return { markdown: deps.scoring.draft(events, await sessionScenario(runId, events)) };
+    },
+    'postmortem.grade': async ({ runId, markdown }) => {
+      const events = eventsOf(runId);
+      return deps.scoring.grade(markdown, await sessionScenario(runId, events), events);
+    },
+    'postmortem.submit': async ({ runId, markdown }) => {
+      const run = manager.get(runId);
+      const dir = sessionPath(manager.home, runId);
+      const scenario = await sessionScenario(runId, eventsOf(runId));
+      writeFileSync(join(dir, POSTMORTEM_FILE), markdown);
+      // The sandbox is no longer needed once the write-up is in.
+      if (run) await run.teardown();
+      const events = eventsOf(runId);
+      const postmortem = deps.scoring.grade(markdown, scenario, events);
+      const troubleshooting = deps.scoring.troubleshooting(events, scenario);
+      const result = buildReport(dir, events, { troubleshooting, postmortem });
+      saveReport(dir, result);
+      return result;
+    },
+    'reports.get': async ({ runId }) => report(runId),
+    'reports.exportHtml': async ({ runId }) => {
+      const result = await report(runId);
+      const dir = sessionPath(manager.home, runId);
+      return { html: deps.renderReportHtml(result, deps.readCasts(dir, result.recordings)), filename: `firedrill-${runId}.html` };
+    },
+    'history.list': async () => listHistory(manager.home),
+    'history.import': async ({ base64 }) => {
+      try {
+        return { runId: await importBundle(manager.home, Buffer.from(base64, 'base64')) };
+      } catch (error) {
+        throw new ApiError('bad_request', `cannot import the bundle: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+function imageTags(loaded: LoadedScenario): string[] {
+  return imageSpecs(loaded.scenario, loaded.dir).map((image) => image.tag);
+}

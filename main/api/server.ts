@@ -1,0 +1,263 @@
+/**
+ * Web mode's transport (and the Electron window's WebSocket/file server): the built renderer, the API
+ * over `POST /api/<method>`, run events on `/ws/events`, terminals on `/ws/terminal`, and session files
+ * under `/files/`. Bound to 127.0.0.1 by default; every request and socket needs the random token.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ApiError, isMethodName, parseRequest, type ApiHandlers } from './contract.js';
+import { callHandler } from './dispatch.js';
+
+export const TOKEN_COOKIE = 'firedrill_token';
+
+/** A file the server can stream: session recordings, bundles. */
+export interface FileSource {
+  open(runId: string, name: string): Promise<{ stream: Readable; contentType: string; filename?: string } | null>;
+}
+
+export interface ApiServerOptions {
+  handlers: ApiHandlers;
+  /** The built renderer (dist/renderer); absent in API-only tests. */
+  staticDir?: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  files?: FileSource;
+  /** Called for each authenticated socket on a WebSocket path (`/ws/events`, `/ws/terminal`). */
+  sockets?: Record<string, (socket: WebSocket) => void>;
+  /** Extra origins allowed to call the API (the Electron window's file:// origin is `null`). */
+  log?: (line: string) => void;
+}
+
+export interface ApiServer {
+  url: string;
+  /** The URL a browser opens: with the token, so the page can authenticate. */
+  openUrl: string;
+  token: string;
+  port: number;
+  host: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:*; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const token = options.token ?? newToken();
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const expected = Buffer.from(token);
+
+  const tokenMatches = (candidate: string | undefined | null): boolean => {
+    if (!candidate) return false;
+    const given = Buffer.from(candidate);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const authenticated = (req: IncomingMessage, url: URL): boolean => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ') && tokenMatches(header.slice(7))) return true;
+    if (tokenMatches(url.searchParams.get('token'))) return true;
+    return tokenMatches(readCookie(req, TOKEN_COOKIE));
+  };
+
+  let port = options.port ?? 0;
+  // Reject other Host headers so a web page elsewhere cannot reach us through DNS rebinding.
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const hostHeader = req.headers.host ?? '';
+    const name = hostHeader.replace(/:\d+$/, '');
+    return ['127.0.0.1', 'localhost', '[::1]', host].includes(name);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+    if (!hostAllowed(req)) return sendError(res, 403, 'unauthorized', 'unexpected Host header');
+    if (!authenticated(req, url)) {
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        'missing or wrong access token',
+        'Open the URL that `firedrill serve` printed; it carries the token.',
+      );
+    }
+    // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
+    if (url.searchParams.has('token')) {
+      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    handle(req, res, url).catch((error: unknown) => {
+      log(`request failed: ${String(error)}`);
+      if (!res.headersSent) sendError(res, 500, 'internal', error instanceof Error ? error.message : String(error));
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    if (path.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendError(res, 405, 'bad_request', 'use POST for API calls');
+      const method = decodeURIComponent(path.slice('/api/'.length));
+      if (!isMethodName(method)) return sendError(res, 404, 'not_found', `unknown API method "${method}"`);
+      let body: unknown;
+      try {
+        const raw = await readBody(req);
+        body = raw.length === 0 ? {} : JSON.parse(raw);
+      } catch (error) {
+        return sendError(res, 400, 'bad_request', `request body is not JSON: ${(error as Error).message}`);
+      }
+      try {
+        const request = parseRequest(method, body);
+        const response = await callHandler(options.handlers, method, request);
+        return sendJson(res, 200, response);
+      } catch (error) {
+        if (error instanceof ApiError) return sendError(res, statusOf(error.code), error.code, error.message, error.fix);
+        throw error;
+      }
+    }
+    if (path.startsWith('/files/')) {
+      const [, , runId, name] = path.split('/');
+      if (!runId || !name || !options.files) return sendError(res, 404, 'not_found', 'no such file');
+      const file = await options.files.open(decodeURIComponent(runId), decodeURIComponent(name));
+      if (!file) return sendError(res, 404, 'not_found', `no file ${name} for run ${runId}`);
+      res.writeHead(200, {
+        'Content-Type': file.contentType,
+        ...(file.filename ? { 'Content-Disposition': `attachment; filename="${file.filename}"` } : {}),
+      });
+      file.stream.pipe(res);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'bad_request', 'method not allowed');
+    return serveStatic(res, path);
+  }
+
+  function serveStatic(res: ServerResponse, path: string): void {
+    const root = options.staticDir;
+    if (!root || !existsSync(join(root, 'index.html'))) {
+      return sendError(
+        res,
+        404,
+        'not_found',
+        'the UI is not built',
+        'Run `npm run build` (it builds the renderer into dist/renderer).',
+      );
+    }
+    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
+    let file = join(root, relative);
+    if (!file.startsWith(root + sep) && file !== root) return sendError(res, 403, 'unauthorized', 'outside the UI');
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+    const onSocket = options.sockets?.[url.pathname];
+    if (!hostAllowed(req) || !authenticated(req, url)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!onSocket) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${displayHost}:${port}`;
+  return {
+    url,
+    openUrl: `${url}/?token=${token}`,
+    token,
+    port,
+    host,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function statusOf(code: ApiError['code']): number {
+  return { bad_request: 400, unauthorized: 401, not_found: 404, conflict: 409, internal: 500 }[code];
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, fix?: string): void {
+  sendJson(res, status, { error: { code, message, ...(fix ? { fix } : {}) } });
+}
+
+function readCookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Hosts the API for either shell: builds the handlers over the real engine, starts the local server
+ * (HTTP + WebSockets, 127.0.0.1, random token), and reaps what crashed runs left behind.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDoctor } from '../../sandbox/prereqs/doctor.js';
+import { createHandlers } from '../api/handlers.js';
+import { serveEventsSocket } from '../api/events-socket.js';
+import { startApiServer, type ApiServer } from '../api/server.js';
+import type { ApiHandlers, AppInfo } from '../api/contract.js';
+import { loadScenario } from '../engine/scenario/load.js';
+import { packageVersion } from '../package-root.js';
+import { renderReportHtml } from '../report/html.js';
+import { createAppContext, packageRoot, type AppContext } from './context.js';
+import { createScoring } from './scoring-adapter.js';
+import { bundleStream, castStream, sessionPath } from './sessions.js';
+import { createTerminalService } from './terminal-service.js';
+
+export interface ApiHost {
+  context: AppContext;
+  handlers: ApiHandlers;
+  server: ApiServer;
+  close(): Promise<void>;
+}
+
+export async function startApiHost(options: {
+  host?: string;
+  port?: number;
+  kind: AppInfo['host'];
+  context?: AppContext;
+  log?: (line: string) => void;
+}): Promise<ApiHost> {
+  const context = options.context ?? createAppContext();
+  const terminals = createTerminalService(context);
+  let server: ApiServer | null = null;
+  const handlers = createHandlers({
+    manager: context.manager,
+    doctor: () => runDoctor({ dataDir: context.home }),
+    scoring: createScoring(),
+    openTerminal: (run) => terminals.open(run),
+    renderReportHtml: (report, casts) => renderReportHtml(report, { casts }),
+    readCasts: (dir, numbers) =>
+      Object.fromEntries(
+        numbers.map((n) => [n, join(dir, `terminal-${n}.cast`)] as const).filter(([, f]) => existsSync(f)).map(([n, f]) => [n, readFileSync(f, 'utf8')]),
+      ),
+    info: () => ({
+      version: packageVersion(),
+      host: options.kind,
+      serverUrl: server!.url,
+      token: server!.token,
+      dataDir: context.home,
+    }),
+    loadScenario,
+  });
+  server = await startApiServer({
+    handlers,
+    staticDir: join(packageRoot(), 'dist', 'renderer'),
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    sockets: {
+      '/ws/events': (socket) => serveEventsSocket(socket, context.manager),
+      '/ws/terminal': (socket) => terminals.serve(socket),
+    },
+    files: {
+      async open(runId, name) {
+        const dir = sessionPath(context.home, runId);
+        if (!existsSync(dir)) return null;
+        if (name === 'bundle.tar.gz') {
+          return { stream: bundleStream(dir), contentType: 'application/gzip', filename: `firedrill-${runId}.tar.gz` };
+        }
+        const cast = /^terminal-(\d+)\.cast$/.exec(name);
+        if (cast) {
+          const stream = castStream(dir, Number(cast[1]));
+          return stream ? { stream, contentType: 'application/x-asciicast' } : null;
+        }
+        return null;
+      },
+    },
+  });
+  // Containers of runs whose process died (a crash, a kill -9) are removed at start.
+  void context.runtime.cleanup({ onlyOrphans: true }).catch(() => undefined);
+  const started = server;
+  return {
+    context,
+    handlers,
+    server: started,
+    async close() {
+      terminals.closeAll();
+      await context.manager.shutdown();
+      await started.close();
+    },
+  };
+}

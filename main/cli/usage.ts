@@ -1,0 +1,26 @@
+export const USAGE = `Usage: firedrill <command> [options]
+
+Practise incidents on your own machine: a real sandbox, a real failure, a real terminal.
+
+Commands:
+  doctor [--json]                         Check what a lab needs on this machine (Docker, kind, disk, memory)
+  serve [--port N] [--host 127.0.0.1]     Serve the UI and API for your browser (prints the URL with its token)
+  validate <path>... [--json]             Check scenario packs: file:line:col for every problem
+  test <scenario> [--json] [--variant V] [--seed N] [--runtime docker]
+                                          Prove a scenario: baseline holds, the fault shows, the solution fixes it
+  play <scenario> [--variant V] [--seed N] [--runtime docker]
+                                          Play a scenario in this terminal, no UI
+  score <session-dir> [--json]            Score how a session was troubleshot
+  grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json]
+                                          Grade a postmortem against the scenario's rubric
+  postmortem draft <session-dir> [--out <file>]
+                                          Write a postmortem template with the session's timeline
+  clean [--orphans] [--json]              Remove Docker objects Firedrill created (all, or only of dead runs)
+  images seed [--force]                   Build the Debian base image offline (debootstrap), for air-gapped machines
+  images build <scenario>                 Build a scenario's images ahead of time
+
+Options:
+  -h, --help                              Show this help
+  -v, --version                           Show the version
+
+Data lives in $FIREDRILL_HOME (default: ~/.local/share/firedrill on Linux).`;

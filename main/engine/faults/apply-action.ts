@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Sandbox } from '../../../sandbox/runtime.js';
+import { argv } from '../checks/types.js';
+import { toMs } from '../scenario/duration.js';
+import type { Action } from '../scenario/schema.js';
+
+export interface ActionContext {
+  sandbox: Sandbox;
+  /** The pack folder: scripts are read from it. */
+  packDir: string;
+  /** Maps a pack image name to its built tag; other names are used as they are. */
+  imageTag: (name: string) => string;
+}
+
+/** The verb of an action, for logs: `exec`, `replace`, ... */
+export function actionName(action: Action): string {
+  return Object.keys(action)[0]!;
+}
+
+export function describeAction(action: Action): string {
+  const [name, spec] = Object.entries(action)[0] as [string, { service: string }];
+  return `${name} ${spec.service}`;
+}
+
+/** Applies one fault action to the sandbox. Throws with the command's output when it fails. */
+export async function applyAction(action: Action, context: ActionContext): Promise<string> {
+  const { sandbox } = context;
+  if ('exec' in action) {
+    const spec = action.exec;
+    const result = await sandbox.exec(spec.service, argv(spec.command), {
+      ...(spec.user ? { user: spec.user } : {}),
+      timeoutMs: toMs(spec.timeout),
+    });
+    if (result.exitCode !== 0) {
+      throw new Error(`exec in ${spec.service} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-500)}`);
+    }
+    return result.stdout.trim().slice(-200);
+  }
+  if ('stop' in action) {
+    await sandbox.stop(action.stop.service);
+    return 'stopped';
+  }
+  if ('start' in action) {
+    await sandbox.start(action.start.service);
+    return 'started';
+  }
+  if ('kill' in action) {
+    await sandbox.kill(action.kill.service, action.kill.signal);
+    return 'killed';
+  }
+  if ('pause' in action) {
+    await sandbox.pause(action.pause.service);
+    return 'paused';
+  }
+  if ('unpause' in action) {
+    await sandbox.unpause(action.unpause.service);
+    return 'unpaused';
+  }
+  if ('restart' in action) {
+    await sandbox.restart(action.restart.service);
+    return 'restarted';
+  }
+  if ('disconnect' in action) {
+    await sandbox.disconnect(action.disconnect.service, action.disconnect.network);
+    return `disconnected from ${action.disconnect.network}`;
+  }
+  if ('connect' in action) {
+    await sandbox.connect(action.connect.service, action.connect.network);
+    return `connected to ${action.connect.network}`;
+  }
+  if ('writeFile' in action) {
+    const spec = action.writeFile;
+    let content = spec.content;
+    if (spec.append) {
+      const existing = await sandbox.exec(spec.service, ['cat', spec.path]);
+      content = (existing.exitCode === 0 ? existing.stdout : '') + content;
+    }
+    await sandbox.writeFile(spec.service, spec.path, content, parseInt(spec.mode, 8));
+    return `wrote ${spec.path}`;
+  }
+  if ('script' in action) {
+    const spec = action.script;
+    const target = `/tmp/firedrill-${basename(spec.path)}`;
+    await sandbox.writeFile(spec.service, target, await readFile(join(context.packDir, spec.path)), 0o755);
+    const result = await sandbox.exec(spec.service, [target, ...spec.args], { timeoutMs: toMs(spec.timeout) });
+    if (result.exitCode !== 0) {
+      throw new Error(`${spec.path} in ${spec.service} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-500)}`);
+    }
+    return result.stdout.trim().slice(-200);
+  }
+  const spec = action.replace;
+  await sandbox.replace(spec.service, {
+    ...(spec.image ? { image: context.imageTag(spec.image) } : {}),
+    ...(spec.env ? { env: spec.env } : {}),
+  });
+  return `replaced ${spec.service}${spec.image ? ` with ${spec.image}` : ''}`;
+}

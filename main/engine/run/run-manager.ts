@@ -1,0 +1,95 @@
+/**
+ * Owns the runs of one process (the app, `serve`, `play` or `test`): finds scenario packs, starts runs,
+ * and tears every run down on shutdown. The API handlers and the CLI go through it.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ScenarioError } from '../scenario/diagnostics.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { Run, type RunDeps, type RunOptions } from './run.js';
+
+export interface PackEntry {
+  name: string;
+  dir: string;
+  loaded: LoadedScenario | null;
+  /** Why the pack cannot be loaded (validation errors, formatted). */
+  problems: string[];
+}
+
+export class RunManager {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(
+    private readonly deps: RunDeps & { scenariosDirs: string[] },
+  ) {}
+
+  get runtime(): RunDeps['runtime'] {
+    return this.deps.runtime;
+  }
+
+  get home(): string {
+    return this.deps.home;
+  }
+
+  /** Every pack folder (one with a scenario.yaml) under the scenario directories, loaded or with its problems. */
+  async packs(): Promise<PackEntry[]> {
+    const entries: PackEntry[] = [];
+    for (const root of this.deps.scenariosDirs) {
+      if (!existsSync(root)) continue;
+      for (const name of readdirSync(root).sort()) {
+        const dir = join(root, name);
+        if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'scenario.yaml'))) continue;
+        try {
+          entries.push({ name, dir, loaded: await loadScenario(dir), problems: [] });
+        } catch (error) {
+          const problems = error instanceof ScenarioError ? error.message.split('\n') : [String(error)];
+          entries.push({ name, dir, loaded: null, problems });
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** A pack by name (from the scenario directories) or by path. */
+  async resolvePack(nameOrPath: string): Promise<LoadedScenario> {
+    const asPath = resolve(nameOrPath);
+    if (existsSync(join(asPath, 'scenario.yaml')) || asPath.endsWith('.yaml')) {
+      return loadScenario(asPath.endsWith('.yaml') ? resolve(asPath, '..') : asPath);
+    }
+    for (const root of this.deps.scenariosDirs) {
+      const dir = join(root, nameOrPath);
+      if (existsSync(join(dir, 'scenario.yaml'))) return loadScenario(dir);
+    }
+    throw new Error(`no scenario "${nameOrPath}": not a pack folder, and not in ${this.deps.scenariosDirs.join(', ')}`);
+  }
+
+  /** Creates a run without starting it (the caller drives the phases, as `firedrill test` does). */
+  create(loaded: LoadedScenario, options: RunOptions = {}): Run {
+    const run = new Run(loaded, this.deps, options);
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  /** Creates a run and brings it to live in the background; progress and failures show on the run. */
+  start(loaded: LoadedScenario, options: RunOptions = {}): Run {
+    const run = this.create(loaded, options);
+    run.startLive().catch(() => {
+      // The run records its own failure (phase `failed`, run.error); clean up what came up.
+      void run.teardown('failed').catch(() => undefined);
+    });
+    return run;
+  }
+
+  get(runId: string): Run | undefined {
+    return this.runs.get(runId);
+  }
+
+  all(): Run[] {
+    return [...this.runs.values()];
+  }
+
+  /** Tears down every run of this process (on exit: nothing is left running). */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled(this.all().map((run) => run.teardown()));
+  }
+}

@@ -1,0 +1,590 @@
+/**
+ * One run of a scenario: the state machine
+ *   preparing → baseline → injecting → live → resolved | abandoned → teardown → ended
+ * (or `failed` from anywhere), the checks that drive it, hints, alerts, and the event log it writes.
+ * Each phase is also a public step, so `firedrill test` can drive the same machine with the solution.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { AlertView, CheckStatus, HintView, RunSnapshot } from '../../api/contract.js';
+import type { Progress, Sandbox, SandboxRuntime, ServiceFile } from '../../../sandbox/runtime.js';
+import type { AmAlert } from '../checks/alertmanager-check.js';
+import { runCheck } from '../checks/run-check.js';
+import type { CheckContext, CheckResult } from '../checks/types.js';
+import { EventLog, systemClock, type Clock } from '../events/event-log.js';
+import type { CheckGroup, RunEvent, RunPhase } from '../events/types.js';
+import { abortableSleep, runFaultTimeline } from '../faults/timeline.js';
+import { actionName, applyAction, describeAction } from '../faults/apply-action.js';
+import { toMs } from '../scenario/duration.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { Check, Resolution, Scenario } from '../scenario/schema.js';
+import { imageSpecs, imageTagResolver, sandboxSpec } from './spec.js';
+import { timelineFromEvents } from './timeline-view.js';
+import { applyVariant, newSeed } from './variants.js';
+
+export interface RunDeps {
+  runtime: SandboxRuntime;
+  /** The data directory; the session folder is `<home>/sessions/<runId>`. */
+  home: string;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Firedrill's shell integration and `lab` helper, copied into every bastion. */
+  bastionFiles?: () => ServiceFile[];
+}
+
+export interface RunOptions {
+  variant?: string;
+  seed?: number;
+  runId?: string;
+}
+
+export class RunFailure extends Error {}
+
+interface CheckState extends CheckStatus {
+  key: string;
+  message?: string;
+}
+
+const TERMINAL_PHASES: RunPhase[] = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'];
+
+export class Run {
+  readonly id: string;
+  readonly scenario: Scenario;
+  readonly variant: string | null;
+  readonly seed: number;
+  readonly dir: string;
+  readonly events: EventLog;
+  readonly startedAt: Date;
+  phase: RunPhase = 'preparing';
+  progress: Progress | null = null;
+  sandbox: Sandbox | null = null;
+  error: string | null = null;
+  pagedAt: Date | null = null;
+  endedAt: Date | null = null;
+  resolution: Resolution | null = null;
+  alerts: AlertView[] = [];
+  readonly terminals: number[] = [];
+
+  private readonly clock: Clock;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly abort = new AbortController();
+  private readonly checks = new Map<string, CheckState>();
+  private readonly windows = new Map<string, { at: number; ms: number }[]>();
+  private readonly listeners = new Set<() => void>();
+  private readonly shownHints = new Set<number>();
+  private readonly unlockedHints = new Set<number>();
+  private pagedMono: number | null = null;
+  private monitor: Promise<void> | null = null;
+  private holding: { resolution: Resolution; since: number } | null = null;
+  private resolvedWaiters: (() => void)[] = [];
+  private teardownPromise: Promise<void> | null = null;
+  private readonly eventsCache: RunEvent[] = [];
+
+  constructor(
+    readonly loaded: LoadedScenario,
+    private readonly deps: RunDeps,
+    options: RunOptions = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.fetchFn = deps.fetch ?? fetch;
+    this.sleep = deps.sleep ?? abortableSleep;
+    this.seed = options.seed ?? newSeed();
+    const chosen = applyVariant(loaded.scenario, { seed: this.seed, ...(options.variant ? { variant: options.variant } : {}) });
+    this.scenario = chosen.scenario;
+    this.variant = chosen.variant;
+    this.startedAt = this.clock.now();
+    this.id = options.runId ?? newRunId(this.scenario.metadata.name, this.startedAt);
+    this.dir = join(deps.home, 'sessions', this.id);
+    mkdirSync(this.dir, { recursive: true });
+    // Who owns the run: the app reaps sessions and containers whose owner is gone.
+    writeFileSync(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    this.events = new EventLog(join(this.dir, 'events.jsonl'), this.clock);
+    // An in-memory copy of the log for snapshots; the file stays the source of truth.
+    this.events.subscribe((event) => this.eventsCache.push(event));
+    this.events.append({
+      type: 'run.created',
+      runId: this.id,
+      scenario: this.scenario.metadata.name,
+      scenarioDir: loaded.dir,
+      scenarioTitle: this.scenario.metadata.title,
+      variant: this.variant,
+      seed: this.seed,
+      runtime: deps.runtime.name,
+      parMinutes: this.scenario.metadata.parMinutes,
+    });
+    this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
+  }
+
+  get bastion(): string {
+    return this.scenario.environment.bastion;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private setPhase(to: RunPhase, reason?: string): void {
+    if (this.phase === to) return;
+    this.events.append({ type: 'phase.changed', from: this.phase, to, ...(reason ? { reason } : {}) });
+    this.phase = to;
+    this.changed();
+  }
+
+  private report(progress: Progress): void {
+    this.progress = progress;
+    this.changed();
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  /** Builds images and brings the sandbox up. */
+  async prepare(): Promise<void> {
+    const images = imageSpecs(this.scenario, this.loaded.dir);
+    const present = await this.deps.runtime.imagesPresent(images.map((i) => i.tag));
+    const missing = images.filter((i) => !present[i.tag]);
+    if (missing.length > 0) {
+      this.report({ current: 0, max: missing.length, description: `Building ${missing.length} image(s)` });
+      await this.deps.runtime.buildImages(missing, (p) => this.report(p), this.signal);
+    }
+    const spec = sandboxSpec({
+      runId: this.id,
+      scenario: this.scenario,
+      packDir: this.loaded.dir,
+      images,
+      bastionFiles: this.deps.bastionFiles?.() ?? [],
+    });
+    this.sandbox = await this.deps.runtime.up(spec, (p) => this.report(p), this.signal);
+    this.events.append({ type: 'progress', current: 1, max: 1, description: 'Sandbox is up' });
+  }
+
+  /** Steady state must hold before we break anything, or the fault proves nothing. */
+  async baseline(): Promise<void> {
+    this.setPhase('baseline');
+    const steady = this.scenario.checks.steadyState;
+    this.report({ current: 0, max: steady.length, description: 'Waiting for the steady state' });
+    await this.pollUntil('steadyState', steady, toMs(this.scenario.checks.baselineTimeout), 'the steady state never held');
+  }
+
+  /** Runs the fault timeline. */
+  async inject(): Promise<void> {
+    this.setPhase('injecting');
+    const sandbox = this.requireSandbox();
+    const tagOf = imageTagResolver(imageSpecs(this.scenario, this.loaded.dir));
+    let applied = 0;
+    const total = this.scenario.faults.length;
+    this.report({ current: 0, max: total, description: 'Injecting the fault' });
+    await runFaultTimeline(this.scenario.faults, {
+      signal: this.signal,
+      sleep: this.sleep,
+      apply: async (step) => {
+        try {
+          const detail = await applyAction(step.action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf });
+          this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'applied', detail });
+        } catch (error) {
+          this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'failed', detail: String(error) });
+          throw new RunFailure(`fault step ${step.id} (${actionName(step.action)}) failed: ${(error as Error).message}`);
+        }
+        applied += 1;
+        this.report({ current: applied, max: total, description: `Fault step ${step.id} applied` });
+      },
+    });
+  }
+
+  /** The symptom must become observable: that moment is the page, and the incident is live. */
+  async waitBroken(): Promise<void> {
+    await this.pollUntil('broken', this.scenario.checks.broken, toMs(this.scenario.checks.brokenTimeout), 'the fault never became observable');
+    this.pagedAt = this.clock.now();
+    this.pagedMono = this.events.elapsed();
+    this.progress = null;
+    this.setPhase('live', 'paged');
+  }
+
+  /** The learner's path: everything up to the page, then checks keep polling in the background. */
+  async startLive(): Promise<void> {
+    try {
+      await this.prepare();
+      await this.baseline();
+      await this.inject();
+      await this.waitBroken();
+      this.startMonitor();
+    } catch (error) {
+      await this.fail(error);
+      throw error;
+    }
+  }
+
+  /** Polls the resolutions (and steady state) until one holds for `hold`, then the run is resolved. */
+  startMonitor(): void {
+    if (this.monitor) return;
+    const interval = toMs(this.scenario.checks.interval);
+    this.monitor = (async () => {
+      while (!TERMINAL_PHASES.includes(this.phase) && !this.signal.aborted) {
+        await this.monitorOnce();
+        if (TERMINAL_PHASES.includes(this.phase)) break;
+        await this.sleep(interval, this.signal).catch(() => undefined);
+      }
+    })().catch((error: unknown) => this.fail(error));
+  }
+
+  private async monitorOnce(): Promise<void> {
+    const steady = await this.evaluate('steadyState', this.scenario.checks.steadyState);
+    const resolutions = [...this.scenario.checks.resolutions].sort((a, b) => b.points - a.points);
+    let holdingNow: Resolution | null = null;
+    for (const resolution of resolutions) {
+      const results = await this.evaluate(`resolution:${resolution.id}`, resolution.checks);
+      if (!holdingNow && steady && results) holdingNow = resolution;
+    }
+    await this.pollAlerts();
+    this.unlockHints();
+    const now = this.events.elapsed();
+    if (!holdingNow) {
+      this.holding = null;
+    } else if (!this.holding || this.holding.resolution.id !== holdingNow.id) {
+      this.holding = { resolution: holdingNow, since: now };
+      this.events.append({ type: 'resolution.holding', resolutionId: holdingNow.id });
+    }
+    if (this.holding && now - this.holding.since >= toMs(this.scenario.checks.hold)) {
+      const { resolution, since } = this.holding;
+      this.resolution = resolution;
+      this.events.append({ type: 'resolution.reached', resolutionId: resolution.id, points: resolution.points, heldMs: Math.round(now - since) });
+      this.endedAt = this.clock.now();
+      this.setPhase('resolved');
+      for (const resolve of this.resolvedWaiters.splice(0)) resolve();
+    }
+    this.changed();
+  }
+
+  /** Resolves when the run reaches `resolved`; rejects on timeout. Used by `firedrill test`. */
+  async waitResolved(timeoutMs: number): Promise<Resolution> {
+    this.startMonitor();
+    if (this.phase !== 'resolved') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new RunFailure(`not resolved within ${Math.round(timeoutMs / 1000)}s: ${this.failingSummary()}`)), timeoutMs);
+        this.resolvedWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.resolution!;
+  }
+
+  /** Applies the scenario's reference solution (the self-test). */
+  async runSolution(): Promise<void> {
+    const sandbox = this.requireSandbox();
+    for (const [index, step] of this.scenario.solution.steps.entries()) {
+      const service = step.service ?? this.bastion;
+      const result = await sandbox.exec(service, ['bash', '-lc', step.run], { timeoutMs: toMs(step.timeout) });
+      if (result.exitCode !== 0) {
+        throw new RunFailure(
+          `solution step ${index + 1} in ${service} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-400)}`,
+        );
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- learner actions
+
+  /** "Check my fix": says which checks hold, without the check details that would give the answer. */
+  async checkFix(): Promise<{ allPass: boolean; results: { title: string; pass: boolean }[]; message: string }> {
+    const sandbox = this.requireSandbox();
+    const context = this.checkContext(sandbox);
+    const results: { group: CheckGroup; checkId: string; title: string; pass: boolean }[] = [];
+    for (const check of this.scenario.checks.steadyState) {
+      results.push({ group: 'steadyState', checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
+    }
+    let anyResolution = false;
+    for (const resolution of this.scenario.checks.resolutions) {
+      const rows = [];
+      for (const check of resolution.checks) {
+        rows.push({ group: `resolution:${resolution.id}` as CheckGroup, checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
+      }
+      if (rows.every((r) => r.pass)) anyResolution = true;
+      results.push(...rows);
+    }
+    this.events.append({ type: 'fix.checked', results: results.map(({ group, checkId, pass }) => ({ group, checkId, pass })) });
+    const steadyOk = results.filter((r) => r.group === 'steadyState').every((r) => r.pass);
+    const allPass = steadyOk && anyResolution;
+    const hold = this.scenario.checks.hold;
+    const message = allPass
+      ? `Looks fixed. It must keep holding for ${hold} to count as resolved.`
+      : steadyOk
+        ? 'Service health is back, but the fix is not complete yet.'
+        : 'Not fixed yet: service health is still failing.';
+    // Titles are shown, ids and check internals are not; a resolution's checks are merged by title.
+    const seen = new Map<string, boolean>();
+    for (const r of results) seen.set(r.title, (seen.get(r.title) ?? false) || r.pass);
+    return { allPass, results: [...seen].map(([title, pass]) => ({ title, pass })), message };
+  }
+
+  hintViews(): HintView[] {
+    const sincePage = this.sincePageMs();
+    return this.scenario.hints.map((hint, index) => {
+      const unlockAfterMs = toMs(hint.after);
+      const unlocked = sincePage !== null && sincePage >= unlockAfterMs;
+      const shown = this.shownHints.has(index);
+      return { index, id: hint.id, unlockAfterMs, unlocked, shown, ...(shown ? { text: hint.text } : {}) };
+    });
+  }
+
+  /** Shows the next unlocked hint (each costs points), or says when the next one unlocks. */
+  takeHint(): HintView {
+    const views = this.hintViews();
+    const next = views.find((h) => !h.shown);
+    if (!next) throw new RunFailure('there are no more hints');
+    if (!next.unlocked) {
+      const wait = Math.ceil((next.unlockAfterMs - (this.sincePageMs() ?? 0)) / 1000);
+      throw new RunFailure(`the next hint unlocks in ${formatSeconds(wait)}`);
+    }
+    const hint = this.scenario.hints[next.index]!;
+    this.shownHints.add(next.index);
+    this.events.append({ type: 'hint.shown', hintId: hint.id, index: next.index, text: hint.text });
+    this.changed();
+    return { ...next, shown: true, text: hint.text };
+  }
+
+  /** Runs a scenario operation the learner asked for from the bastion (`lab op <id>`), e.g. a rollback. */
+  async runOperation(id: string): Promise<string> {
+    const operation = this.scenario.operations.find((o) => o.id === id);
+    if (!operation) {
+      const known = this.scenario.operations.map((o) => o.id).join(', ') || 'none';
+      throw new RunFailure(`unknown operation "${id}" (available: ${known})`);
+    }
+    const sandbox = this.requireSandbox();
+    const tagOf = imageTagResolver(imageSpecs(this.scenario, this.loaded.dir));
+    const details: string[] = [];
+    for (const action of operation.actions) {
+      details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf }));
+    }
+    return `${operation.description}: done (${details.filter(Boolean).join('; ')})`;
+  }
+
+  async abandon(reason = 'the learner gave up'): Promise<void> {
+    if (TERMINAL_PHASES.includes(this.phase)) return;
+    this.endedAt = this.clock.now();
+    this.setPhase('abandoned', reason);
+    this.abort.abort(new RunFailure('abandoned'));
+    await this.teardown('abandoned');
+  }
+
+  /** Stops a run that is still coming up. */
+  async cancel(): Promise<void> {
+    if (TERMINAL_PHASES.includes(this.phase)) return;
+    this.abort.abort(new RunFailure('cancelled'));
+    this.endedAt = this.clock.now();
+    this.setPhase('abandoned', 'cancelled');
+    await this.teardown('cancelled');
+  }
+
+  async fail(error: unknown): Promise<void> {
+    if (TERMINAL_PHASES.includes(this.phase) && this.phase !== 'resolved') return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.signal.aborted) return;
+    this.error = message;
+    this.events.append({ type: 'run.error', message });
+    this.endedAt = this.clock.now();
+    this.setPhase('failed', message);
+  }
+
+  /** Removes every object of the run. Idempotent; the event log stays. */
+  teardown(outcome?: 'resolved' | 'abandoned' | 'failed' | 'cancelled'): Promise<void> {
+    this.teardownPromise ??= (async () => {
+      const ending = outcome ?? (this.phase === 'resolved' ? 'resolved' : this.phase === 'failed' ? 'failed' : 'abandoned');
+      this.abort.abort(new RunFailure('teardown'));
+      await this.monitor?.catch(() => undefined);
+      this.setPhase('teardown');
+      try {
+        if (this.sandbox) await this.sandbox.teardown((p) => this.report(p));
+        else await this.deps.runtime.cleanup({ runId: this.id });
+      } finally {
+        this.progress = null;
+        this.events.append({ type: 'run.ended', outcome: ending });
+        this.setPhase('ended');
+        this.events.close();
+      }
+    })();
+    return this.teardownPromise;
+  }
+
+  // ---------------------------------------------------------------- views
+
+  sincePageMs(): number | null {
+    return this.pagedMono === null ? null : this.events.elapsed() - this.pagedMono;
+  }
+
+  /** The events written so far, in order. */
+  readEvents(): RunEvent[] {
+    return this.eventsCache;
+  }
+
+  snapshot(): RunSnapshot {
+    const reveal = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'].includes(this.phase);
+    return {
+      runId: this.id,
+      scenario: this.scenario.metadata.name,
+      title: this.scenario.metadata.title,
+      variant: this.variant,
+      seed: this.seed,
+      phase: this.phase,
+      progress: this.progress,
+      startedAt: this.startedAt.toISOString(),
+      pagedAt: this.pagedAt?.toISOString() ?? null,
+      endedAt: this.endedAt?.toISOString() ?? null,
+      parMinutes: this.scenario.metadata.parMinutes,
+      health: this.scenario.checks.steadyState.map((check) => {
+        const state = this.checks.get(`steadyState/${check.id}`);
+        return {
+          group: 'steadyState',
+          checkId: check.id,
+          title: check.title,
+          pass: state?.pass ?? null,
+          ...(state?.observed ? { observed: state.observed } : {}),
+        };
+      }),
+      alerts: this.alerts,
+      alertsSource: this.scenario.observability.find((o) => o.kind === 'alertmanager')?.id ?? null,
+      timeline: timelineFromEvents(this.eventsCache, { reveal }),
+      hints: this.hintViews(),
+      resolution: this.resolution ? { id: this.resolution.id, title: this.resolution.title, points: this.resolution.points } : null,
+      terminals: [...this.terminals],
+      error: this.error,
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private requireSandbox(): Sandbox {
+    if (!this.sandbox) throw new RunFailure('the sandbox is not up yet');
+    return this.sandbox;
+  }
+
+  private checkContext(sandbox: Sandbox): CheckContext {
+    return { sandbox, fetch: this.fetchFn, now: () => this.clock.monotonic(), windows: this.windows };
+  }
+
+  /** Runs a group once, logs changes; true when every check in it passed. */
+  private async evaluate(group: CheckGroup, checks: Check[]): Promise<boolean> {
+    const context = this.checkContext(this.requireSandbox());
+    let all = true;
+    for (const check of checks) {
+      const result = await runCheck(check, context);
+      this.record(group, check, result);
+      all &&= result.pass;
+    }
+    return all;
+  }
+
+  private record(group: CheckGroup, check: Check, result: CheckResult): void {
+    const key = `${group}/${check.id}`;
+    const previous = this.checks.get(key);
+    this.checks.set(key, {
+      key,
+      group,
+      checkId: check.id,
+      title: check.title,
+      pass: result.pass,
+      observed: result.observed,
+      ...(result.message ? { message: result.message } : {}),
+    });
+    if (previous?.pass !== result.pass) {
+      this.events.append({
+        type: 'check.changed',
+        group,
+        checkId: check.id,
+        title: check.title,
+        pass: result.pass,
+        observed: result.observed,
+        ...(result.message ? { message: result.message } : {}),
+      });
+    }
+  }
+
+  private async pollUntil(group: CheckGroup, checks: Check[], timeoutMs: number, failure: string): Promise<void> {
+    const deadline = this.events.elapsed() + timeoutMs;
+    const interval = toMs(this.scenario.checks.interval);
+    for (;;) {
+      this.signal.throwIfAborted();
+      if (await this.evaluate(group, checks)) return;
+      const passing = checks.filter((c) => this.checks.get(`${group}/${c.id}`)?.pass).length;
+      this.report({ current: passing, max: checks.length, description: `${group === 'broken' ? 'Waiting for the fault to show' : 'Waiting for the steady state'}: ${passing}/${checks.length} checks hold` });
+      if (this.events.elapsed() > deadline) {
+        throw new RunFailure(`${failure} within ${Math.round(timeoutMs / 1000)}s: ${this.failingSummary(group)}`);
+      }
+      await this.sleep(interval, this.signal);
+    }
+  }
+
+  private failingSummary(group?: string): string {
+    const failing = [...this.checks.values()].filter((c) => (group ? c.group === group : true) && c.pass === false);
+    return failing.map((c) => `${c.title} (${[c.observed, c.message].filter(Boolean).join(': ') || 'failing'})`).join('; ') || 'no check failed';
+  }
+
+  /** Mirrors the scenario's Alertmanager into the snapshot and the log (fired / resolved). */
+  private async pollAlerts(): Promise<void> {
+    const source = this.scenario.observability.find((o) => o.kind === 'alertmanager');
+    if (!source || !this.sandbox) return;
+    let alerts: AmAlert[];
+    try {
+      const { host, port } = this.sandbox.endpoint(source.service, source.port);
+      const response = await this.fetchFn(`http://${host}:${port}/api/v2/alerts`, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) return;
+      alerts = (await response.json()) as AmAlert[];
+    } catch {
+      return;
+    }
+    const before = new Map(this.alerts.map((a) => [a.fingerprint, a]));
+    this.alerts = alerts.map((alert) => ({
+      fingerprint: alert.fingerprint,
+      alertname: alert.labels.alertname ?? '(unnamed)',
+      ...(alert.labels.severity ? { severity: alert.labels.severity } : {}),
+      state: alert.status.state,
+      labels: alert.labels,
+      annotations: alert.annotations ?? {},
+      startsAt: alert.startsAt,
+      inhibitedBy: alert.status.inhibitedBy ?? [],
+      silencedBy: alert.status.silencedBy ?? [],
+    }));
+    const now = new Map(this.alerts.map((a) => [a.fingerprint, a]));
+    for (const alert of this.alerts) {
+      if (!before.has(alert.fingerprint) && alert.state === 'active') {
+        this.events.append({ type: 'alert.fired', alertname: alert.alertname, ...(alert.severity ? { severity: alert.severity } : {}), fingerprint: alert.fingerprint, labels: alert.labels, startsAt: alert.startsAt });
+      }
+    }
+    for (const alert of before.values()) {
+      if (!now.has(alert.fingerprint)) {
+        this.events.append({ type: 'alert.resolved', alertname: alert.alertname, fingerprint: alert.fingerprint, labels: alert.labels });
+      }
+    }
+  }
+
+  private unlockHints(): void {
+    for (const hint of this.hintViews()) {
+      if (hint.unlocked && !this.unlockedHints.has(hint.index)) {
+        this.unlockedHints.add(hint.index);
+        this.events.append({ type: 'hint.unlocked', hintId: hint.id, index: hint.index });
+      }
+    }
+  }
+}
+
+export function newRunId(scenario: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${scenario}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60 ? `${seconds % 60}s` : ''}` : `${seconds}s`;
+}

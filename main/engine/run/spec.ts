@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { HealthcheckSpec, ImageSpec, ServiceFile, ServiceSpec, SandboxSpec } from '../../../sandbox/runtime.js';
+import { argv } from '../checks/types.js';
+import { toMs } from '../scenario/duration.js';
+import type { Scenario, Service } from '../scenario/schema.js';
+
+/** Image tags are content-addressed, so "already built" means exactly this Dockerfile and context. */
+export function imageSpecs(scenario: Scenario, packDir: string): ImageSpec[] {
+  return scenario.environment.images.map((image) => {
+    const contextDir = join(packDir, image.context ?? join('images', image.name));
+    const hash = hashTree(contextDir, JSON.stringify([image.dockerfile, image.args]));
+    return {
+      name: image.name,
+      contextDir,
+      dockerfile: image.dockerfile,
+      buildArgs: image.args,
+      tag: `firedrill/${scenario.metadata.name}-${image.name}:${hash.slice(0, 12)}`,
+    };
+  });
+}
+
+export function imageTagResolver(images: ImageSpec[]): (name: string) => string {
+  return (name) => images.find((image) => image.name === name)?.tag ?? name;
+}
+
+export function hashTree(dir: string, salt = ''): string {
+  const hash = createHash('sha256').update(salt);
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else hash.update(relative(dir, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+function parseMemory(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const match = /^(\d+)([kmg])?$/i.exec(text);
+  if (!match) return undefined;
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+function healthcheck(service: Service): HealthcheckSpec | undefined {
+  const hc = service.healthcheck;
+  if (!hc) return undefined;
+  const test = typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : ['CMD', ...hc.test];
+  return {
+    test,
+    intervalMs: toMs(hc.interval),
+    timeoutMs: toMs(hc.timeout),
+    retries: hc.retries,
+    startPeriodMs: toMs(hc.startPeriod),
+  };
+}
+
+/** Turns the scenario's environment into what a runtime builds; the bastion also gets Firedrill's shell files. */
+export function sandboxSpec(options: {
+  runId: string;
+  scenario: Scenario;
+  packDir: string;
+  images: ImageSpec[];
+  bastionFiles: ServiceFile[];
+}): SandboxSpec {
+  const { scenario, packDir } = options;
+  const tagOf = imageTagResolver(options.images);
+  const services: ServiceSpec[] = Object.entries(scenario.environment.services).map(([name, service]) => {
+    const networks = Array.isArray(service.networks)
+      ? service.networks.map((network) => ({ name: network, aliases: [] as string[] }))
+      : Object.entries(service.networks).map(([network, spec]) => ({
+          name: network,
+          ...(spec.ipv4 ? { ipv4: spec.ipv4 } : {}),
+          aliases: spec.aliases,
+        }));
+    const files: ServiceFile[] = service.files.map((file) => ({
+      source: isAbsolute(file.source) ? file.source : join(packDir, file.source),
+      target: file.target,
+      mode: parseInt(file.mode, 8),
+    }));
+    if (name === scenario.environment.bastion) files.push(...options.bastionFiles);
+    return {
+      name,
+      image: tagOf(service.image),
+      ...(service.command ? { command: argv(service.command) } : {}),
+      ...(service.entrypoint ? { entrypoint: typeof service.entrypoint === 'string' ? ['sh', '-c', service.entrypoint] : service.entrypoint } : {}),
+      env: service.env,
+      ...(service.user ? { user: service.user } : {}),
+      ...(service.workdir ? { workdir: service.workdir } : {}),
+      hostname: name,
+      networks,
+      capabilities: service.capabilities,
+      sysctls: service.sysctls,
+      ...(healthcheck(service) ? { healthcheck: healthcheck(service) } : {}),
+      ...(parseMemory(service.memory) ? { memoryBytes: parseMemory(service.memory) } : {}),
+      ...(service.cpus ? { cpus: service.cpus } : {}),
+      files,
+      publish: service.publish,
+      dependsOn: service.dependsOn,
+      // The bastion keeps a TTY so `docker exec -it` shells behave like a login.
+      tty: name === scenario.environment.bastion,
+    };
+  });
+  return {
+    runId: options.runId,
+    scenario: scenario.metadata.name,
+    images: options.images,
+    networks: scenario.environment.networks.map((n) => ({ name: n.name, ...(n.subnet ? { subnet: n.subnet } : {}), egress: n.egress })),
+    services,
+  };
+}

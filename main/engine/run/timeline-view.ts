@@ -1,0 +1,72 @@
+import type { TimelineItem } from '../../api/contract.js';
+import type { RunEvent } from '../events/types.js';
+
+/**
+ * What the learner may see of the event log, as a timeline. Fault steps and check details stay hidden
+ * while the incident is live (they would give the answer away) and are revealed in the report.
+ */
+export function timelineFromEvents(events: RunEvent[], options: { reveal: boolean }): TimelineItem[] {
+  const paged = events.find((e) => e.type === 'phase.changed' && e.to === 'live');
+  const since = (event: RunEvent): number | null => (paged ? event.mono - paged.mono : null);
+  const items: TimelineItem[] = [];
+  const push = (event: RunEvent, item: Omit<TimelineItem, 'id' | 'time' | 'sincePageMs'>): void => {
+    items.push({ id: event.id, time: event.time, sincePageMs: since(event), ...item });
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'phase.changed':
+        if (event.to === 'live') push(event, { kind: 'alert', text: 'Paged: the incident starts', ok: false });
+        else if (event.to === 'resolved') push(event, { kind: 'resolution', text: 'Resolved', ok: true });
+        else if (event.to === 'abandoned') push(event, { kind: 'phase', text: 'Abandoned' });
+        else if (options.reveal) push(event, { kind: 'phase', text: `Phase: ${event.to}` });
+        break;
+      case 'fault.step':
+        if (options.reveal) {
+          push(event, { kind: 'fault', text: `Fault ${event.stepId}: ${event.action} (${event.status})`, ...(event.detail ? { detail: event.detail } : {}) });
+        }
+        break;
+      case 'alert.fired':
+        push(event, { kind: 'alert', text: `${event.alertname} firing`, ok: false, ...(event.severity ? { detail: event.severity } : {}) });
+        break;
+      case 'alert.resolved':
+        push(event, { kind: 'alert', text: `${event.alertname} resolved`, ok: true });
+        break;
+      case 'command':
+        push(event, {
+          kind: 'command',
+          text: event.command,
+          detail: `${event.source === 'psql' ? 'psql' : `terminal ${event.terminal}`} · exit ${event.exitCode ?? '?'}${event.interrupted ? ' (interrupted)' : ''}`,
+          ok: event.exitCode === 0,
+        });
+        break;
+      case 'hint.shown':
+        push(event, { kind: 'hint', text: `Hint ${event.index + 1} taken`, detail: event.text });
+        break;
+      case 'fix.checked': {
+        const holding = event.results.filter((r) => r.pass).length;
+        push(event, { kind: 'check', text: `Checked the fix: ${holding}/${event.results.length} checks hold`, ok: holding === event.results.length });
+        break;
+      }
+      case 'lab.request':
+        if (event.verb.startsWith('op ')) push(event, { kind: 'operation', text: `Operation: ${event.verb.slice(3)}` });
+        break;
+      case 'resolution.holding':
+        if (options.reveal) push(event, { kind: 'resolution', text: `Mitigated (${event.resolutionId}); holding` });
+        break;
+      case 'resolution.reached':
+        push(event, { kind: 'resolution', text: `Resolution reached: ${event.resolutionId}`, ok: true });
+        break;
+      case 'check.changed':
+        if (event.group === 'steadyState') {
+          push(event, { kind: 'check', text: `${event.title}: ${event.pass ? 'healthy' : 'failing'}`, ok: event.pass, ...(event.observed ? { detail: event.observed } : {}) });
+        }
+        break;
+      case 'run.error':
+        push(event, { kind: 'note', text: `Error: ${event.message}`, ok: false });
+        break;
+      default:
+        break;
+    }
+  }
+  return items;
+}
