@@ -78,7 +78,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate, if it is close enough to be a plausible typo. */
-export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+export function suggest(word: string, candidates: Iterable<string>, maxDistance = 3): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
@@ -90,12 +90,12 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const limit = Math.max(1, Math.min(maxDistance, Math.floor(word.length / 3)));
   return bestDistance <= limit ? best : undefined;
 }
 
 /** ` did you mean "x"?` or an empty string. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const s = suggest(word, candidates);
+export function didYouMean(word: string, candidates: Iterable<string>, maxDistance?: number): string {
+  const s = suggest(word, candidates, maxDistance);
   return s === undefined ? '' : `; did you mean "${s}"?`;
 }

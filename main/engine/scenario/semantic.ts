@@ -4,7 +4,7 @@
  * published ports and timing. Runs on a pack that already matches the schema.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
 import { formatMs, toMs } from './duration.js';
 import type { PositionTarget } from './positions.js';
@@ -162,7 +162,7 @@ class SemanticChecker {
     if (!dir) return true;
     const full = join(dir, normalized);
     if (!existsSync(full)) {
-      this.report(path, `${what} "${rel}" does not exist in the pack (looked for ${relative(process.cwd(), full) || full})`);
+      this.report(path, `${what} "${rel}" does not exist in the pack`);
       return false;
     }
     try {
@@ -196,15 +196,22 @@ class SemanticChecker {
 
     env.images.forEach((img, i) => {
       const path: Path = ['environment', 'images', i];
-      const context = img.context ?? `images/${img.name}`;
-      const contextPath: Path = img.context !== undefined ? [...path, 'context'] : [...path, 'name'];
-      if (!this.packFile(context, contextPath, img.context !== undefined ? 'context' : `image "${img.name}": build context`, 'dir')) return;
-      const dockerfile = join(context, img.dockerfile);
-      if (this.options.dir && !existsSync(join(this.options.dir, dockerfile))) {
-        this.report(img.context !== undefined || img.dockerfile !== 'Dockerfile' ? [...path, img.dockerfile !== 'Dockerfile' ? 'dockerfile' : 'context'] : [...path, 'name'], `image "${img.name}" has no Dockerfile: expected ${dockerfile.split(sep).join('/')} in the pack`);
-      } else {
-        this.packFile(dockerfile, [...path, 'dockerfile'], 'dockerfile');
+      const dockerfile = join(img.context ?? `images/${img.name}`, img.dockerfile).split(sep).join('/');
+      if (img.context === undefined) {
+        // The default context: say what is missing in the terms of the layout, images/<name>/Dockerfile.
+        if (this.options.dir && !existsSync(join(this.options.dir, dockerfile))) {
+          const where: Path = img.dockerfile !== 'Dockerfile' ? [...path, 'dockerfile'] : [...path, 'name'];
+          this.report(where, `image "${img.name}" has no Dockerfile: expected ${dockerfile} in the pack`);
+          return;
+        }
+      } else if (!this.packFile(img.context, [...path, 'context'], 'context', 'dir')) {
+        return;
       }
+      if (this.options.dir && !existsSync(join(this.options.dir, dockerfile))) {
+        this.report([...path, img.dockerfile !== 'Dockerfile' ? 'dockerfile' : 'context'], `image "${img.name}" has no Dockerfile: expected ${dockerfile} in the pack`);
+        return;
+      }
+      this.packFile(dockerfile, [...path, 'dockerfile'], 'dockerfile');
     });
 
     const subnets = new Map<string, { base: number; prefix: number; text: string }>();
@@ -229,7 +236,7 @@ class SemanticChecker {
       }
     });
 
-    const addresses = new Map<string, Path>();
+    const addresses = new Map<string, string>();
     for (const [name, svc] of Object.entries(env.services)) {
       const path: Path = ['environment', 'services', name];
       this.image(svc.image, [...path, 'image']);
@@ -268,14 +275,14 @@ class SemanticChecker {
         }
         const key = `${net}/${ip}`;
         const seen = addresses.get(key);
-        if (seen) this.report(ipPath, `ipv4 ${cfg.ipv4} on network "${net}" is already taken (at ${formatPath(seen)})`);
-        else addresses.set(key, ipPath);
+        if (seen) this.report(ipPath, `ipv4 ${cfg.ipv4} on network "${net}" is already used by service "${seen}"`);
+        else addresses.set(key, name);
       }
 
       svc.capabilities.forEach((cap, i) => {
         const bare = cap.toUpperCase().replace(/^CAP_/, '');
         if (!(ALLOWED_CAPABILITIES as readonly string[]).includes(bare)) {
-          this.report([...path, 'capabilities', i], `capability "${cap}" is not allowed; packs may use: ${ALLOWED_CAPABILITIES.join(', ')}${didYouMean(bare, ALLOWED_CAPABILITIES)}`);
+          this.report([...path, 'capabilities', i], `capability "${cap}" is not allowed; packs may use: ${ALLOWED_CAPABILITIES.join(', ')}${didYouMean(bare, ALLOWED_CAPABILITIES, 2)}`);
         }
       });
       for (const key of Object.keys(svc.sysctls)) {
@@ -395,7 +402,7 @@ class SemanticChecker {
     const resolutions = c.resolutions.value;
     const resolutionIds = resolutions.map((r) => r.id);
     this.unique(resolutions.map((r, i) => ({ id: r.id, path: [...c.resolutions.path, i, 'id'] })), 'resolution id');
-    if (!resolutions.some((r) => r.points === 100)) {
+    if (!resolutions.some((r) => r.points === 100) && (!c.variant || c.resolutions.path[0] === 'variants')) {
       this.report(c.resolutions.path, `no resolution is worth 100 points${suffix}: a perfect run cannot get the full outcome score`, 'warning');
     }
     if (!resolutionIds.includes(c.solution.value.resolution) && mixed(c.solution, c.resolutions)) {
@@ -503,4 +510,4 @@ function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
-export const _internal = { parseCidr, parseIpv4, LOCAL_TAG, resolve };
+export const _internal = { parseCidr, parseIpv4, LOCAL_TAG };

@@ -40,7 +40,11 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
     const at = positions.position(err.pos[0]);
     diagnostics.push({ file, ...at, path: '', message: yamlMessage(err.message), severity });
   };
-  for (const err of doc.errors) yamlProblem('error', err);
+  // After a syntax error the parser's later errors are mostly echoes of the first: report the first, and
+  // every duplicate key (those are independent).
+  doc.errors.forEach((err, i) => {
+    if (i === 0 || err.code === 'DUPLICATE_KEY') yamlProblem('error', err);
+  });
   for (const warning of doc.warnings) yamlProblem('warning', warning);
   if (doc.errors.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
 
