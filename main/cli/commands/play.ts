@@ -37,10 +37,11 @@ const cyan = (s: string): string => `\x1b[36m${s}\x1b[39m`;
 export function renderMarkdownForTerminal(markdown: string): string {
   const inline = (s: string): string =>
     s
+      // Links first: the escapes added below contain '['.
+      .replace(/!?\[([^[\]]*)\]\(([^)\s]+)\)/g, (_m, text: string, url: string) => (text ? `${text} <${url}>` : url))
       .replace(/`([^`]+)`/g, (_m, code: string) => cyan(code))
       .replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, (_m, a?: string, b?: string) => bold(a ?? b ?? ''))
-      .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1$2')
-      .replace(/!?\[([^\]]*)\]\(([^)\s]+)\)/g, (_m, text: string, url: string) => (text ? `${text} <${url}>` : url));
+      .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1$2');
   const out: string[] = [];
   let fence = false;
   for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
