@@ -1,0 +1,121 @@
+/**
+ * Reading asciicast v2 recordings for replay and transcripts. PURE (no Node, no DOM): the renderer's
+ * player and the HTML report both use it. Tolerant: a torn last line (crash while recording) is skipped.
+ */
+
+export interface CastHeader {
+  width: number;
+  height: number;
+  title?: string;
+  timestamp?: number;
+}
+
+/** Output (`o`) and resize (`r`) events in time order; seconds since the recording started. */
+export type CastEvent = { time: number; kind: 'o'; data: string } | { time: number; kind: 'r'; cols: number; rows: number };
+
+export interface ParsedCast {
+  header: CastHeader;
+  events: CastEvent[];
+  duration: number;
+  /** Lines that could not be read (at most a torn last line in a healthy recording). */
+  skipped: number;
+}
+
+export class CastError extends Error {
+  override name = 'CastError';
+}
+
+export function parseCast(text: string): ParsedCast {
+  const lines = text.split('\n');
+  const first = lines.shift()?.trim();
+  if (!first) throw new CastError('the recording is empty');
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(first) as Record<string, unknown>;
+  } catch {
+    throw new CastError('the recording does not start with an asciicast header');
+  }
+  if (header.version !== 2) throw new CastError(`unsupported asciicast version ${String(header.version)} (expected 2)`);
+  const width = Number(header.width);
+  const height = Number(header.height);
+  if (!(width > 0) || !(height > 0)) throw new CastError('the asciicast header has no width/height');
+
+  const events: CastEvent[] = [];
+  let skipped = 0;
+  let last = 0;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      skipped += 1;
+      continue;
+    }
+    if (!Array.isArray(entry) || typeof entry[0] !== 'number' || typeof entry[2] !== 'string') {
+      skipped += 1;
+      continue;
+    }
+    const time = Math.max(entry[0], last);
+    last = time;
+    if (entry[1] === 'o') events.push({ time, kind: 'o', data: entry[2] });
+    else if (entry[1] === 'r') {
+      const match = /^(\d+)x(\d+)$/.exec(entry[2]);
+      if (match) events.push({ time, kind: 'r', cols: Number(match[1]), rows: Number(match[2]) });
+    }
+  }
+  return {
+    header: {
+      width,
+      height,
+      ...(typeof header.title === 'string' ? { title: header.title } : {}),
+      ...(typeof header.timestamp === 'number' ? { timestamp: header.timestamp } : {}),
+    },
+    events,
+    duration: Math.max(typeof header.duration === 'number' ? header.duration : 0, last),
+    skipped,
+  };
+}
+
+/** Index of the first event after `time` (binary search): events [0, index) have been played by then. */
+export function eventsUntil(events: readonly CastEvent[], time: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.time <= time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ESC [ … final byte | ESC ] … BEL or ESC \ | ESC P/X/^/_ … ESC \ | other two-byte ESC sequences
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[PX^_][^\u001b]*\u001b\\|\u001b[@-Z\\-_]|\u001b[()#][0-9A-Za-z]|\u009b[0-?]*[ -/]*[@-~]/g;
+
+/** What a reader sees: output with escape sequences removed and carriage returns/backspaces applied. */
+export function castTranscript(cast: ParsedCast, maxChars = 200_000): string {
+  let raw = '';
+  for (const event of cast.events) if (event.kind === 'o') raw += event.data;
+  return plainText(raw).slice(-maxChars);
+}
+
+export function plainText(raw: string): string {
+  const text = raw.replace(ANSI, '').replace(/\r\n/g, '\n');
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    let current = '';
+    for (const segment of line.split('\r')) {
+      // A bare CR returns to the column 0: the next segment overwrites what is there.
+      current = segment.length >= current.length ? segment : segment + current.slice(segment.length);
+    }
+    let result = '';
+    for (const ch of current) {
+      if (ch === '\b') result = result.slice(0, -1);
+      // eslint-disable-next-line no-control-regex
+      else if (!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(ch)) result += ch;
+    }
+    out.push(result.replace(/\s+$/, ''));
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
