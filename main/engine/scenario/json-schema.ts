@@ -4,8 +4,10 @@
  * (npm run schema) rewrites `scenarios/scenario.schema.json`; a unit test fails when the committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packageRoot } from '../../package-root.js';
 import * as schema from './schema.js';
 import { scenarioSchema } from './schema.js';
 
@@ -61,9 +63,7 @@ export function scenarioJsonSchemaText(): string {
 
 /** `scenarios/scenario.schema.json` in the repository (from src or dist). */
 export function schemaFilePath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const root = here.includes('/dist/') ? here.slice(0, here.lastIndexOf('/dist/')) : fileURLToPath(new URL('../../../', import.meta.url));
-  return `${root.replace(/\/$/, '')}/scenarios/scenario.schema.json`;
+  return join(packageRoot(), 'scenarios', 'scenario.schema.json');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
