@@ -26,6 +26,8 @@ const command = z
 
 const stringMap = z.record(z.string(), z.string());
 
+const port = z.number().int().min(1).max(65535).describe('A TCP port inside the container (1-65535).');
+
 /** Regex sources are checked when the validator compiles them, so authors get the position of a bad one. */
 const pattern = z.string().min(1).describe('A JavaScript regular expression, matched case-insensitively.');
 
@@ -134,8 +136,8 @@ export const observabilitySchema = z.strictObject({
   kind: z.enum(['alertmanager', 'prometheus', 'http']),
   title: z.string().optional(),
   service: id,
-  port: z.number().int(),
-  path: z.string().default('/'),
+  port,
+  path: z.string().startsWith('/').default('/'),
 });
 
 // ---------------------------------------------------------------- fault actions
@@ -231,7 +233,7 @@ export const httpCheckSchema = z.strictObject({
   ...checkBase,
   kind: z.literal('http'),
   service: id,
-  port: z.number().int(),
+  port,
   path: z.string().startsWith('/').default('/'),
   method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
   status: z.number().int().default(200),
@@ -260,7 +262,7 @@ export const tcpCheckSchema = z.strictObject({
   kind: z.literal('tcp'),
   from: id.describe('The service the connection is attempted from (it needs bash).'),
   host: z.string().min(1),
-  port: z.number().int(),
+  port,
   expect: z.enum(['open', 'closed']).default('open'),
 });
 
@@ -286,7 +288,7 @@ export const promqlCheckSchema = z.strictObject({
   ...checkBase,
   kind: z.literal('promql'),
   service: id,
-  port: z.number().int().default(9090),
+  port: port.default(9090),
   query: z.string().min(1),
   op: comparison,
   value: z.number(),
@@ -296,7 +298,7 @@ export const alertmanagerCheckSchema = z.strictObject({
   ...checkBase,
   kind: z.literal('alertmanager'),
   service: id,
-  port: z.number().int().default(9093),
+  port: port.default(9093),
   alertname: z.string().min(1),
   labels: stringMap.default({}),
   state: z.enum(['firing', 'absent']).default('firing'),
@@ -324,9 +326,18 @@ export const checksSchema = z.strictObject({
   hold: duration.default('10s').describe('How long a resolution must hold before the run counts as resolved.'),
   baselineTimeout: duration.default('90s').describe('How long the steady state may take to hold before the fault.'),
   brokenTimeout: duration.default('120s').describe('How long the broken checks may take to hold after the fault.'),
-  steadyState: z.array(checkSchema).default([]),
-  broken: z.array(checkSchema).min(1),
-  resolutions: z.array(resolutionSchema).min(1),
+  steadyState: z
+    .array(checkSchema)
+    .default([])
+    .describe('Healthy behaviour: must hold before the fault is injected and again after the fix.'),
+  broken: z
+    .array(checkSchema)
+    .min(1)
+    .describe('The symptom: must hold after injection (proof that the fault took effect).'),
+  resolutions: z
+    .array(resolutionSchema)
+    .min(1)
+    .describe('Ways to fix it; the run is resolved when one resolution and the steady state hold for `hold`.'),
 });
 
 // ---------------------------------------------------------------- learning and grading

@@ -317,7 +317,9 @@ function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown
         }
       }
       const expected = EXPECTED[issue.expected ?? ''] ?? issue.expected ?? 'something else';
-      report(path, `${field} must be ${expected}, got ${describeValue(value)}`);
+      // YAML reads `PORT: 8080` and `ip_forward: 1` as numbers; env values and sysctls are strings.
+      const quote = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? ` (quote it: "${String(value)}")` : '';
+      report(path, `${field} must be ${expected}, got ${describeValue(value)}${quote}`);
       return;
     }
     case 'invalid_union':

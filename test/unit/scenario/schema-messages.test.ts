@@ -74,9 +74,19 @@ describe('schema problems in plain English, at the right line and column', () =>
   it('a wrong type and an out-of-range number', () => {
     const result = validateEdited(['      points: 60\n', '      points: 160\n'], ['      publish: [8080]\n', '      publish: [8080]\n      memory: 5\n']);
     expect(lines(result)).toEqual([
-      '36:15: memory must be a string, got number 5 (at environment.services.api.memory)',
+      '36:15: memory must be a string, got number 5 (quote it: "5") (at environment.services.api.memory)',
       '102:15: points must be at most 100, got number 160 (at checks.resolutions[1].points)',
     ]);
+  });
+
+  it('a port out of range', () => {
+    const result = validateEdited(['      port: 8080\n      path: /health', '      port: 80800\n      path: /health']);
+    expect(lines(result)).toEqual(['79:13: port must be at most 65535, got number 80800 (at checks.steadyState[0].port)']);
+  });
+
+  it('an unquoted number where YAML needs a string', () => {
+    const result = validateEdited(['net.ipv4.ip_forward: "1"', 'net.ipv4.ip_forward: 1']);
+    expect(lines(result)).toEqual(['31:30: net.ipv4.ip_forward must be a string, got number 1 (quote it: "1") (at environment.services.api.sysctls["net.ipv4.ip_forward"])']);
   });
 
   it('an invalid service name (a record key) points at the key', () => {
