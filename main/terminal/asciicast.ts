@@ -31,6 +31,7 @@ export class AsciicastWriter {
   private readonly stream: WriteStream;
   private readonly start: number;
   private closed: Promise<void> | null = null;
+  private readonly clock: Clock;
 
   constructor(
     readonly path: string,
@@ -51,8 +52,6 @@ export class AsciicastWriter {
     };
     this.stream.write(`${JSON.stringify(header)}\n`);
   }
-
-  private readonly clock: Clock;
 
   private seconds(): number {
     return Math.round((this.clock.monotonic() - this.start) * 1000) / 1e6;
@@ -83,7 +82,9 @@ export function parseAsciicast(text: string): Asciicast {
   try {
     header = asciicastHeaderSchema.parse(JSON.parse(lines[0]!));
   } catch (error) {
-    throw new Error(`asciicast line 1: not a v2 header (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`asciicast line 1: not a v2 header (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
   }
   const events: AsciicastEvent[] = [];
   for (let i = 1; i < lines.length; i += 1) {

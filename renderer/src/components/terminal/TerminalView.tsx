@@ -1,0 +1,252 @@
+/**
+ * One learner terminal: xterm.js 6 on the terminal WebSocket.
+ * - fit: debounced on ResizeObserver, again when the tab becomes active (xterm cannot measure a
+ *   hidden element), size sent right after connect and after every fit;
+ * - Ctrl+Shift+C copies the selection (and selecting copies, like Linux terminals), Ctrl+Shift+V
+ *   pastes, Ctrl+Shift+F opens the search box;
+ * - reconnects with backoff and re-attaches to the same shell (the server replays its scrollback).
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import './terminal.css';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { TerminalConnection, type ConnectionState } from './terminal-connection';
+
+export interface TerminalViewProps {
+  /** WebSocket URL of the terminal endpoint (`ws://127.0.0.1:PORT/ws/terminal`). */
+  url: string;
+  token: string;
+  /** Wire id `<runId>:<n>`. */
+  terminalId: string;
+  /** false while the tab is hidden; becoming true triggers a fit and focus. */
+  active?: boolean;
+  /** Copy to the clipboard whenever text is selected (default true). */
+  copyOnSelect?: boolean;
+  fontSize?: number;
+  onExit?: (code: number | null) => void;
+}
+
+const FIT_DEBOUNCE_MS = 60;
+
+const SEARCH_DECORATIONS = {
+  matchBackground: '#4b5563',
+  matchOverviewRuler: '#9ca3af',
+  activeMatchBackground: '#b45309',
+  activeMatchColorOverviewRuler: '#f59e0b',
+};
+
+async function copyText(text: string): Promise<void> {
+  if (!text) return;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard refused (no permission / no user gesture): nothing else to do.
+  }
+}
+
+export function TerminalView({ url, token, terminalId, active = true, copyOnSelect = true, fontSize = 14, onExit }: TerminalViewProps) {
+  const hostRef = useRef<HTMLDivElement | null>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const fitRef = useRef<FitAddon | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const connRef = useRef<TerminalConnection | null>(null);
+  const searchInputRef = useRef<HTMLInputElement | null>(null);
+  const onExitRef = useRef(onExit);
+  onExitRef.current = onExit;
+  const [state, setState] = useState<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState('');
+
+  /** Fit to the container if it is visible; the terminal's onResize then sends the size. */
+  const fit = useCallback(() => {
+    const host = hostRef.current;
+    const fitAddon = fitRef.current;
+    if (!host || !fitAddon || host.offsetWidth === 0 || host.offsetHeight === 0) return;
+    try {
+      fitAddon.fit();
+    } catch {
+      // Not rendered yet.
+    }
+  }, []);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const term = new Terminal({
+      cursorBlink: true,
+      fontSize,
+      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+      scrollback: 5000,
+      allowProposedApi: true,
+      theme: { background: '#0b0f14', foreground: '#d1d5db', cursor: '#f59e0b', selectionBackground: '#374151' },
+    });
+    const fitAddon = new FitAddon();
+    const searchAddon = new SearchAddon();
+    term.loadAddon(fitAddon);
+    term.loadAddon(searchAddon);
+    term.open(host);
+    termRef.current = term;
+    fitRef.current = fitAddon;
+    searchRef.current = searchAddon;
+
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+      const key = event.key.toLowerCase();
+      if (key === 'c') {
+        void copyText(term.getSelection());
+        event.preventDefault();
+        return false;
+      }
+      if (key === 'v') {
+        event.preventDefault();
+        void navigator.clipboard
+          ?.readText()
+          .then((text) => text && term.paste(text))
+          .catch(() => undefined);
+        return false;
+      }
+      if (key === 'f') {
+        event.preventDefault();
+        setSearchOpen(true);
+        setTimeout(() => searchInputRef.current?.select(), 0);
+        return false;
+      }
+      return true;
+    });
+    const selection = term.onSelectionChange(() => {
+      if (copyOnSelect && term.hasSelection()) void copyText(term.getSelection());
+    });
+
+    const conn = new TerminalConnection({
+      url,
+      token,
+      terminal: terminalId,
+      onAttach: () => term.reset(),
+      onOutput: (data) => term.write(data),
+      onExit: (code) => {
+        term.write(`\r\n\x1b[2m[shell exited${code === null ? '' : ` with code ${code}`}]\x1b[0m\r\n`);
+        onExitRef.current?.(code);
+      },
+      onState: (s, detail) => setState({ state: s, ...(detail ? { detail } : {}) }),
+      size: () => ({ cols: term.cols, rows: term.rows }),
+    });
+    connRef.current = conn;
+    const input = term.onData((data) => conn.write(data));
+    const binary = term.onBinary((data) => conn.write(data));
+    const resize = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
+
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const observer = new ResizeObserver(() => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(fit, FIT_DEBOUNCE_MS);
+    });
+    observer.observe(host);
+    fit();
+
+    return () => {
+      if (timer) clearTimeout(timer);
+      observer.disconnect();
+      input.dispose();
+      binary.dispose();
+      resize.dispose();
+      selection.dispose();
+      conn.dispose();
+      term.dispose();
+      termRef.current = null;
+      fitRef.current = null;
+      searchRef.current = null;
+      connRef.current = null;
+    };
+    // fontSize and copyOnSelect are read at creation; a new terminal id or server means a new socket.
+  }, [url, token, terminalId, fit]);
+
+  useEffect(() => {
+    if (!active) return;
+    // Fit once the tab is laid out, then again after fonts settle.
+    const frame = requestAnimationFrame(() => {
+      fit();
+      termRef.current?.focus();
+    });
+    const later = setTimeout(fit, 150);
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(later);
+    };
+  }, [active, fit]);
+
+  const find = (forward: boolean) => {
+    const search = searchRef.current;
+    if (!search || !query) return;
+    const options = { decorations: SEARCH_DECORATIONS };
+    if (forward) search.findNext(query, options);
+    else search.findPrevious(query, options);
+  };
+
+  const closeSearch = () => {
+    setSearchOpen(false);
+    searchRef.current?.clearDecorations();
+    termRef.current?.focus();
+  };
+
+  const onSearchKey = (event: ReactKeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      find(!event.shiftKey);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      closeSearch();
+    }
+  };
+
+  const banner =
+    state.state === 'reconnecting'
+      ? `Connection lost — reconnecting${state.detail ? ` (${state.detail})` : ''}…`
+      : state.state === 'exited'
+        ? `Terminal ended${state.detail ? `: ${state.detail}` : ''}`
+        : null;
+
+  return (
+    <div className="fd-terminal" data-state={state.state}>
+      {banner && (
+        <div className="fd-terminal__banner" role="status">
+          <span>{banner}</span>
+          {state.state === 'reconnecting' && (
+            <button type="button" onClick={() => connRef.current?.reconnectNow()}>
+              Reconnect now
+            </button>
+          )}
+        </div>
+      )}
+      {searchOpen && (
+        <div className="fd-terminal__search" role="search">
+          <input
+            ref={searchInputRef}
+            type="search"
+            placeholder="Find in terminal"
+            aria-label="Find in terminal"
+            value={query}
+            autoFocus
+            onChange={(e) => {
+              setQuery(e.target.value);
+              if (e.target.value) searchRef.current?.findNext(e.target.value, { incremental: true, decorations: SEARCH_DECORATIONS });
+              else searchRef.current?.clearDecorations();
+            }}
+            onKeyDown={onSearchKey}
+          />
+          <button type="button" onClick={() => find(false)} aria-label="Previous match">
+            ↑
+          </button>
+          <button type="button" onClick={() => find(true)} aria-label="Next match">
+            ↓
+          </button>
+          <button type="button" onClick={closeSearch} aria-label="Close search">
+            ✕
+          </button>
+        </div>
+      )}
+      <div className="fd-terminal__screen" ref={hostRef} />
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export { TerminalTabs, type TerminalTabsProps } from './TerminalTabs';
+export { TerminalView, type TerminalViewProps } from './TerminalView';
+export { TerminalConnection, socketUrl, type ConnectionState } from './terminal-connection';
