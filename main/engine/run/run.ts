@@ -411,8 +411,8 @@ export class Run {
         else await this.deps.runtime.cleanup({ runId: this.id });
       } finally {
         this.progress = null;
-        this.events.append({ type: 'run.ended', outcome: ending });
         this.setPhase('ended');
+        this.events.append({ type: 'run.ended', outcome: ending });
         this.events.close();
       }
     })();

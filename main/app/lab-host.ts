@@ -1,0 +1,46 @@
+/**
+ * The host's answers to `lab status|hint|check|submit` typed in a run's bastion: the same actions as
+ * the UI's buttons, as plain text for a terminal.
+ */
+import type { Run } from '../engine/run/run.js';
+import type { LabHandler } from '../terminal/lab.js';
+
+function clock(ms: number | null): string {
+  if (ms === null) return 'not paged yet';
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s since the page`;
+}
+
+export function labHandlerFor(run: Run): LabHandler {
+  return {
+    async status() {
+      const snapshot = run.snapshot();
+      const lines = [`${snapshot.title}: ${snapshot.phase}, ${clock(run.sincePageMs())}`];
+      for (const check of snapshot.health) {
+        lines.push(`  ${check.pass === null ? '·' : check.pass ? '✓' : '✗'} ${check.title}${check.observed ? ` (${check.observed})` : ''}`);
+      }
+      const firing = snapshot.alerts.filter((a) => a.state === 'active');
+      if (firing.length > 0) lines.push(`  alerts firing: ${firing.map((a) => a.alertname).join(', ')}`);
+      const unlocked = snapshot.hints.filter((h) => h.unlocked).length;
+      const taken = snapshot.hints.filter((h) => h.shown).length;
+      lines.push(`  hints: ${unlocked} of ${snapshot.hints.length} unlocked, ${taken} taken`);
+      if (run.resolution) lines.push(`  resolved: ${run.resolution.title}. Run \`lab submit\` to finish.`);
+      return lines.join('\n');
+    },
+    async hint() {
+      const hint = run.takeHint();
+      return `Hint ${hint.index + 1} of ${run.scenario.hints.length} (costs a few points):\n${hint.text ?? ''}`;
+    },
+    async check() {
+      const result = await run.checkFix();
+      return [result.message, ...result.results.map((r) => `  ${r.pass ? '✓' : '✗'} ${r.title}`)].join('\n');
+    },
+    async submit() {
+      if (run.phase === 'resolved' && run.resolution) {
+        return `Resolved: ${run.resolution.title}. Well done. Leaving the lab to score it...`;
+      }
+      const result = await run.checkFix();
+      return `Submitted without a held resolution (${result.message}). Leaving the lab...`;
+    },
+  };
+}
