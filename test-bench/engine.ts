@@ -1,0 +1,44 @@
+/**
+ * Engine figures on the real Docker engine: time from `start` to `live` with cached images, and
+ * teardown time, for the fixture (two containers) and, when asked, for slow-query (its real services).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAppContext } from '../main/app/context.js';
+import { imageSpecs } from '../main/engine/run/spec.js';
+import { packageRoot } from '../main/package-root.js';
+import { summarize, type Figure } from './stats.js';
+
+async function measure(pack: string, runs: number): Promise<{ live: number[]; teardown: number[]; containers: number }> {
+  const home = mkdtempSync(join(tmpdir(), 'fd-bench-'));
+  const { manager, runtime } = createAppContext({ env: { ...process.env, FIREDRILL_HOME: home } });
+  const loaded = await manager.resolvePack(pack);
+  // Cached images are the case we measure: build once, outside the timing.
+  await runtime.buildImages(imageSpecs(loaded.scenario, loaded.dir), () => undefined);
+  const live: number[] = [];
+  const teardown: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = manager.create(loaded, { seed: i });
+    const started = performance.now();
+    await run.startLive();
+    live.push(performance.now() - started);
+    const down = performance.now();
+    await run.teardown();
+    teardown.push(performance.now() - down);
+  }
+  return { live, teardown, containers: Object.keys(loaded.scenario.environment.services).length };
+}
+
+export async function benchEngine(options: { slowQuery: boolean }): Promise<Record<string, Figure>> {
+  const figures: Record<string, Figure> = {};
+  const fixture = await measure(join(packageRoot(), 'test/fixtures/scenarios/fixture'), 5);
+  figures['engine.fixture.startToLive'] = summarize(fixture.live, 'ms', `${fixture.containers} containers, cached images`);
+  figures['engine.fixture.teardown'] = summarize(fixture.teardown, 'ms');
+  if (options.slowQuery) {
+    const slow = await measure(join(packageRoot(), 'scenarios/slow-query'), 2);
+    figures['engine.slowQuery.startToLive'] = summarize(slow.live, 'ms', `${slow.containers} containers, cached images; includes the scenario's own wait before its fault`);
+    figures['engine.slowQuery.teardown'] = summarize(slow.teardown, 'ms');
+  }
+  return figures;
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: every performance figure as one JSON object `{"name": {"median": n, "unit": "ms"}, ...}`.
+ * Figures that need Docker or Chromium are skipped (and say so on stderr) where those are missing.
+ * `--only engine,terminal,...` picks groups; `--no-slow-query` skips the long slow-query run.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Figure } from './stats.js';
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (group: string) => !only || only.includes(group);
+const figures: Record<string, Figure | Record<string, unknown>> = {};
+const note = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+async function group(name: string, work: () => Promise<Record<string, Figure | Record<string, unknown>>>): Promise<void> {
+  if (!wanted(name)) return;
+  note(`${name}...`);
+  try {
+    Object.assign(figures, await work());
+  } catch (error) {
+    note(`${name} skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+await group('validate', async () => (await import('./validate.js')).benchValidate());
+await group('grading', async () => {
+  const path = './grading.js';
+  return (await import(path)).benchGrading();
+});
+await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
+await group('engine', async () => (await import('./engine.js')).benchEngine({ slowQuery: !args.includes('--no-slow-query') }));
+await group('renderer', async () => {
+  const { packageRoot } = await import('../main/package-root.js');
+  if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');
+  const { startApiHost } = await import('../main/app/api-host.js');
+  const host = await startApiHost({ kind: 'web' });
+  try {
+    const path = './renderer.js';
+    return await (await import(path)).benchRenderer({ baseUrl: host.server.openUrl });
+  } finally {
+    await host.close();
+  }
+});
+
+process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+process.exit(0);
