@@ -92,6 +92,7 @@ class SemanticChecker {
 
     this.unique(s.variants.map((v, i) => ({ id: v.name, path: ['variants', i, 'name'] })), 'variant name');
     s.variants.forEach((v, i) => {
+      if (v.name === 'default') this.report(['variants', i, 'name'], 'variant name "default" is reserved: it selects the base scenario (--variant default)');
       const at = (field: string): Path => ['variants', i, field];
       this.checkContent({
         variant: v.name,

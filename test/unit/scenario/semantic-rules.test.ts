@@ -98,6 +98,10 @@ describe('semantic rules point at the offending node', () => {
     expectProblems([['variants:\n', 'variants:\n  - name: stopped\n']], ['138:11: duplicate variant name "stopped" (first at variants[0].name) (at variants[1].name)']);
   });
 
+  it('the variant name "default" is reserved for the base scenario', () => {
+    expectProblems([['  - name: stopped\n', '  - name: default\n']], ['137:11: variant name "default" is reserved: it selects the base scenario (--variant default) (at variants[0].name)']);
+  });
+
   it('after naming an unknown step', () => {
     expectProblems([['after: slow-down', 'after: slow-dwn']], ['61:12: after names unknown fault step "slow-dwn"; did you mean "slow-down"? (steps: slow-down, then-stop) (at faults[1].after)']);
   });
