@@ -4,31 +4,18 @@
  * Everything that comes from a run (titles, commands, feedback, the learner's markdown) is escaped;
  * the postmortem markdown is rendered by micromark with raw HTML disabled and images reduced to their alt text.
  */
-import { micromark } from 'micromark';
-import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import type { Criterion, Report, ScoreReport, TimelineItem } from '../api/contract.js';
 import { castTranscript, parseCast } from './cast.js';
 import { escapeXml as escapeHtml, renderTimelineSvg } from './chart.js';
+import { renderMarkdownSafe } from './markdown.js';
 
-export { escapeHtml };
+export { escapeHtml, renderMarkdownSafe };
 
 export interface RenderReportOptions {
   /** Terminal recordings (asciicast v2 text) by terminal number, included as transcripts. */
   casts?: Record<number, string>;
   /** Stamp shown in the footer; defaults to now (injectable for tests). */
   generatedAt?: Date;
-}
-
-/** Markdown → safe HTML: no raw HTML, no dangerous link protocols, no remote images. */
-export function renderMarkdownSafe(markdown: string): string {
-  const html = micromark(markdown, {
-    allowDangerousHtml: false,
-    allowDangerousProtocol: false,
-    extensions: [gfm()],
-    htmlExtensions: [gfmHtml()],
-  });
-  // micromark escapes every raw tag, so an <img> here is one it made from ![alt](src): keep only the alt text.
-  return html.replace(/<img\b[^>]*?\balt="([^"]*)"[^>]*>/g, '<span class="img-alt">[image: $1]</span>').replace(/<img\b[^>]*>/g, '');
 }
 
 function formatDate(iso: string): string {

@@ -1,8 +1,161 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { RunSnapshot } from '../../../main/api/contract';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorBox } from '../components/ErrorBox';
+import { Loading } from '../components/Loading';
+import { ProgressView } from '../components/ProgressView';
+import { formatDuration } from '../lib/format';
+import { elapsedSincePage } from '../lib/live';
+import { useNow } from '../lib/useNow';
+import { useApp } from '../store/context';
+import { AlertsPanel } from './live/AlertsPanel';
+import { CheckFixResults } from './live/CheckFixPanel';
+import { HealthPanel } from './live/HealthPanel';
+import { HintsPanel } from './live/HintsPanel';
+import { Terminals } from './live/Terminals';
+import { TimelinePanel } from './live/TimelinePanel';
+
 export function LiveScreen({ runId }: { runId: string }) {
+  const watchRun = useApp((s) => s.watchRun);
+  const snapshot = useApp((s) => (s.snapshot?.runId === runId ? s.snapshot : null));
+  const runError = useApp((s) => s.runError);
+
+  useEffect(() => {
+    void watchRun(runId);
+  }, [runId, watchRun]);
+
+  if (!snapshot) {
+    return (
+      <section className="screen">
+        {runError ? <ErrorBox error={runError} title={`Could not load run ${runId}`} onRetry={() => void watchRun(runId)} /> : <Loading label="Connecting to the run…" />}
+      </section>
+    );
+  }
+  return <LiveView snapshot={snapshot} />;
+}
+
+function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
+  const now = useNow(1000);
+  const runError = useApp((s) => s.runError);
+  const checkFix = useApp((s) => s.checkFix);
+  const runCheckFix = useApp((s) => s.runCheckFix);
+  const abandon = useApp((s) => s.abandon);
+  const navigate = useApp((s) => s.navigate);
+  const start = useApp((s) => s.start);
+  const [confirming, setConfirming] = useState(false);
+  const closeConfirm = useCallback(() => setConfirming(false), []);
+
+  const phase = snapshot.phase;
+  const live = phase === 'live';
+  const preparing = phase === 'preparing' || phase === 'baseline' || phase === 'injecting';
+  const elapsed = elapsedSincePage(snapshot, now);
+  const overPar = elapsed !== null && elapsed > snapshot.parMinutes * 60_000;
+
   return (
-    <section className="screen">
-      <h1 tabIndex={-1}>Live</h1>
-      <p className="muted">{runId}</p>
-    </section>
+    <div className="live" data-testid="live-view" data-phase={phase}>
+      <div className="live-bar">
+        <h1 className="title" tabIndex={-1}>
+          {snapshot.title}
+        </h1>
+        <span className={`phase phase-${phase}`} data-testid="phase">
+          {phase}
+        </span>
+        {snapshot.variant ? <span className="muted mono">variant {snapshot.variant}</span> : null}
+        <span
+          className={`clock${overPar ? ' over-par' : ''}`}
+          data-testid="clock"
+          role="timer"
+          aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed)}`}
+        >
+          {elapsed === null ? '--:--' : formatDuration(elapsed)}
+        </span>
+        <span className="muted mono">par {snapshot.parMinutes}:00</span>
+        <div className="actions">
+          {live ? (
+            <>
+              <button
+                type="button"
+                className="btn btn-primary"
+                data-testid="check-fix-button"
+                disabled={checkFix.status === 'loading'}
+                onClick={() => void runCheckFix()}
+              >
+                {checkFix.status === 'loading' ? 'Checking…' : 'Check my fix'}
+              </button>
+              <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)}>
+                Give up
+              </button>
+            </>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="live-main">
+        {phase === 'resolved' ? (
+          <div className="banner banner-resolved" role="status" data-testid="resolved-banner">
+            <strong>Resolved.</strong>
+            <span>
+              {snapshot.resolution ? `${snapshot.resolution.title} — ` : ''}
+              {elapsed !== null ? `mitigated in ${formatDuration(elapsed)}` : ''}
+              {elapsed !== null ? (overPar ? ' (over par)' : ' (under par)') : ''}
+            </span>
+            <span className="actions">
+              <button type="button" className="btn btn-primary" onClick={() => navigate({ name: 'postmortem', runId: snapshot.runId })}>
+                Write the postmortem
+              </button>
+            </span>
+          </div>
+        ) : null}
+        {phase === 'abandoned' || phase === 'failed' || phase === 'ended' || phase === 'teardown' ? (
+          <div className="banner banner-ended" role="status" data-testid="ended-banner">
+            <strong>{phase === 'failed' ? 'The run failed.' : phase === 'abandoned' ? 'You gave up on this incident.' : 'This run is over.'}</strong>
+            {snapshot.error ? <span>{snapshot.error}</span> : null}
+            <span className="actions">
+              <button type="button" className="btn" onClick={() => navigate({ name: 'report', runId: snapshot.runId })}>
+                View report
+              </button>
+              <button type="button" className="btn" onClick={() => navigate({ name: 'briefing', scenario: snapshot.scenario })}>
+                Try again
+              </button>
+            </span>
+          </div>
+        ) : null}
+        {runError ? <ErrorBox error={runError} title="Problem with this run" /> : null}
+        {preparing ? (
+          <div className="panel">
+            <div className="panel-body">
+              <ProgressView
+                progress={snapshot.progress}
+                steps={start.status === 'starting' && start.runId === snapshot.runId ? start.steps : []}
+                label="Preparing the sandbox"
+              />
+            </div>
+          </div>
+        ) : (
+          <Terminals runId={snapshot.runId} terminals={snapshot.terminals} canAdd={live} />
+        )}
+      </div>
+
+      <aside className="side" aria-label="Incident status">
+        <CheckFixResults />
+        <AlertsPanel alerts={snapshot.alerts} source={snapshot.alertsSource} pagedAt={snapshot.pagedAt} />
+        <HealthPanel health={snapshot.health} />
+        <HintsPanel snapshot={snapshot} now={now} />
+        <TimelinePanel timeline={snapshot.timeline} />
+      </aside>
+
+      {confirming ? (
+        <ConfirmDialog
+          title="Give up on this incident?"
+          body="The sandbox is torn down and the run is scored as abandoned. You can still write a postmortem and read the report."
+          confirmLabel="Give up"
+          onCancel={closeConfirm}
+          onConfirm={() => {
+            setConfirming(false);
+            void abandon();
+          }}
+        />
+      ) : null}
+    </div>
   );
 }

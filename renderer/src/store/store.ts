@@ -87,7 +87,8 @@ export interface RunSlice {
   watchRun(runId: string): Promise<void>;
   stopWatching(): void;
   applySnapshot(snapshot: RunSnapshot): void;
-  openTerminal(): Promise<void>;
+  /** Opens a terminal; resolves to its number (undefined when it failed: see runError). */
+  openTerminal(): Promise<number | undefined>;
   setActiveTerminal(terminal: number): void;
   takeHint(): Promise<void>;
   runCheckFix(): Promise<void>;
@@ -344,7 +345,7 @@ const runSlice =
 
       async openTerminal() {
         const runId = get().runId;
-        if (!runId || get().openingTerminal) return;
+        if (!runId || get().openingTerminal) return undefined;
         set({ openingTerminal: true });
         try {
           const { terminal } = await deps.client.call('terminals.open', { runId });
@@ -353,8 +354,10 @@ const runSlice =
             set({ snapshot: { ...snapshot, terminals: [...snapshot.terminals, terminal] } });
           }
           set({ activeTerminal: terminal, openingTerminal: false });
+          return terminal;
         } catch (error) {
           set({ runError: fail(error), openingTerminal: false });
+          return undefined;
         }
       },
 
