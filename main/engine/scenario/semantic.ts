@@ -409,8 +409,13 @@ class SemanticChecker {
     if (!resolutionIds.includes(c.solution.value.resolution) && mixed(c.solution, c.resolutions)) {
       this.report([...c.solution.path, 'resolution'], `solution.resolution "${c.solution.value.resolution}" is not a resolution id${suffix}${didYouMean(c.solution.value.resolution, resolutionIds)} (resolutions: ${resolutionIds.join(', ')})`);
     }
+    const operations = this.s.operations.map((o) => o.id);
     c.solution.value.steps.forEach((step, i) => {
       if (step.service !== undefined) this.service(step.service, [...c.solution.path, 'steps', i, 'service']);
+      for (const match of step.run.matchAll(/\blab\s+op\s+([A-Za-z0-9_-]+)/g)) {
+        const op = match[1]!;
+        if (!operations.includes(op)) this.report([...c.solution.path, 'steps', i, 'run'], `lab op "${op}" is not an operation of this pack${didYouMean(op, operations)} (operations: ${operations.join(', ') || 'none'})`);
+      }
     });
 
     // Learning: hints, investigation signals.

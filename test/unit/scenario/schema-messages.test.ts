@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenarioText } from '../../../main/engine/scenario/validate.js';
-import { lines, mutate, validateEdited, VALID_FILE } from './helpers.js';
+import { FIXTURES, lines, mutate, validateEdited, VALID_FILE } from './helpers.js';
 
 describe('schema problems in plain English, at the right line and column', () => {
   it('the valid fixture parses, with defaults filled in', () => {
@@ -104,5 +104,20 @@ describe('schema problems in plain English, at the right line and column', () =>
       expect(result.ok).toBe(false);
       for (const d of result.diagnostics) expect(d.message).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('a complete pack', () => {
+  it('every check kind, fault action and optional section validates with no diagnostics', async () => {
+    const { validateScenarioDir } = await import('../../../main/engine/scenario/validate.js');
+    const result = await validateScenarioDir(`${FIXTURES}/valid-complete`);
+    expect(result.diagnostics).toEqual([]);
+    const s = result.scenario!;
+    expect(new Set(s.checks.resolutions.flatMap((r) => r.checks).concat(s.checks.broken, s.checks.steadyState).map((c) => c.kind))).toEqual(
+      new Set(['exec', 'http', 'tcp', 'sql', 'promql', 'alertmanager']),
+    );
+    expect(new Set(s.faults.flatMap((f) => [f.action, ...(f.revert ? [f.revert] : [])]).map((a) => Object.keys(a)[0]))).toEqual(
+      new Set(['exec', 'stop', 'start', 'kill', 'pause', 'unpause', 'restart', 'disconnect', 'connect', 'writeFile', 'script', 'replace']),
+    );
   });
 });

@@ -47,6 +47,12 @@ describe('semantic rules point at the offending node', () => {
     ]);
   });
 
+  it('a solution step running an unknown lab operation', () => {
+    expectProblems([["      run: sed -i 's/.*/listen 8080/' /etc/api.conf", '      run: lab op rollbak']], [
+      '122:12: lab op "rollbak" is not an operation of this pack; did you mean "rollback"? (operations: rollback) (at solution.steps[0].run)',
+    ]);
+  });
+
   it('a service image that is neither a pack image nor a local tag', () => {
     expectProblems([['      image: api\n', '      image: apii\n']], [
       '23:14: image "apii" is neither an image of this pack (api) nor a local tag with a version such as debian:bookworm; did you mean "api"? (at environment.services.api.image)',
