@@ -41,6 +41,8 @@ export interface ApiClient {
 
 // ---------------------------------------------------------------- shared helpers
 
+export const TOKEN_FIX = 'Open the exact URL that `firedrill serve` printed (it ends with ?token=…).';
+
 export const UNREACHABLE_FIX =
   'Is `firedrill serve` still running? Start it again and open the URL it prints (it carries a fresh token).';
 
@@ -84,7 +86,7 @@ export function toApiError(error: unknown, fallbackFix?: string): ApiError {
 function wsUrlFrom(httpBase: string, path: string, token: string): string {
   const url = new URL(path, httpBase);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', token);
+  if (token) url.searchParams.set('token', token);
   return url.toString();
 }
 
@@ -184,7 +186,8 @@ export function createWebClient(options: WebClientOptions): ApiClient {
       try {
         response = await doFetch(new URL(`/api/${method}`, baseUrl).toString(), {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          credentials: 'same-origin',
           body: JSON.stringify(request ?? {}),
         });
       } catch (error) {
@@ -202,7 +205,10 @@ export function createWebClient(options: WebClientOptions): ApiClient {
       }
       if (!response.ok) {
         const parsed = apiErrorSchema.safeParse(body);
-        if (parsed.success) throw new ApiError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.fix);
+        if (parsed.success) {
+          const { code, message, fix } = parsed.data.error;
+          throw new ApiError(code, message, fix ?? (code === 'unauthorized' ? TOKEN_FIX : undefined));
+        }
         throw new ApiError(codeForStatus(response.status), `${method}: HTTP ${response.status}`);
       }
       return validateResponse(method, body);
@@ -218,7 +224,7 @@ export function createWebClient(options: WebClientOptions): ApiClient {
     },
     fileUrl(path) {
       const url = new URL(path, baseUrl);
-      url.searchParams.set('token', token);
+      if (token) url.searchParams.set('token', token);
       return url.toString();
     },
   };
@@ -301,13 +307,8 @@ export function takeTokenFromUrl(win: BrowserLike): string | null {
 /** Picks the host at start: the Electron preload when present, web mode otherwise. */
 export async function createClient(win: BrowserLike = window as unknown as BrowserLike): Promise<ApiClient> {
   if (win.firedrill) return createElectronClient(win.firedrill);
-  const token = takeTokenFromUrl(win);
-  if (!token) {
-    throw new ApiError(
-      'unauthorized',
-      'This page was opened without its access token.',
-      'Open the exact URL that `firedrill serve` printed (it ends with ?token=…).',
-    );
-  }
+  // Without a token (a new tab on the plain URL) the server's HttpOnly cookie still authenticates
+  // same-origin requests and sockets; if it does not, the first call fails with `unauthorized` and its fix.
+  const token = takeTokenFromUrl(win) ?? '';
   return createWebClient({ baseUrl: win.location.origin, token });
 }

@@ -225,9 +225,14 @@ describe('choosing the host and the token', () => {
     expect(win.history.replaceState).not.toHaveBeenCalled();
   });
 
-  it('without any token, explains which URL to open', async () => {
+  it('without any token, relies on the session cookie and explains which URL to open when refused', async () => {
     const { win } = fakeWindow('http://127.0.0.1:4000/');
-    await expect(createClient(win)).rejects.toMatchObject({ code: 'unauthorized', fix: expect.stringMatching(/firedrill serve/) });
+    const client = await createClient(win);
+    expect(client.fileUrl('/files/r/bundle.tar.gz')).toBe('http://127.0.0.1:4000/files/r/bundle.tar.gz');
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => jsonResponse(401, { error: { code: 'unauthorized', message: 'missing or wrong access token' } }));
+    const cookieOnly = createWebClient({ baseUrl: 'http://127.0.0.1:4000', token: '', fetch });
+    await expect(cookieOnly.call('doctor.run', {})).rejects.toMatchObject({ code: 'unauthorized', fix: expect.stringMatching(/firedrill serve/) });
+    expect((fetch.mock.calls[0]![1]!.headers as Record<string, string>).Authorization).toBeUndefined();
   });
 
   it('prefers the Electron preload when present', async () => {
