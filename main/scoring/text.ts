@@ -143,7 +143,17 @@ export interface CompiledPhrase {
   stems: string[];
 }
 
+const compiledPhrases = new Map<string, CompiledPhrase>();
+
 export function compilePhrase(phrase: string): CompiledPhrase {
+  const cached = compiledPhrases.get(phrase);
+  if (cached) return cached;
+  const compiled = compilePhraseUncached(phrase);
+  compiledPhrases.set(phrase, compiled);
+  return compiled;
+}
+
+function compilePhraseUncached(phrase: string): CompiledPhrase {
   const tokens = tokenize(phrase);
   const content = tokens.filter((t) => !t.stop || NEGATION_CUES.has(t.raw));
   const stems = (content.length > 0 ? content : tokens).map((t) => t.stem);

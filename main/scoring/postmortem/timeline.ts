@@ -73,15 +73,26 @@ function secondsOfDay(epochMs: number, timeZone: string | undefined): number {
     const d = new Date(epochMs);
     return d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
   }
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs));
+  const parts = formatter(timeZone).formatToParts(new Date(epochMs));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return get('hour') * 3600 + get('minute') * 60 + get('second');
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(key, f);
+  }
+  return f;
 }
 
 function circularDiff(a: number, b: number): number {

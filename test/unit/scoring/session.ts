@@ -1,0 +1,182 @@
+/** Synthetic session event logs for scoring tests: one builder, readable timelines. */
+import type { EventPayload, RunEvent } from '../../../main/engine/events/types.js';
+import type { ScoringScenario } from '../../../main/scoring/types.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/postmortems/slow-query/', import.meta.url));
+
+export function fixture(name: string): string {
+  return readFileSync(`${FIXTURES}${name}`, 'utf8');
+}
+
+export const rubricYaml = (): { investigation: unknown; scoring: unknown; postmortem: unknown } =>
+  parse(fixture('rubric.yaml')) as { investigation: unknown; scoring: unknown; postmortem: unknown };
+
+/** slow-query as scoring sees it: the rubric fixture plus metadata and resolutions. */
+export function slowQueryScenario(): ScoringScenario {
+  const y = rubricYaml();
+  return {
+    metadata: { name: 'slow-query', title: 'Checkout is slow', parMinutes: 15 },
+    investigation: y.investigation as ScoringScenario['investigation'],
+    scoring: y.scoring as ScoringScenario['scoring'],
+    postmortem: y.postmortem as ScoringScenario['postmortem'],
+    checks: {
+      resolutions: [
+        {
+          id: 'fixed',
+          title: 'The index exists and checkout is fast',
+          points: 100,
+          checks: [
+            { id: 'index-valid', title: 'orders_customer_email_idx is valid' },
+            { id: 'p95-ok', title: 'checkout p95 < 150 ms' },
+            { id: 'v2-serving', title: 'v2 still serves /orders/recent' },
+          ],
+        },
+        {
+          id: 'rolled-back',
+          title: 'Rolled back to v1',
+          points: 60,
+          checks: [
+            { id: 'v1-serving', title: 'orders runs v1' },
+            { id: 'p95-ok', title: 'checkout p95 < 150 ms' },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** Builds a log from "HH:MM:SS" (UTC, 2025-03-14) and payloads; seq, id and mono are filled in. */
+export class SessionBuilder {
+  readonly events: RunEvent[] = [];
+  private readonly day = '2025-03-14';
+  private readonly origin: number;
+
+  constructor(startClock = '14:00:00') {
+    this.origin = Date.parse(`${this.day}T${startClock}Z`);
+  }
+
+  iso(clock: string): string {
+    return new Date(Date.parse(`${this.day}T${clock}Z`)).toISOString();
+  }
+
+  at(clock: string, payload: EventPayload): this {
+    const time = this.iso(clock);
+    const seq = this.events.length + 1;
+    this.events.push({
+      seq,
+      id: `e${seq}`,
+      time,
+      mono: Date.parse(time) - this.origin,
+      ...payload,
+    } as RunEvent);
+    return this;
+  }
+
+  cmd(clock: string, command: string, source: 'shell' | 'psql' = 'shell', exitCode: number | null = 0): this {
+    const time = this.iso(clock);
+    return this.at(clock, {
+      type: 'command',
+      terminal: 1,
+      source,
+      command,
+      exitCode,
+      startedAt: time,
+      endedAt: time,
+      durationMs: 200,
+    });
+  }
+
+  /** Created, baseline, fault (v2 deploy), broken, alert, live (the page at 14:03:10). */
+  start(): this {
+    return this.at('14:00:00', {
+      type: 'run.created',
+      runId: 'run-1',
+      scenario: 'slow-query',
+      scenarioDir: '/scenarios/slow-query',
+      scenarioTitle: 'Checkout is slow',
+      variant: null,
+      seed: 1,
+      runtime: 'docker',
+      parMinutes: 15,
+    })
+      .at('14:00:05', { type: 'phase.changed', from: 'preparing', to: 'baseline' })
+      .at('14:01:30', { type: 'phase.changed', from: 'baseline', to: 'injecting' })
+      .at('14:01:32', { type: 'fault.step', stepId: 'deploy-v2', action: 'replace', status: 'applied' })
+      .at('14:02:40', {
+        type: 'check.changed',
+        group: 'broken',
+        checkId: 'p95-high',
+        title: 'checkout p95 > 500 ms',
+        pass: true,
+      })
+      .at('14:03:05', {
+        type: 'alert.fired',
+        alertname: 'CheckoutLatencyHigh',
+        severity: 'page',
+        fingerprint: 'f1',
+        labels: { alertname: 'CheckoutLatencyHigh' },
+      })
+      .at('14:03:10', { type: 'phase.changed', from: 'injecting', to: 'live' })
+      .at('14:03:40', { type: 'terminal.opened', terminal: 1, service: 'bastion' });
+  }
+
+  fixedBy(clock: string, heldClock: string): this {
+    return this.at(clock, {
+      type: 'check.changed',
+      group: 'resolution:fixed',
+      checkId: 'index-valid',
+      title: 'index valid',
+      pass: true,
+    })
+      .at(clock, {
+        type: 'check.changed',
+        group: 'resolution:fixed',
+        checkId: 'p95-ok',
+        title: 'p95 ok',
+        pass: true,
+      })
+      .at(clock, {
+        type: 'check.changed',
+        group: 'resolution:fixed',
+        checkId: 'v2-serving',
+        title: 'v2 serving',
+        pass: true,
+      })
+      .at(clock, { type: 'resolution.holding', resolutionId: 'fixed' })
+      .at(heldClock, { type: 'resolution.reached', resolutionId: 'fixed', points: 100, heldMs: 10_000 })
+      .at(heldClock, { type: 'phase.changed', from: 'live', to: 'resolved' });
+  }
+}
+
+/** The expert run the strong postmortem describes. */
+export function fastLearner(): RunEvent[] {
+  return new SessionBuilder()
+    .start()
+    .cmd('14:04:12', 'curl -s -w "%{time_total}\\n" http://orders:8080/checkout')
+    .cmd('14:05:01', 'docker logs --tail 50 orders')
+    .cmd('14:06:30', "SELECT pid, state, query FROM pg_stat_activity WHERE state = 'active';", 'psql')
+    .cmd(
+      '14:08:02',
+      'SELECT query, calls, mean_exec_time FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 5;',
+      'psql',
+    )
+    .cmd(
+      '14:09:40',
+      "EXPLAIN ANALYZE SELECT * FROM orders WHERE customer_email = 'a@b.c' ORDER BY created_at DESC LIMIT 20;",
+      'psql',
+    )
+    .cmd('14:10:15', '\\d orders', 'psql')
+    .cmd('14:11:30', 'ls /srv/orders/migrations/')
+    .cmd('14:12:05', 'SELECT version FROM schema_migrations ORDER BY version;', 'psql')
+    .cmd(
+      '14:13:20',
+      'CREATE INDEX CONCURRENTLY orders_customer_email_idx ON orders (customer_email, created_at DESC);',
+      'psql',
+    )
+    .cmd('14:15:55', 'ANALYZE orders;', 'psql')
+    .fixedBy('14:16:32', '14:16:42')
+    .at('14:18:00', { type: 'run.ended', outcome: 'resolved' }).events;
+}
