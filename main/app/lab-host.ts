@@ -35,6 +35,7 @@ export function labHandlerFor(run: Run): LabHandler {
       const result = await run.checkFix();
       return [result.message, ...result.results.map((r) => `  ${r.pass ? '✓' : '✗'} ${r.title}`)].join('\n');
     },
+    op: (id) => run.runOperation(id),
     async submit() {
       if (run.phase === 'resolved' && run.resolution) {
         return `Resolved: ${run.resolution.title}. Well done. Leaving the lab to score it...`;

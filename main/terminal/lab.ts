@@ -13,6 +13,8 @@ export interface LabHandler {
   hint(): Promise<string>;
   check(): Promise<string>;
   submit(): Promise<string>;
+  /** `lab op <id>`: a scenario operation (e.g. a rollback) the host carries out. */
+  op?(id: string): Promise<string>;
 }
 
 export const LAB_VERBS = ['status', 'hint', 'check', 'submit'] as const;
@@ -62,9 +64,11 @@ export function decodeLabAnswer(nonce: string, input: string): { acked: boolean;
 /** Runs one request against the handler and returns the full reply (without the ACK). */
 export async function answerLabRequest(handler: LabHandler | undefined, verb: string, nonce: string): Promise<string> {
   if (!handler) return encodeLabAnswer(nonce, 'this terminal is not attached to a lab run', false);
-  if (!isLabVerb(verb)) return encodeLabAnswer(nonce, `unknown lab command '${verb}'`, false);
+  const operation = /^op:([a-z0-9][a-z0-9-]{0,62})$/.exec(verb)?.[1];
+  if (!operation && !isLabVerb(verb)) return encodeLabAnswer(nonce, `unknown lab command '${verb}'`, false);
   try {
-    const text = await handler[verb]();
+    if (operation && !handler.op) return encodeLabAnswer(nonce, 'this lab offers no operations', false);
+    const text = operation ? await handler.op!(operation) : await handler[verb as LabVerb]();
     return encodeLabAnswer(nonce, text, true);
   } catch (error) {
     return encodeLabAnswer(nonce, error instanceof Error ? error.message : String(error), false);

@@ -48,7 +48,7 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
         break;
       }
       case 'lab.request':
-        if (event.verb.startsWith('op ')) push(event, { kind: 'operation', text: `Operation: ${event.verb.slice(3)}` });
+        if (event.verb.startsWith('op:')) push(event, { kind: 'operation', text: `Operation: ${event.verb.slice(3)}` });
         break;
       case 'resolution.holding':
         if (options.reveal) push(event, { kind: 'resolution', text: `Mitigated (${event.resolutionId}); holding` });
