@@ -18,6 +18,15 @@ export type RunPhase =
 /** Which set a check belongs to: steady state, the broken proof, or one accepted resolution. */
 export type CheckGroup = 'steadyState' | 'broken' | `resolution:${string}`;
 
+/** What the log keeps of an Alertmanager alert. */
+export interface AlertPayload {
+  alertname: string;
+  severity?: string;
+  fingerprint: string;
+  labels: Record<string, string>;
+  startsAt?: string;
+}
+
 export interface EventBase {
   /** 1-based position in the log; ids are `e<seq>` so evidence can cite them. */
   seq: number;
@@ -62,14 +71,8 @@ export type EventPayload =
   | { type: 'resolution.reached'; resolutionId: string; points: number; heldMs: number }
   | { type: 'hint.unlocked'; hintId: string; index: number }
   | { type: 'hint.shown'; hintId: string; index: number; text: string }
-  | {
-      type: 'alert.fired' | 'alert.resolved';
-      alertname: string;
-      severity?: string;
-      fingerprint: string;
-      labels: Record<string, string>;
-      startsAt?: string;
-    }
+  | ({ type: 'alert.fired' } & AlertPayload)
+  | ({ type: 'alert.resolved' } & AlertPayload)
   | { type: 'terminal.opened' | 'terminal.closed'; terminal: number; service: string }
   | {
       type: 'command';
