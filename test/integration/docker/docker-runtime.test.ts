@@ -166,7 +166,8 @@ describeDocker('DockerRuntime on the real engine', () => {
     console.log(`up (2 networks, 2 services, healthcheck): ${Date.now() - started} ms`);
     const descriptions = progress.map((p) => p.description);
     expect(descriptions.indexOf('web: healthy')).toBeLessThan(descriptions.indexOf('client: started'));
-    expect(progress.at(-1)).toMatchObject({ current: 6, max: 6 });
+    // 2 networks + the host-access network + 2 services × (started, healthy).
+    expect(progress.at(-1)).toMatchObject({ current: 7, max: 7 });
 
     const web = await runtime.docker.getContainer(`fd-${runId}-web`).inspect();
     expect(web.Config.Labels).toMatchObject({
@@ -184,6 +185,11 @@ describeDocker('DockerRuntime on the real engine', () => {
     const back = await runtime.docker.getNetwork(`fd-${runId}-back`).inspect();
     expect(back.Internal).toBe(true);
     expect(back.Labels[LABELS.run]).toBe(runId);
+    // Published ports need a non-internal network; this one has no masquerading, so no route out.
+    const access = await runtime.docker.getNetwork(`fd-${runId}-host-access`).inspect();
+    expect(access.Internal).toBe(false);
+    expect(access.Options['com.docker.network.bridge.enable_ip_masquerade']).toBe('false');
+    expect(access.Labels[LABELS.run]).toBe(runId);
 
     const { host, port } = sandbox.endpoint('web', 8080);
     expect(host).toBe('127.0.0.1');
@@ -192,7 +198,7 @@ describeDocker('DockerRuntime on the real engine', () => {
 
   it('refuses to start a run id that already has objects (and leaves them alone)', async () => {
     await expect(runtime.up(spec(), () => {})).rejects.toThrow(/already has Docker objects/);
-    expect(await labelled(runId)).toEqual({ containers: 2, networks: 2 });
+    expect(await labelled(runId)).toEqual({ containers: 2, networks: 3 });
   });
 
   it('copied files in before start (root-owned, with their mode) and honoured .dockerignore', async () => {
@@ -260,7 +266,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     expect(after.Id).not.toBe(before.Id);
     expect(after.Config.Labels).toEqual(before.Config.Labels);
     expect(after.NetworkSettings.Networks[`fd-${runId}-front`]?.IPAddress).toBe(WEB_IP);
-    expect(Object.keys(after.NetworkSettings.Networks).sort()).toEqual([`fd-${runId}-back`, `fd-${runId}-front`]);
+    expect(Object.keys(after.NetworkSettings.Networks).sort()).toEqual([`fd-${runId}-back`, `fd-${runId}-front`, `fd-${runId}-host-access`]);
     const { host, port } = sandbox!.endpoint('web', 8080);
     expect(await httpGet(host, port)).toBe('v2\n');
     const files = await sandbox!.exec('web', ['cat', '/etc/fd/config.txt']);
@@ -326,7 +332,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     expect(report.networks).toContain(`fd-${orphan.runId}-n`);
     expect(report.containers.some((c) => c.startsWith(`fd-${runId}-web`))).toBe(false);
     expect(await labelled(orphan.runId)).toEqual({ containers: 0, networks: 0 });
-    expect(await labelled(runId)).toEqual({ containers: 2, networks: 2 });
+    expect(await labelled(runId)).toEqual({ containers: 2, networks: 3 });
   });
 
   it('tears down everything of the run, idempotently', async () => {
