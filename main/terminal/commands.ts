@@ -11,18 +11,11 @@
  *   at the next prompt. psql gives no start time: a statement starts at the learner's last Enter.
  */
 import type { Clock } from '../engine/events/event-log.js';
+import type { EventBase, EventOf } from '../engine/events/types.js';
 import type { ShellMark } from './osc.js';
 
-export interface CommandRecord {
-  source: 'shell' | 'psql';
-  command: string;
-  exitCode: number | null;
-  cwd?: string;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  interrupted?: boolean;
-}
+/** A finished command, as the `command` event carries it (minus the terminal number the session adds). */
+export type CommandRecord = Omit<EventOf<'command'>, keyof EventBase | 'type' | 'terminal'>;
 
 interface Running {
   shell: string;

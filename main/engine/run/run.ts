@@ -490,26 +490,17 @@ export class Run {
   private record(group: CheckGroup, check: Check, result: CheckResult): void {
     const key = `${group}/${check.id}`;
     const previous = this.checks.get(key);
-    this.checks.set(key, {
-      key,
+    const state = {
       group,
       checkId: check.id,
       title: check.title,
       pass: result.pass,
       observed: result.observed,
       ...(result.message ? { message: result.message } : {}),
-    });
-    if (previous?.pass !== result.pass) {
-      this.events.append({
-        type: 'check.changed',
-        group,
-        checkId: check.id,
-        title: check.title,
-        pass: result.pass,
-        observed: result.observed,
-        ...(result.message ? { message: result.message } : {}),
-      });
-    }
+    };
+    this.checks.set(key, { key, ...state });
+    // The log keeps changes only: a check polled every 2 s would otherwise drown everything else.
+    if (previous?.pass !== result.pass) this.events.append({ type: 'check.changed', ...state });
   }
 
   private async pollUntil(group: CheckGroup, checks: Check[], timeoutMs: number, failure: string): Promise<void> {
