@@ -24,10 +24,7 @@ async function group(name: string, work: () => Promise<Record<string, Figure | R
 }
 
 await group('validate', async () => (await import('./validate.js')).benchValidate());
-await group('grading', async () => {
-  const path = './grading.js';
-  return (await import(path)).benchGrading();
-});
+await group('grading', async () => (await import('./grading.js')).benchGrading());
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
 await group('engine', async () => (await import('./engine.js')).benchEngine({ slowQuery: !args.includes('--no-slow-query') }));
 await group('renderer', async () => {

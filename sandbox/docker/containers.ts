@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /**
  * Containers of a run: the create options built from a ServiceSpec (pure, unit-tested), copying
  * files in before start, waiting for health, and reading back published ports.
@@ -119,18 +120,10 @@ export async function lastLogLines(container: Docker.Container, lines = 30): Pro
   }
 }
 
+/** node's timers/promises sleep drops its abort listener when it resolves (polling must not pile them up). */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+  delay(ms, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
   });
 
 const SETTLE_MS = 500;
