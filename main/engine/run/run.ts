@@ -307,15 +307,22 @@ export class Run {
       results.push({ group: 'steadyState', checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
     }
     let anyResolution = false;
+    let holdingRows: typeof results | null = null;
+    const allRows: typeof results = [];
     for (const resolution of this.scenario.checks.resolutions) {
       const rows = [];
       for (const check of resolution.checks) {
         rows.push({ group: `resolution:${resolution.id}` as CheckGroup, checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
       }
-      if (rows.every((r) => r.pass)) anyResolution = true;
-      results.push(...rows);
+      if (rows.every((r) => r.pass)) {
+        anyResolution = true;
+        holdingRows ??= rows;
+      }
+      allRows.push(...rows);
     }
-    this.events.append({ type: 'fix.checked', results: results.map(({ group, checkId, pass }) => ({ group, checkId, pass })) });
+    this.events.append({ type: 'fix.checked', results: [...results, ...allRows].map(({ group, checkId, pass }) => ({ group, checkId, pass })) });
+    // Once one accepted fix holds, the other resolutions' checks are noise (and would hint at alternatives).
+    results.push(...(holdingRows ?? allRows));
     const steadyOk = results.filter((r) => r.group === 'steadyState').every((r) => r.pass);
     const allPass = steadyOk && anyResolution;
     const hold = this.scenario.checks.hold;
