@@ -65,13 +65,13 @@ function scoreSection(id: string, title: string, score: ScoreReport | null): str
 }
 
 const KIND_ICONS: Record<TimelineItem['kind'], string> = {
-  phase: '◆',
-  alert: '🔔',
+  phase: '▸',
+  alert: '◉',
   command: '$',
   hint: '?',
   check: '✓',
-  resolution: '★',
-  fault: '⚡',
+  resolution: '◆',
+  fault: '▲',
   operation: '⚙',
   note: '•',
 };
@@ -82,7 +82,7 @@ function timelineTable(timeline: readonly TimelineItem[]): string {
     .map(
       (t) =>
         `<tr class="kind-${escapeHtml(t.kind)}${t.ok === false ? ' bad' : ''}"><td class="mono">${escapeHtml(formatSince(t.sincePageMs))}</td>` +
-        `<td class="kind" title="${escapeHtml(t.kind)}">${escapeHtml(KIND_ICONS[t.kind] ?? '•')}</td>` +
+        `<td class="kind" title="${escapeHtml(t.kind)}">${escapeHtml(t.kind === 'check' && t.ok === false ? '✗' : (KIND_ICONS[t.kind] ?? '•'))}</td>` +
         `<td class="${t.kind === 'command' ? 'mono' : ''}">${escapeHtml(t.text)}${t.detail ? `<div class="muted">${escapeHtml(t.detail)}</div>` : ''}</td></tr>`,
     )
     .join('');

@@ -6,8 +6,11 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 
+/** HTML comments on their own lines: authoring guidance (the postmortem draft has some), hidden like any renderer would. */
+const BLOCK_COMMENT = /^[ \t]*<!--(?:(?!-->)[\s\S])*-->[ \t]*$/gm;
+
 export function renderMarkdownSafe(markdown: string): string {
-  const html = micromark(markdown, {
+  const html = micromark(markdown.replace(BLOCK_COMMENT, ''), {
     allowDangerousHtml: false,
     allowDangerousProtocol: false,
     extensions: [gfm()],

@@ -32,7 +32,7 @@ export function PostmortemScreen({ runId }: { runId: string }) {
         <div className="banner banner-resolved" role="status" data-testid="resolved-banner">
           <strong>Resolved.</strong>
           <span>
-            {snapshot.resolution?.title ?? 'The fix holds.'}
+            {snapshot.resolution ? `${snapshot.resolution.title}.` : 'The fix holds.'}
             {resolvedIn !== null ? ` Mitigated in ${formatDuration(resolvedIn)}.` : ''} Now write it up, blamelessly.
           </span>
         </div>

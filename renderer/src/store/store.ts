@@ -249,6 +249,8 @@ const runSlice =
   (deps: Deps): Slice<RunSlice> =>
   (set, get) => {
     let unsubscribe: (() => void) | null = null;
+    /** Runs we already opened a first terminal for (the engine starts none; the learner needs one). */
+    const autoOpened = new Set<string>();
 
     const onProgress = (runId: string, progress: Progress): void => {
       const start = get().start;
@@ -302,9 +304,12 @@ const runSlice =
         set({ connection: 'closed' });
       },
 
-      applySnapshot(snapshot) {
-        if (get().runId !== snapshot.runId) return;
+      applySnapshot(incoming) {
+        if (get().runId !== incoming.runId) return;
         const previous = get().snapshot;
+        // Terminals never go away: keep one we just opened even if an older snapshot arrives after it.
+        const known = previous?.runId === incoming.runId ? previous.terminals.filter((t) => !incoming.terminals.includes(t)) : [];
+        const snapshot = known.length > 0 ? { ...incoming, terminals: [...incoming.terminals, ...known].sort((a, b) => a - b) } : incoming;
         const activeTerminal = get().activeTerminal;
         set({
           snapshot,
@@ -336,6 +341,11 @@ const runSlice =
               get().navigate({ name: 'live', runId: snapshot.runId });
             }
           }
+        }
+        // Live with no terminal yet: open the first one, once per run.
+        if (snapshot.phase === 'live' && snapshot.terminals.length === 0 && !autoOpened.has(snapshot.runId)) {
+          autoOpened.add(snapshot.runId);
+          void get().openTerminal();
         }
         // Resolved: the live view shows its banner and the postmortem editor opens.
         if (snapshot.phase === 'resolved' && previous?.phase !== 'resolved' && get().route.name === 'live') {

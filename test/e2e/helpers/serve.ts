@@ -26,10 +26,20 @@ export interface ServeHandle {
 export const URL_PATTERN = /(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+)\/?\?token=([A-Za-z0-9_\-.~%]+)/;
 
 export async function startServe(
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; home?: string; timeoutMs?: number; cwd?: string } = {},
+  options: {
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    /** An existing FIREDRILL_HOME (kept on stop); by default a fresh temp dir, removed on stop. */
+    home?: string;
+    /** Runs on the home before the server starts (e.g. copy extra scenario packs into `<home>/scenarios`). */
+    prepareHome?: (home: string) => Promise<void>;
+    timeoutMs?: number;
+    cwd?: string;
+  } = {},
 ): Promise<ServeHandle> {
   const ownHome = !options.home;
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'firedrill-home-')));
+  await options.prepareHome?.(home);
   const cwd = options.cwd ?? REPO_ROOT;
   const child = spawn(process.execPath, [join(cwd, 'bin/firedrill.js'), 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd,

@@ -141,6 +141,13 @@ describe('renderReportHtml', () => {
 });
 
 describe('renderMarkdownSafe', () => {
+  it('hides authoring comments on their own lines, keeps everything else', () => {
+    const html = renderMarkdownSafe('## Impact\n\n<!-- Quantify it -->\n\nText <!-- inline --> here\n\n<!--\nmulti\n-->\n');
+    expect(html).not.toContain('Quantify');
+    expect(html).not.toContain('multi');
+    expect(html).toContain('Text &lt;!-- inline --&gt; here');
+  });
+
   it('escapes raw HTML and drops dangerous links', () => {
     const html = renderMarkdownSafe('<div onclick="x()">hi</div>\n\n[a](javascript:alert(1)) **bold**');
     expect(html).not.toContain('<div');

@@ -44,7 +44,7 @@ export function HintsPanel({ snapshot, now }: { snapshot: RunSnapshot; now: numb
                     ? 'Available — costs points.'
                     : remaining === null
                       ? `Unlocks ${formatDuration(hint.unlockAfterMs)} after the page.`
-                      : `🔒 Unlocks in ${formatDuration(remaining)}`}
+                      : `Locked: unlocks in ${formatDuration(remaining)}`}
               </li>
             );
           })}

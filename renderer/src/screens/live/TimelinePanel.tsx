@@ -3,13 +3,13 @@ import type { TimelineItem } from '../../../../main/api/contract';
 import { formatDuration } from '../../lib/format';
 
 export const KIND_ICONS: Record<TimelineItem['kind'], string> = {
-  phase: '◆',
-  alert: '🔔',
+  phase: '▸',
+  alert: '◉',
   command: '$',
   hint: '?',
   check: '✓',
-  resolution: '★',
-  fault: '⚡',
+  resolution: '◆',
+  fault: '▲',
   operation: '⚙',
   note: '•',
 };
@@ -46,7 +46,7 @@ export const TimelinePanel = memo(function TimelinePanel({ timeline }: { timelin
               <li key={item.id} className={`timeline-item kind-${item.kind}${item.ok === false ? ' fail-text' : ''}`}>
                 <span className="t">{item.sincePageMs === null ? '' : `${item.sincePageMs < 0 ? '' : '+'}${formatDuration(item.sincePageMs)}`}</span>
                 <span className="k" aria-label={item.kind} title={item.kind}>
-                  {KIND_ICONS[item.kind]}
+                  {item.kind === 'check' && item.ok === false ? '✗' : KIND_ICONS[item.kind]}
                 </span>
                 <span className="text">
                   {item.text}
