@@ -31,7 +31,7 @@ async function proveVariant(variant: string): Promise<void> {
   const { events } = readEvents(join(report.session, 'events.jsonl'));
   const observed = (group: string, pass: boolean) =>
     events.filter((e) => e.type === 'check.changed' && e.group === group && e.pass === pass).map((e) => (e as { observed?: string }).observed);
-  const brokenP95 = observed('broken', true).map((o) => Number(/([\d.]+)/.exec(o ?? '')?.[1]));
+  const brokenP95 = observed('broken', true).map((o) => Number(/=([\d.]+)/.exec(o ?? '')?.[1]));
   expect(brokenP95.some((ms) => ms > 500)).toBe(true);
   expect(events.some((e) => e.type === 'resolution.reached' && e.resolutionId === 'fixed')).toBe(true);
 }
