@@ -1,11 +1,8 @@
-import { Component, useEffect, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ErrorBox } from './components/ErrorBox';
-import { BriefingScreen } from './screens/Briefing';
+import { Loading } from './components/Loading';
 import { CatalogScreen } from './screens/Catalog';
 import { HistoryScreen } from './screens/History';
-import { LiveScreen } from './screens/Live';
-import { PostmortemScreen } from './screens/Postmortem';
-import { ReportScreen } from './screens/Report';
 import { useApp } from './store/context';
 import type { Route } from './store/router';
 
@@ -43,12 +40,26 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <ScreenBoundary key={JSON.stringify(route)}>
-          <Screen route={route} />
+          <Suspense
+            fallback={
+              <section className="screen">
+                <Loading label="Loading…" />
+              </section>
+            }
+          >
+            <Screen route={route} />
+          </Suspense>
         </ScreenBoundary>
       </main>
     </div>
   );
 }
+
+// The catalog loads first and fast; screens that bring xterm or the markdown renderer load on demand.
+const BriefingScreen = lazy(() => import('./screens/Briefing').then((m) => ({ default: m.BriefingScreen })));
+const LiveScreen = lazy(() => import('./screens/Live').then((m) => ({ default: m.LiveScreen })));
+const PostmortemScreen = lazy(() => import('./screens/Postmortem').then((m) => ({ default: m.PostmortemScreen })));
+const ReportScreen = lazy(() => import('./screens/Report').then((m) => ({ default: m.ReportScreen })));
 
 function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
   const navigate = useApp((s) => s.navigate);

@@ -51,4 +51,12 @@ export function elapsedSincePage(snapshot: RunSnapshot, now: number): number | n
   return end - Date.parse(snapshot.pagedAt);
 }
 
+/** When the incident was mitigated, in ms after the page: the resolution event, else the end of the run. */
+export function resolvedAfterMs(snapshot: RunSnapshot): number | null {
+  const event = snapshot.timeline.find((t) => t.kind === 'resolution' && t.sincePageMs !== null);
+  if (event) return event.sincePageMs;
+  if (snapshot.pagedAt && snapshot.endedAt) return Date.parse(snapshot.endedAt) - Date.parse(snapshot.pagedAt);
+  return null;
+}
+
 export const ACTIVE_PHASES = new Set(['preparing', 'baseline', 'injecting', 'live']);

@@ -5,7 +5,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { ProgressView } from '../components/ProgressView';
 import { formatDuration } from '../lib/format';
-import { elapsedSincePage } from '../lib/live';
+import { elapsedSincePage, resolvedAfterMs } from '../lib/live';
 import { useNow } from '../lib/useNow';
 import { useApp } from '../store/context';
 import { AlertsPanel } from './live/AlertsPanel';
@@ -34,8 +34,24 @@ export function LiveScreen({ runId }: { runId: string }) {
   return <LiveView snapshot={snapshot} />;
 }
 
-function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
+/** The clock re-renders every second on its own, not the whole live view (terminals included). */
+function Clock({ snapshot }: { snapshot: RunSnapshot }) {
   const now = useNow(1000);
+  const elapsed = elapsedSincePage(snapshot, now);
+  const overPar = elapsed !== null && elapsed > snapshot.parMinutes * 60_000;
+  return (
+    <span
+      className={`clock${overPar ? ' over-par' : ''}`}
+      data-testid="clock"
+      role="timer"
+      aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed)}`}
+    >
+      {elapsed === null ? '--:--' : formatDuration(elapsed)}
+    </span>
+  );
+}
+
+function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
   const runError = useApp((s) => s.runError);
   const checkFix = useApp((s) => s.checkFix);
   const runCheckFix = useApp((s) => s.runCheckFix);
@@ -48,8 +64,8 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
   const phase = snapshot.phase;
   const live = phase === 'live';
   const preparing = phase === 'preparing' || phase === 'baseline' || phase === 'injecting';
-  const elapsed = elapsedSincePage(snapshot, now);
-  const overPar = elapsed !== null && elapsed > snapshot.parMinutes * 60_000;
+  const resolvedIn = phase === 'resolved' ? resolvedAfterMs(snapshot) : null;
+  const overPar = resolvedIn !== null && resolvedIn > snapshot.parMinutes * 60_000;
 
   return (
     <div className="live" data-testid="live-view" data-phase={phase}>
@@ -61,14 +77,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
           {phase}
         </span>
         {snapshot.variant ? <span className="muted mono">variant {snapshot.variant}</span> : null}
-        <span
-          className={`clock${overPar ? ' over-par' : ''}`}
-          data-testid="clock"
-          role="timer"
-          aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed)}`}
-        >
-          {elapsed === null ? '--:--' : formatDuration(elapsed)}
-        </span>
+        <Clock snapshot={snapshot} />
         <span className="muted mono">par {snapshot.parMinutes}:00</span>
         <div className="actions">
           {live ? (
@@ -96,8 +105,8 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
             <strong>Resolved.</strong>
             <span>
               {snapshot.resolution ? `${snapshot.resolution.title} — ` : ''}
-              {elapsed !== null ? `mitigated in ${formatDuration(elapsed)}` : ''}
-              {elapsed !== null ? (overPar ? ' (over par)' : ' (under par)') : ''}
+              {resolvedIn !== null ? `mitigated in ${formatDuration(resolvedIn)}` : ''}
+              {resolvedIn !== null ? (overPar ? ' (over par)' : ' (under par)') : ''}
             </span>
             <span className="actions">
               <button type="button" className="btn btn-primary" onClick={() => navigate({ name: 'postmortem', runId: snapshot.runId })}>
@@ -140,7 +149,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
         <CheckFixResults />
         <AlertsPanel alerts={snapshot.alerts} source={snapshot.alertsSource} pagedAt={snapshot.pagedAt} />
         <HealthPanel health={snapshot.health} />
-        <HintsPanel snapshot={snapshot} now={now} />
+        <HintsPanel snapshot={snapshot} />
         <TimelinePanel timeline={snapshot.timeline} />
       </aside>
 

@@ -4,6 +4,7 @@ import { Loading } from '../components/Loading';
 import { Markdown } from '../components/Markdown';
 import { CriterionRow } from '../components/ScoreCard';
 import { formatDuration, percent } from '../lib/format';
+import { resolvedAfterMs } from '../lib/live';
 import { useApp } from '../store/context';
 
 export function PostmortemScreen({ runId }: { runId: string }) {
@@ -24,7 +25,7 @@ export function PostmortemScreen({ runId }: { runId: string }) {
   }, [runId, loadDraft, watchRun]);
 
   const graded = 'data' in grade ? grade.data : undefined;
-  const resolvedIn = snapshot?.pagedAt && snapshot.endedAt ? Date.parse(snapshot.endedAt) - Date.parse(snapshot.pagedAt) : null;
+  const resolvedIn = snapshot ? resolvedAfterMs(snapshot) : null;
 
   return (
     <section className="screen postmortem" aria-labelledby="pm-title" data-testid="postmortem-editor">

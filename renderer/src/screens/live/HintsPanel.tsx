@@ -2,9 +2,11 @@ import type { RunSnapshot } from '../../../../main/api/contract';
 import { ErrorBox } from '../../components/ErrorBox';
 import { formatDuration } from '../../lib/format';
 import { canTakeHint, hintRemainingMs } from '../../lib/live';
+import { useNow } from '../../lib/useNow';
 import { useApp } from '../../store/context';
 
-export function HintsPanel({ snapshot, now }: { snapshot: RunSnapshot; now: number }) {
+export function HintsPanel({ snapshot }: { snapshot: RunSnapshot }) {
+  const now = useNow(1000);
   const takeHint = useApp((s) => s.takeHint);
   const request = useApp((s) => s.hintRequest);
   const live = snapshot.phase === 'live';

@@ -1,10 +1,16 @@
+import { memo, useCallback } from 'react';
 import { TerminalTabs } from '../../components/terminal';
 import { useApp, useClient } from '../../store/context';
 
 /** The terminal engineer's xterm tabs, fed with our server URL, the run's terminals and `terminals.open`. */
-export function Terminals({ runId, terminals, canAdd }: { runId: string; terminals: number[]; canAdd: boolean }) {
+export const Terminals = memo(function Terminals({ runId, terminals, canAdd }: { runId: string; terminals: number[]; canAdd: boolean }) {
   const client = useClient();
   const openTerminal = useApp((s) => s.openTerminal);
+  const onAdd = useCallback(async () => {
+    const n = await openTerminal();
+    if (n === undefined) throw new Error('Could not open a terminal (see the error above).');
+    return n;
+  }, [openTerminal]);
   const url = client.terminalSocketUrl();
   const token = new URL(url).searchParams.get('token') ?? '';
   return (
@@ -15,12 +21,8 @@ export function Terminals({ runId, terminals, canAdd }: { runId: string; termina
         runId={runId}
         terminals={terminals}
         canAdd={canAdd}
-        onAddTerminal={async () => {
-          const n = await openTerminal();
-          if (n === undefined) throw new Error('Could not open a terminal (see the error above).');
-          return n;
-        }}
+        onAddTerminal={onAdd}
       />
     </div>
   );
-}
+});
