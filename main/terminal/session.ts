@@ -83,7 +83,21 @@ export class TerminalSession {
     const spawn = options.spawn ?? nodePtySpawn;
     this.pty = spawn(options.shell.file, options.shell.args, { cols: this.cols, rows: this.rows, env, name: 'xterm-256color' });
     this.log({ type: 'terminal.opened', terminal: this.terminal, service: this.service });
-    this.pty.onData((data) => this.handleData(data));
+    const spawnedSize = `${this.cols}x${this.rows}`;
+    let shellUp = false;
+    this.pty.onData((data) => {
+      // A client usually resizes right after attaching, while `docker exec` is still starting. A docker
+      // CLI newer than its engine passes that size as ConsoleSize, which older engines ignore, and no
+      // SIGWINCH follows: the shell stays 80x24. Once the shell speaks, nudge the size so it is resent.
+      if (!shellUp) {
+        shellUp = true;
+        if (`${this.cols}x${this.rows}` !== spawnedSize && this.state === 'running') {
+          this.pty.resize(this.cols, this.rows + 1);
+          this.pty.resize(this.cols, this.rows);
+        }
+      }
+      this.handleData(data);
+    });
     this.pty.onExit(({ exitCode }) => void this.handleExit(exitCode));
   }
 
