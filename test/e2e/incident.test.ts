@@ -101,7 +101,24 @@ describeDocker('incident end to end (web mode, real sandbox)', () => {
     const visibleRows = await page.locator('[role="tabpanel"]:not([hidden]) .xterm-rows > div').count();
     await expect
       .poll(async () => (await rows.textContent()) ?? '', { timeout: 10_000, message: `terminal frames (no stdout):\n${terminalFrames.filter((f) => !f.includes('"stdin"')).join('\n')}` })
-      .toMatch(new RegExp(`\\b${visibleRows} \\d+`));
+      // Rows' text runs together ("stty size47 123"): no word boundary before the number.
+      .toMatch(new RegExp(`stty size\\s*${visibleRows} \\d+`));
+  });
+
+  it('a new terminal tab is a real shell: `echo hello` prints hello', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Open a new terminal' }).click();
+    await expect.poll(() => page.getByRole('tab').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await page.getByRole('tab').last().click();
+    const rows = page.locator('[role="tabpanel"]:not([hidden]) .xterm-rows');
+    await expect.poll(async () => (await rows.textContent()) ?? '', { timeout: 30_000 }).toMatch(/[#$]\s*$/);
+    await page.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await page.keyboard.type('echo hello\n', { delay: 5 });
+    await expect.poll(async () => (await rows.textContent()) ?? '', { timeout: 15_000 }).toMatch(/echo hello\s*hello/);
+    await shot('4b-second-terminal');
+    // Back to the first terminal, with the keyboard in it for the next step.
+    await page.getByRole('tab').first().click();
+    await page.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
   });
 
   it('fixing it in the terminal resolves the incident and opens the postmortem editor', async () => {
