@@ -115,7 +115,7 @@ export function draftPostmortem(events: RunEvent[], scenarioIn: ScoringScenario)
 
   return `# Postmortem: ${title}${date ? ` (${date})` : ''}
 
-> Blameless: describe what happened and how the system allowed it, not who is at fault.
+> Blameless: describe what happened and how the system allowed it. Name roles and systems, not people.
 
 ## Summary
 

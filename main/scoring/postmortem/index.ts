@@ -8,6 +8,7 @@ import {
   SECTION_KINDS,
   SECTION_TITLES,
   sectionsOf,
+  proseOf,
   textOf,
   type ParsedPostmortem,
   type SectionKind,
@@ -49,6 +50,8 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
 interface Ctx {
   doc: ParsedPostmortem;
   all: Sentence[];
+  /** Everything but the timeline: the draft pre-fills it with the learner's own commands, which are not an analysis. */
+  prose: Sentence[];
   byKind: Map<SectionKind, Sentence[]>;
   rubric: PostmortemRubric;
   options: GradeOptions;
@@ -116,7 +119,7 @@ function conceptCredit(ctx: Ctx, concept: PhraseConcept): { credit: number; evid
       credit: 1,
       evidence: `root cause "${concept.id}" stated in the root-cause section: "${quote(hit.sentence)}"`,
     };
-  const elsewhere = findPhrases(ctx.all, concept.phrases);
+  const elsewhere = findPhrases(ctx.prose, concept.phrases);
   const other = elsewhere.find((h) => !h.negated && !h.hedged) ?? affirmative(elsewhere);
   if (other)
     return {
@@ -160,7 +163,7 @@ function gradeRootCause(ctx: Ctx): RootCauseResult {
   parts.push({ weight: 0.6, score: conceptScore });
 
   if (rubric.trigger) {
-    const hit = affirmative(findPhrases(ctx.all, rubric.trigger.phrases));
+    const hit = affirmative(findPhrases(ctx.prose, rubric.trigger.phrases));
     parts.push({ weight: 0.15, score: hit ? 1 : 0 });
     evidence.push(
       hit
@@ -172,7 +175,7 @@ function gradeRootCause(ctx: Ctx): RootCauseResult {
   if (must.length > 0) {
     let found = 0;
     for (const m of must) {
-      const hit = affirmative(findPhrases(ctx.all, m.phrases));
+      const hit = affirmative(findPhrases(ctx.prose, m.phrases));
       if (hit) found += 1;
       evidence.push(hit ? `mentions ${m.id}: "${quote(hit.sentence)}"` : `does not mention ${m.id}`);
     }
@@ -412,7 +415,7 @@ function gradeBlameless(ctx: Ctx): GradeCriterion {
   const findings = findBlame(ctx.doc.text);
   const cost = findings.reduce((a, f) => a + (f.kind === 'judgement' ? 3 : 5), 0);
   // A few lines cannot earn the whole criterion by having nothing to blame in them.
-  const words = wordCount(ctx.doc.text);
+  const words = wordCount(proseOf(ctx.doc));
   const substance = Math.min(1, words / BLAMELESS_FULL_WORDS);
   const points = round1(Math.max(0, max * substance - cost));
   const evidence = findings.map((f) => `"${f.quote}" (${f.why}) → suggested: "${f.rewrite}"`);
@@ -435,7 +438,7 @@ export function gradePostmortem(
   const doc = parsePostmortem(markdown);
   const byKind = new Map<SectionKind, Sentence[]>();
   for (const kind of SECTION_KINDS) byKind.set(kind, analyse(textOf(doc, kind)));
-  const ctx: Ctx = { doc, all: analyse(doc.text), byKind, rubric, options };
+  const ctx: Ctx = { doc, all: analyse(doc.text), prose: analyse(proseOf(doc)), byKind, rubric, options };
 
   const rootCause = gradeRootCause(ctx);
   const criteria: GradeCriterion[] = [

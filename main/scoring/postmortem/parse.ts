@@ -292,6 +292,17 @@ export function sectionsOf(doc: ParsedPostmortem, kind: SectionKind): Section[] 
   return doc.sections.filter((s) => s.effective.includes(kind));
 }
 
+/**
+ * What the learner wrote as analysis: every section's blocks except the timeline (the draft pre-fills it
+ * with their own commands) and block quotes (the draft's guidance), without headings such as the title.
+ */
+export function proseOf(doc: ParsedPostmortem): string {
+  return doc.sections
+    .filter((s) => !s.effective.includes('timeline'))
+    .flatMap((s) => s.blocks.filter((b) => b.type !== 'blockquote').map((b) => b.text))
+    .join('\n');
+}
+
 export function textOf(doc: ParsedPostmortem, kind: SectionKind): string {
   return sectionsOf(doc, kind)
     .flatMap((s) => s.blocks.map((b) => b.text))
