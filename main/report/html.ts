@@ -8,6 +8,7 @@ import type { Criterion, Report, ScoreReport, TimelineItem } from '../api/contra
 import { castTranscript, parseCast } from './cast.js';
 import { escapeXml as escapeHtml, renderTimelineSvg } from './chart.js';
 import { renderMarkdownSafe } from './markdown.js';
+import { KIND_ICONS } from './timeline-icons.js';
 
 export { escapeHtml, renderMarkdownSafe };
 
@@ -63,18 +64,6 @@ function scoreSection(id: string, title: string, score: ScoreReport | null): str
     `<table class="criteria"><thead><tr><th>Criterion</th><th>Points</th></tr></thead><tbody>${rows}</tbody></table></section>`
   );
 }
-
-const KIND_ICONS: Record<TimelineItem['kind'], string> = {
-  phase: '▸',
-  alert: '◉',
-  command: '$',
-  hint: '?',
-  check: '✓',
-  resolution: '◆',
-  fault: '▲',
-  operation: '⚙',
-  note: '•',
-};
 
 function timelineTable(timeline: readonly TimelineItem[]): string {
   if (timeline.length === 0) return '<p class="muted">No events were recorded.</p>';

@@ -1,18 +1,7 @@
 import { memo, useEffect, useRef } from 'react';
 import type { TimelineItem } from '../../../../main/api/contract';
+import { KIND_ICONS } from '../../../../main/report/timeline-icons';
 import { formatDuration } from '../../lib/format';
-
-export const KIND_ICONS: Record<TimelineItem['kind'], string> = {
-  phase: '▸',
-  alert: '◉',
-  command: '$',
-  hint: '?',
-  check: '✓',
-  resolution: '◆',
-  fault: '▲',
-  operation: '⚙',
-  note: '•',
-};
 
 export const TimelinePanel = memo(function TimelinePanel({ timeline }: { timeline: TimelineItem[] }) {
   const body = useRef<HTMLDivElement>(null);
