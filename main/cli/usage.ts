@@ -18,6 +18,7 @@ Commands:
   clean [--orphans] [--json]              Remove Docker objects Firedrill created (all, or only of dead runs)
   images seed [--force]                   Build the Debian base image offline (debootstrap), for air-gapped machines
   images build <scenario>                 Build a scenario's images ahead of time
+  images prune                            Remove scenario images no current pack uses (old versions)
 
 Options:
   -h, --help                              Show this help

@@ -38,5 +38,30 @@ export async function runImages(args: string[], io: CliIO): Promise<number> {
     for (const image of images) io.stdout(`${present[image.tag] ? 'cached ' : 'built  '} ${image.tag}`);
     return 0;
   }
-  throw new UsageError(sub ? `unknown images command "${sub}"` : 'images needs a command: seed or build');
+  if (sub === 'prune') {
+    if (positionals.length > 0) throw new UsageError('images prune takes no arguments');
+    // Scenario image tags are content-addressed, so every edit of a pack leaves its old images behind.
+    const { manager } = createAppContext();
+    const current = new Set(
+      (await manager.packs()).flatMap((pack) => (pack.loaded ? imageSpecs(pack.loaded.scenario, pack.loaded.dir).map((i) => i.tag) : [])),
+    );
+    const docker = createDockerClient();
+    const images = await docker.listImages({ filters: JSON.stringify({ label: ['firedrill.managed=true'] }) });
+    let removed = 0;
+    for (const image of images) {
+      const tags = (image.RepoTags ?? []).filter((tag) => tag.startsWith('firedrill/') && tag !== 'firedrill/base:bookworm');
+      const stale = tags.filter((tag) => !current.has(tag));
+      if (tags.length === 0 || stale.length < tags.length) continue;
+      try {
+        await docker.getImage(image.Id).remove({ force: false });
+        removed += 1;
+        for (const tag of stale) io.stdout(`removed ${tag}`);
+      } catch (error) {
+        io.stderr(`kept ${stale.join(', ')}: ${(error as Error).message}`);
+      }
+    }
+    io.stdout(removed === 0 ? 'No stale scenario images.' : `Removed ${removed} stale scenario image(s).`);
+    return 0;
+  }
+  throw new UsageError(sub ? `unknown images command "${sub}"` : 'images needs a command: seed, build or prune');
 }
