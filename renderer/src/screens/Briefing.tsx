@@ -84,7 +84,7 @@ export function BriefingScreen({ name }: { name: string }) {
               <h3>Go on call</h3>
             </div>
             <div className="panel-body start-box">
-              {detail.variants.length > 1 ? (
+              {detail.variants.length > 0 ? (
                 <label className="field">
                   <span>Variant</span>
                   <select
@@ -93,6 +93,9 @@ export function BriefingScreen({ name }: { name: string }) {
                     disabled={starting}
                     onChange={(e) => setVariant(e.target.value || null)}
                   >
+                    {/* Random picks from a seed the run records, so a game day can replay it. */}
+                    <option value="">Surprise me (random)</option>
+                    <option value="default">default</option>
                     {detail.variants.map((v) => (
                       <option key={v} value={v}>
                         {v}
