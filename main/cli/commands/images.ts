@@ -49,18 +49,21 @@ export async function runImages(args: string[], io: CliIO): Promise<number> {
     const images = await docker.listImages({ filters: JSON.stringify({ label: ['firedrill.managed=true'] }) });
     let removed = 0;
     for (const image of images) {
-      const tags = (image.RepoTags ?? []).filter((tag) => tag.startsWith('firedrill/') && tag !== 'firedrill/base:bookworm');
-      const stale = tags.filter((tag) => !current.has(tag));
-      if (tags.length === 0 || stale.length < tags.length) continue;
-      try {
-        await docker.getImage(image.Id).remove({ force: false });
-        removed += 1;
-        for (const tag of stale) io.stdout(`removed ${tag}`);
-      } catch (error) {
-        io.stderr(`kept ${stale.join(', ')}: ${(error as Error).message}`);
+      const stale = (image.RepoTags ?? []).filter(
+        (tag) => tag.startsWith('firedrill/') && tag !== 'firedrill/base:bookworm' && !current.has(tag),
+      );
+      // Removing by tag untags; the image itself goes with its last tag (an ID would need --force).
+      for (const tag of stale) {
+        try {
+          await docker.getImage(tag).remove();
+          removed += 1;
+          io.stdout(`removed ${tag}`);
+        } catch (error) {
+          io.stderr(`kept ${tag}: ${(error as Error).message}`);
+        }
       }
     }
-    io.stdout(removed === 0 ? 'No stale scenario images.' : `Removed ${removed} stale scenario image(s).`);
+    io.stdout(removed === 0 ? 'No stale scenario images.' : `Removed ${removed} stale scenario image tag(s).`);
     return 0;
   }
   throw new UsageError(sub ? `unknown images command "${sub}"` : 'images needs a command: seed, build or prune');
