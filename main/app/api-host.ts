@@ -40,10 +40,14 @@ export async function startApiHost(options: {
     scoring: createScoring(),
     openTerminal: (run) => terminals.open(run),
     renderReportHtml: (report, casts) => renderReportHtml(report, { casts }),
-    readCasts: (dir, numbers) =>
-      Object.fromEntries(
-        numbers.map((n) => [n, join(dir, `terminal-${n}.cast`)] as const).filter(([, f]) => existsSync(f)).map(([n, f]) => [n, readFileSync(f, 'utf8')]),
-      ),
+    readCasts: (dir, numbers) => {
+      const casts: Record<number, string> = {};
+      for (const n of numbers) {
+        const file = join(dir, `terminal-${n}.cast`);
+        if (existsSync(file)) casts[n] = readFileSync(file, 'utf8');
+      }
+      return casts;
+    },
     info: () => ({
       version: packageVersion(),
       host: options.kind,

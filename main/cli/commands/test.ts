@@ -97,7 +97,8 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
 
-  const passed = phases.every((p) => p.ok) && phases.length === 8;
+  // A failed phase stops the chain, so `ok` is false exactly when a phase before teardown failed.
+  const passed = ok && phases.every((p) => p.ok);
   if (values.json) {
     io.stdout(JSON.stringify({ ok: passed, scenario: run.scenario.metadata.name, runId: run.id, variant: run.variant, seed: run.seed, session: run.dir, phases }, null, 2));
   } else {

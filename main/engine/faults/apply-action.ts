@@ -23,6 +23,15 @@ export function describeAction(action: Action): string {
   return `${name} ${spec.service}`;
 }
 
+const LIFECYCLE = [
+  ['stop', 'stopped'],
+  ['start', 'started'],
+  ['kill', 'killed'],
+  ['pause', 'paused'],
+  ['unpause', 'unpaused'],
+  ['restart', 'restarted'],
+] as const;
+
 /** Applies one fault action to the sandbox. Throws with the command's output when it fails. */
 export async function applyAction(action: Action, context: ActionContext): Promise<string> {
   const { sandbox } = context;
@@ -37,29 +46,14 @@ export async function applyAction(action: Action, context: ActionContext): Promi
     }
     return result.stdout.trim().slice(-200);
   }
-  if ('stop' in action) {
-    await sandbox.stop(action.stop.service);
-    return 'stopped';
-  }
-  if ('start' in action) {
-    await sandbox.start(action.start.service);
-    return 'started';
-  }
-  if ('kill' in action) {
-    await sandbox.kill(action.kill.service, action.kill.signal);
-    return 'killed';
-  }
-  if ('pause' in action) {
-    await sandbox.pause(action.pause.service);
-    return 'paused';
-  }
-  if ('unpause' in action) {
-    await sandbox.unpause(action.unpause.service);
-    return 'unpaused';
-  }
-  if ('restart' in action) {
-    await sandbox.restart(action.restart.service);
-    return 'restarted';
+  // Container lifecycle verbs take only the service and say what they did in one word.
+  for (const [verb, done] of LIFECYCLE) {
+    if (verb in action) {
+      const spec = (action as Record<string, { service: string; signal?: string }>)[verb]!;
+      if (verb === 'kill') await sandbox.kill(spec.service, spec.signal);
+      else await sandbox[verb](spec.service);
+      return done;
+    }
   }
   if ('disconnect' in action) {
     await sandbox.disconnect(action.disconnect.service, action.disconnect.network);
@@ -89,6 +83,7 @@ export async function applyAction(action: Action, context: ActionContext): Promi
     }
     return result.stdout.trim().slice(-200);
   }
+  if (!('replace' in action)) throw new Error(`unknown fault action ${actionName(action)}`);
   const spec = action.replace;
   await sandbox.replace(spec.service, {
     ...(spec.image ? { image: context.imageTag(spec.image) } : {}),
