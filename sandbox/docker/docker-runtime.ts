@@ -112,7 +112,7 @@ export class DockerRuntime implements SandboxRuntime {
       }
       if (access) {
         await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));
-        step('host access network created');
+        step('network for published ports created');
       }
       for (const service of services) {
         check();

@@ -1,8 +1,9 @@
 /** Small formatting helpers shared by the screens. Pure. */
 
 export function formatDuration(ms: number): string {
-  const negative = ms < 0;
   const total = Math.floor(Math.abs(ms) / 1000);
+  // Less than a second before the page reads as 00:00, not -00:00.
+  const negative = ms < 0 && total > 0;
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
