@@ -8,6 +8,9 @@ export interface PtyProcess {
   write(data: string): void;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
+  /** Stop / start reading from the pty (node-pty has both; fakes may not). */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface PtySpawnOptions {

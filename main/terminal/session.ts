@@ -126,6 +126,19 @@ export class TerminalSession {
     return this.scroll.join('');
   }
 
+  private readonly holds = new Set<object>();
+
+  /** A client that cannot keep up holds the pty; it reads again once no client holds it. */
+  hold(holder: object): void {
+    if (this.holds.size === 0) this.pty.pause?.();
+    this.holds.add(holder);
+  }
+
+  release(holder: object): void {
+    if (!this.holds.delete(holder)) return;
+    if (this.holds.size === 0 && this.state === 'running') this.pty.resume?.();
+  }
+
   onOutput(listener: (data: string) => void): () => void {
     this.outputListeners.add(listener);
     return () => this.outputListeners.delete(listener);

@@ -11,6 +11,7 @@ import {
 } from '../api/terminal-protocol.js';
 import type { TerminalRegistry } from './registry.js';
 import type { TerminalSession } from './session.js';
+import { Backpressure } from './backpressure.js';
 
 const OPEN = 1;
 
@@ -46,7 +47,16 @@ export function serveTerminalSocket(socket: WebSocket, terminals: TerminalRegist
           send({ type: 'exit', terminal: id, code: session.exitCode });
           return;
         }
-        const offOutput = session.onOutput((data) => send({ type: 'stdout', terminal: id, data }));
+        const holder = {};
+        const flow = new Backpressure({
+          buffered: () => socket.bufferedAmount,
+          hold: () => session.hold(holder),
+          release: () => session.release(holder),
+        });
+        const offOutput = session.onOutput((data) => {
+          send({ type: 'stdout', terminal: id, data });
+          flow.afterSend();
+        });
         const offExit = session.onExit((code) => {
           send({ type: 'exit', terminal: id, code });
           send({ type: 'status', terminal: id, status: 'exited' });
@@ -56,6 +66,7 @@ export function serveTerminalSocket(socket: WebSocket, terminals: TerminalRegist
           off: () => {
             offOutput();
             offExit();
+            flow.stop();
           },
         });
         return;
