@@ -110,7 +110,12 @@ describeDocker('learner terminal on a real bastion container', () => {
     await type('echo "status=$?"\r', 8);
     await waitUntil('status echo', () => seen.includes('status=1'));
     session.resize(100, 40);
-    await type('stty size\r', 9);
+    // The size travels SIGWINCH → docker CLI → the engine's exec resize, while the typed command takes the
+    // stream: a command typed at once can run before the resize lands. Ask again until it has.
+    for (let attempt = 0; attempt < 10 && !seen.includes('40 100'); attempt++) {
+      await type('stty size\r', commands.length + 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     await waitUntil('new size', () => seen.includes('40 100'));
   });
 
