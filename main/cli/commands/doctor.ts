@@ -11,8 +11,9 @@ export async function runDoctorCommand(args: string[], io: CliIO): Promise<numbe
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2));
   } else {
+    const width = Math.max(...report.checks.map((c) => c.title.length));
     for (const check of report.checks) {
-      io.stdout(`${ICON[check.status]} ${check.title.padEnd(22)} ${check.detail}`);
+      io.stdout(`${ICON[check.status]} ${check.title.padEnd(width)}  ${check.detail}`);
       if (check.status !== 'pass' && check.fix) io.stdout(`  fix: ${check.fix}`);
     }
     io.stdout(report.ok ? '\nReady: nothing blocks a lab.' : '\nNot ready: fix the failing checks above.');
