@@ -5,9 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerRuntime } from '../../sandbox/docker/docker-runtime.js';
-import type { SandboxRuntime, ServiceFile } from '../../sandbox/runtime.js';
+import type { SandboxRuntime } from '../../sandbox/runtime.js';
 import { RunManager } from '../engine/run/run-manager.js';
-import { packageRoot } from '../package-root.js';
 import { dataDir, scenariosDir } from '../paths.js';
 import { bastionFiles } from '../terminal/bastion-files.js';
 
@@ -23,11 +22,10 @@ export function createAppContext(options: { env?: NodeJS.ProcessEnv; runtime?: S
   mkdirSync(join(home, 'sessions'), { recursive: true });
   // Docker is resolved lazily: `doctor` and `validate` must work on a machine without an engine.
   const runtime = options.runtime ?? lazyDockerRuntime();
-  const files = (): ServiceFile[] => bastionFiles();
   const manager = new RunManager({
     runtime,
     home,
-    bastionFiles: files,
+    bastionFiles: () => bastionFiles(),
     scenariosDirs: [scenariosDir(env), join(home, 'scenarios'), ...(options.extraScenarioDirs ?? [])],
   });
   return { home, runtime, manager };
@@ -46,4 +44,3 @@ function lazyDockerRuntime(): SandboxRuntime {
   };
 }
 
-export { packageRoot };

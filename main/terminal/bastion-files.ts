@@ -2,28 +2,9 @@
  * What the engine copies into every scenario's bastion container before it starts (as files, no
  * host mounts): the shell integration, the `lab` helper and psql's prompt hook.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export interface BastionFile {
-  /** Absolute path on the host. */
-  source: string;
-  /** Absolute path in the container. */
-  target: string;
-  mode: number;
-}
-
-/** The directory holding package.json, found by walking up from this module (works from `main/` and `dist/main/`). */
-export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-}
+import { join } from 'node:path';
+import type { ServiceFile } from '../../sandbox/runtime.js';
+import { packageRoot } from '../package-root.js';
 
 export function bastionDir(root: string = packageRoot()): string {
   return join(root, 'sandbox', 'images', 'bastion');
@@ -37,7 +18,7 @@ export function bastionDir(root: string = packageRoot()): string {
  * - `/etc/postgresql-common/psqlrc`: Debian's system-wide psqlrc (psql's SYSCONFDIR), sets PROMPT1;
  * - `/usr/local/libexec/firedrill-psql-mark`: called from that prompt.
  */
-export function bastionFiles(root: string = packageRoot()): BastionFile[] {
+export function bastionFiles(root: string = packageRoot()): ServiceFile[] {
   const dir = bastionDir(root);
   return [
     { source: join(dir, 'firedrill-shell.bash'), target: '/etc/profile.d/firedrill.sh', mode: 0o644 },
