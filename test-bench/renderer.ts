@@ -9,12 +9,12 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { packageRoot } from '../main/package-root.js';
+import { summarize, type Figure } from './stats.js';
 
-type Figure = { median: number; unit: string; p95?: number; max?: number; runs?: number; note?: string };
 
 const CHROMIUM = process.env.FIREDRILL_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -47,26 +47,8 @@ const STOP_FRAMES = `(() => { window.__sampling = false; return window.__frames.
 const note = (text: string) => process.stderr.write(`bench renderer: ${text}\n`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function quantile(samples: number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 /** The repository root, from dist/test-bench/renderer.js or test-bench/renderer.ts alike. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      if (readdirSync(dir).includes('package.json') && readdirSync(dir).includes('renderer')) return dir;
-    } catch {
-      // keep climbing
-    }
-    dir = resolve(dir, '..');
-  }
-  return process.cwd();
-}
-
-export function bundleGzipBytes(distDir = join(repoRoot(), 'dist/renderer')): { gzip: number; raw: number; files: number } {
+export function bundleGzipBytes(distDir = join(packageRoot(), 'dist/renderer')): { gzip: number; raw: number; files: number } {
   const assets = join(distDir, 'assets');
   let gzip = 0;
   let raw = 0;
@@ -168,25 +150,19 @@ export async function benchRenderer(opts: { baseUrl: string }): Promise<Record<s
   });
   try {
     const { samples: renders, apiTimes } = await firstCatalogRender(context, openUrl);
-    figures['renderer.firstCatalogRender'] = {
-      median: round(quantile(renders, 0.5)),
-      p95: round(quantile(renders, 0.95)),
-      max: round(Math.max(...renders)),
-      unit: 'ms',
-      runs: renders.length,
-      note: `navigation start to first scenario card, cold cache (of which scenarios.list takes ${round(quantile(apiTimes, 0.5))} ms median); target < 1000 ms`,
-    };
+    figures['renderer.firstCatalogRender'] = summarize(
+      renders,
+      'ms',
+      `navigation start to first scenario card, cold cache (of which scenarios.list takes ${summarize(apiTimes, 'ms').median} ms median); target < 1000 ms`,
+    );
     try {
       const page = await context.newPage();
       const { deltas, scenario } = await liveFrameTimes(page, base, token);
-      figures['renderer.liveFrameTime'] = {
-        median: round(quantile(deltas, 0.5)),
-        p95: round(quantile(deltas, 0.95)),
-        max: round(Math.max(...deltas)),
-        unit: 'ms',
-        runs: deltas.length,
-        note: `rAF deltas on the live view (${scenario}) while the terminal streams output for ${STREAM_MS / 1000} s; ${deltas.filter((d) => d > 50).length} frame(s) > 50 ms; target: none`,
-      };
+      figures['renderer.liveFrameTime'] = summarize(
+        deltas,
+        'ms',
+        `rAF deltas on the live view (${scenario}) while the terminal streams output for ${STREAM_MS / 1000} s; ${deltas.filter((d) => d > 50).length} frame(s) > 50 ms; target: none`,
+      );
     } catch (error) {
       note(`live frame time skipped: ${error instanceof Error ? error.message : String(error)}`);
     }
