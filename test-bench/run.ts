@@ -28,7 +28,7 @@ await group('grading', async () => (await import('./grading.js')).benchGrading()
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
 await group('engine', async () => (await import('./engine.js')).benchEngine({ slowQuery: !args.includes('--no-slow-query') }));
 await group('renderer', async () => {
-  const { packageRoot } = await import('../main/package-root.js');
+  const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');
   const { startApiHost } = await import('../main/app/api-host.js');
   const host = await startApiHost({ kind: 'web' });

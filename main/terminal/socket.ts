@@ -8,7 +8,7 @@ import {
   parseClientMessage,
   type ServerMessage,
   type TerminalErrorCode,
-} from '../api/terminal-protocol.js';
+} from '../../shared/api/terminal-protocol.js';
 import type { TerminalRegistry } from './registry.js';
 import type { TerminalSession } from './session.js';
 import { Backpressure } from './backpressure.js';

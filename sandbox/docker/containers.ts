@@ -26,9 +26,9 @@ export function endpointConfig(attachment: Attachment): Docker.EndpointSettings 
   };
 }
 
+/** The neutral probe in Docker's HEALTHCHECK form: an argv is `CMD`, a shell string `CMD-SHELL`. */
 function healthcheck(spec: HealthcheckSpec): Docker.HealthConfig {
-  // Accept ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"], or a bare argv (taken as CMD).
-  const test = ['CMD', 'CMD-SHELL', 'NONE'].includes(spec.test[0] ?? '') ? spec.test : ['CMD', ...spec.test];
+  const test = 'argv' in spec.command ? ['CMD', ...spec.command.argv] : ['CMD-SHELL', spec.command.shell];
   return {
     Test: test,
     Interval: spec.intervalMs * MS_TO_NS,

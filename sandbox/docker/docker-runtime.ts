@@ -8,9 +8,11 @@ import type {
   ImageSpec,
   ProgressListener,
   Sandbox,
+  SandboxOperation,
   SandboxRuntime,
   SandboxSpec,
 } from '../runtime.js';
+import { SANDBOX_OPERATIONS } from '../runtime.js';
 import { buildImages, imageExists } from './build.js';
 import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
@@ -34,8 +36,11 @@ export interface DockerRuntimeOptions {
   owner?: Owner;
 }
 
+/** Containers on Docker networks can do every sandbox operation. */
+export const DOCKER_OPERATIONS: readonly SandboxOperation[] = SANDBOX_OPERATIONS;
+
 export class DockerRuntime implements SandboxRuntime {
-  readonly name = 'docker' as const;
+  readonly kind = 'docker' as const;
   readonly endpoint: DockerEndpoint;
   readonly docker: Docker;
   private readonly healthTimeoutMs: number;
@@ -48,6 +53,10 @@ export class DockerRuntime implements SandboxRuntime {
     this.healthTimeoutMs = options.healthTimeoutMs ?? 120_000;
     this.dockerCli = options.dockerCli ?? 'docker';
     this.owner = options.owner ?? currentOwner();
+  }
+
+  supports(operation: SandboxOperation): boolean {
+    return DOCKER_OPERATIONS.includes(operation);
   }
 
   async imagesPresent(tags: string[]): Promise<Record<string, boolean>> {
@@ -99,7 +108,7 @@ export class DockerRuntime implements SandboxRuntime {
       this.docker.listNetworks({ filters }),
     ]);
     if (clashContainers.length + clashNetworks.length > 0) {
-      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill cleanup\`) before starting it again`);
+      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill clean --run ${spec.runId}\`) before starting it again`);
     }
 
     try {

@@ -407,11 +407,21 @@ export const variantSchema = z.strictObject({
   investigation: z.array(investigationSignalSchema).optional(),
 });
 
+/**
+ * Where a pack can run: `docker` (containers on Docker networks) and/or `kubernetes` (a kind cluster, or
+ * any cluster by kubeconfig). `kind` is read as `kubernetes`, the name packs used before.
+ */
+export const runtimesSchema = z
+  .array(z.enum(['docker', 'kubernetes', 'kind']))
+  .min(1)
+  .transform((list) => [...new Set(list.map((kind) => (kind === 'kind' ? 'kubernetes' : kind)))] as ('docker' | 'kubernetes')[])
+  .describe('The runtimes this pack runs on, in order of preference: docker and/or kubernetes (kind is an alias).');
+
 export const scenarioSchema = z.strictObject({
   apiVersion: z.literal('firedrill/v1'),
   metadata: metadataSchema,
   briefing: z.string().min(1).describe('Markdown: the page the learner got.'),
-  runtimes: z.array(z.enum(['docker', 'kind'])).min(1),
+  runtimes: runtimesSchema,
   environment: environmentSchema,
   observability: z.array(observabilitySchema).default([]),
   faults: z.array(faultStepSchema).min(1),

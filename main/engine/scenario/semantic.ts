@@ -5,8 +5,10 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
+import { operationsOf, type RuntimeSupport } from '../faults/operations.js';
 import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
-import { formatMs, toMs } from './duration.js';
+import { formatDuration } from '../../../shared/format/duration.js';
+import { toMs } from './duration.js';
 import type { PositionTarget } from './positions.js';
 import {
   ALLOWED_CAPABILITIES,
@@ -26,6 +28,8 @@ export interface SemanticOptions {
   dir?: string;
   /** metadata.name must equal it. */
   folderName?: string;
+  /** What the runtimes of this build can do: an action one of the pack's runtimes cannot perform is an error. */
+  supports?: RuntimeSupport;
 }
 
 export type SemanticReport = (path: PathSegment[], message: string, severity?: Severity, target?: PositionTarget) => void;
@@ -348,9 +352,22 @@ class SemanticChecker {
     const [kind, body] = Object.entries(action)[0] as [string, { service: string } & Record<string, unknown>];
     const bodyPath = [...path, kind];
     this.service(body.service, [...bodyPath, 'service']);
+    this.runtimesCanDo(action, kind, bodyPath);
     if ((kind === 'connect' || kind === 'disconnect') && typeof body.network === 'string') this.network(body.network, [...bodyPath, 'network']);
     if (kind === 'script' && typeof body.path === 'string') this.packFile(body.path, [...bodyPath, 'path'], 'script path');
     if (kind === 'replace' && typeof body.image === 'string') this.image(body.image, [...bodyPath, 'image']);
+  }
+
+  /** Every runtime the pack names (and this build has) must be able to perform the action. */
+  private runtimesCanDo(action: Action, kind: string, path: Path): void {
+    const supports = this.options.supports;
+    if (!supports) return;
+    for (const runtime of this.s.runtimes) {
+      const missing = operationsOf(action).filter((operation) => supports(runtime, operation) === false);
+      if (missing.length > 0) {
+        this.report(path, `the ${runtime} runtime cannot ${missing.join(' or ')}, which the ${kind} action needs: drop ${runtime} from runtimes or use another action`);
+      }
+    }
   }
 
   // ------------------------------------------------------------ content (base or variant)
@@ -423,7 +440,7 @@ class SemanticChecker {
     this.unique(c.hints.value.map((h, i) => ({ id: h.id, path: [...c.hints.path, i, 'id'] })), 'hint id');
     c.hints.value.forEach((h, i) => {
       const ms = toMs(h.after);
-      if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatMs(ms)}, later than the par time of ${formatMs(par)} (metadata.parMinutes)`);
+      if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatDuration(ms)}, later than the par time of ${formatDuration(par)} (metadata.parMinutes)`);
     });
     this.unique(c.investigation.value.map((sig, i) => ({ id: sig.id, path: [...c.investigation.path, i, 'id'] })), 'investigation signal id');
     c.investigation.value.forEach((sig, i) => sig.patterns.forEach((p, j) => this.regex(p, [...c.investigation.path, i, 'patterns', j])));

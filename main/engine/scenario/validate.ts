@@ -18,6 +18,7 @@ import {
 } from './diagnostics.js';
 import { PositionIndex, type PositionTarget } from './positions.js';
 import { scenarioSchema, type Scenario } from './schema.js';
+import type { RuntimeSupport } from '../faults/operations.js';
 import { checkSemantics, type SemanticOptions } from './semantic.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
@@ -29,8 +30,13 @@ export interface ValidationResult {
 }
 
 
+export interface ValidateOptions {
+  /** What this build's runtimes can do (main/app/runtimes.ts); without it, actions are not checked against runtimes. */
+  supports?: RuntimeSupport;
+}
+
 /** Validates scenario.yaml text. With `dirForFileChecks`, also checks the pack's files and that metadata.name is the folder name. */
-export function validateScenarioText(text: string, file: string, dirForFileChecks?: string): ValidationResult {
+export function validateScenarioText(text: string, file: string, dirForFileChecks?: string, validateOptions: ValidateOptions = {}): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
@@ -70,7 +76,10 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
     return { ok: false, diagnostics: sortDiagnostics(dropMissingExplainedByTypos(dedupe(diagnostics))) };
   }
 
-  const options: SemanticOptions = dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {};
+  const options: SemanticOptions = {
+    ...(dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {}),
+    ...(validateOptions.supports ? { supports: validateOptions.supports } : {}),
+  };
   checkSemantics(parsed.data, options, (path, message, severity = 'error', target = 'value') => report(path, message, target, severity));
   const unique = sortDiagnostics(dedupe(diagnostics));
   const ok = !hasErrors(unique);
@@ -78,7 +87,7 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
 }
 
 /** Validates `<dir>/scenario.yaml` (or the given scenario.yaml) and the pack's files. */
-export async function validateScenarioDir(dir: string): Promise<ValidationResult> {
+export async function validateScenarioDir(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const { packDir, file } = scenarioPaths(dir);
   let text: string;
   try {
@@ -86,10 +95,10 @@ export async function validateScenarioDir(dir: string): Promise<ValidationResult
   } catch (error) {
     return missingFile(file, error);
   }
-  return validateScenarioText(text, file, packDir);
+  return validateScenarioText(text, file, packDir, options);
 }
 
-export function validateScenarioDirSync(dir: string): ValidationResult {
+export function validateScenarioDirSync(dir: string, options: ValidateOptions = {}): ValidationResult {
   const { packDir, file } = scenarioPaths(dir);
   let text: string;
   try {
@@ -97,7 +106,7 @@ export function validateScenarioDirSync(dir: string): ValidationResult {
   } catch (error) {
     return missingFile(file, error);
   }
-  return validateScenarioText(text, file, packDir);
+  return validateScenarioText(text, file, packDir, options);
 }
 
 /** A pack folder or its scenario.yaml → absolute folder and file. */

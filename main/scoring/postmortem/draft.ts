@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../shared/format/duration.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import { applyVariant } from '../scenario.js';
 import type { ScoringScenario } from '../types.js';
@@ -13,10 +14,7 @@ function utc(iso: string): string {
 
 function relative(iso: string, pageMs: number | null): string {
   if (pageMs === null) return '';
-  const delta = Math.round((Date.parse(iso) - pageMs) / 1000);
-  const sign = delta < 0 ? '-' : '+';
-  const abs = Math.abs(delta);
-  return `T${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `T${formatDuration(Date.parse(iso) - pageMs, 'clock', { sign: 'always', hours: false, rounding: 'nearest' })}`;
 }
 
 function cell(text: string): string {

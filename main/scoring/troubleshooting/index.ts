@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { formatDuration } from '../../../shared/format/duration.js';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import { applyVariant, asScoringScenario, unwrapLoaded } from '../scenario.js';
@@ -23,12 +24,7 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
 const ms = (iso: string): number => Date.parse(iso);
 
 /** "12m05s" */
-export function formatDuration(milliseconds: number): string {
-  const total = Math.max(0, Math.round(milliseconds / 1000));
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return `${m}m${String(s).padStart(2, '0')}s`;
-}
+const minutes = (ms: number): string => formatDuration(ms, 'minutes');
 
 /** Full credit up to par, then linearly down to nothing at three times par. */
 export function parCredit(elapsedMs: number, parMs: number): number {
@@ -77,7 +73,7 @@ interface Context {
 }
 
 function since(ctx: Context, iso: string): string {
-  return ctx.page ? `T+${formatDuration(ms(iso) - ms(ctx.page.time))}` : iso;
+  return ctx.page ? `T+${minutes(ms(iso) - ms(ctx.page.time))}` : iso;
 }
 
 // ------------------------------------------------------------------ outcome
@@ -99,7 +95,7 @@ function outcome(ctx: Context): { criterion: ScoreCriterion; resolutionId: strin
     evidence.push({
       eventId: best.id,
       time: best.time,
-      note: `reached "${title}" (${best.resolutionId}, ${best.points} of ${bestPoints} points), held ${formatDuration(best.heldMs)} at ${since(ctx, best.time)}`,
+      note: `reached "${title}" (${best.resolutionId}, ${best.points} of ${bestPoints} points), held ${minutes(best.heldMs)} at ${since(ctx, best.time)}`,
     });
     // Did it keep holding? A resolution check that fails after it was reached and never passes again.
     const lastState = new Map<string, Extract<RunEvent, { type: 'check.changed' }>>();
@@ -197,7 +193,7 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
       eventId: rootCauseHit.id,
       command: rootCauseHit.command,
       time: commandTime(rootCauseHit),
-      note: `time to detect: ${formatDuration(detectMs)} (first look at a root-cause signal; par ${formatDuration(ctx.parMs / 2)})`,
+      note: `time to detect: ${minutes(detectMs)} (first look at a root-cause signal; par ${minutes(ctx.parMs / 2)})`,
     });
   } else evidence.push({ note: 'no command looked at a root-cause signal' });
   let mitigate = 0;
@@ -208,7 +204,7 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
     evidence.push({
       eventId: ctx.mitigation.id,
       time: ctx.mitigation.time,
-      note: `time to mitigate: ${formatDuration(mitigateMs)} (par ${formatDuration(ctx.parMs)})`,
+      note: `time to mitigate: ${minutes(mitigateMs)} (par ${minutes(ctx.parMs)})`,
     });
   } else evidence.push({ note: 'not mitigated' });
   const fraction = 0.4 * detect + 0.6 * mitigate;
@@ -216,10 +212,10 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
     mitigateMs === null
       ? detectMs === null
         ? 'The incident was neither diagnosed nor mitigated in this run.'
-        : `You reached the root-cause evidence after ${formatDuration(detectMs)} but did not mitigate.`
+        : `You reached the root-cause evidence after ${minutes(detectMs)} but did not mitigate.`
       : mitigate >= 1 && detect >= 1
-        ? `Detected in ${formatDuration(detectMs ?? 0)} and mitigated in ${formatDuration(mitigateMs)}, within par (${parMin} min).`
-        : `Mitigated in ${formatDuration(mitigateMs)} against a par of ${parMin} min${detectMs !== null ? `, root-cause evidence after ${formatDuration(detectMs)}` : ''}; going to the database statistics sooner saves the most time.`;
+        ? `Detected in ${minutes(detectMs ?? 0)} and mitigated in ${minutes(mitigateMs)}, within par (${parMin} min).`
+        : `Mitigated in ${minutes(mitigateMs)} against a par of ${parMin} min${detectMs !== null ? `, root-cause evidence after ${minutes(detectMs)}` : ''}; going to the database statistics sooner saves the most time.`;
   return { id: 'time', title: 'Time', points: round1(max * fraction), max, evidence, feedback };
 }
 

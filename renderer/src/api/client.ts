@@ -16,7 +16,7 @@ import {
   type MethodName,
   type RequestOf,
   type ResponseOf,
-} from '../../../main/api/contract';
+} from '../../../shared/api/contract';
 
 export { ApiError };
 

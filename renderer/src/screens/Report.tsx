@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { renderTimelineSvg } from '../../../main/report/chart';
+import { renderTimelineSvg } from '../../../shared/report/chart';
 import { CastPlayer } from '../components/CastPlayer';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';

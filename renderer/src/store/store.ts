@@ -13,8 +13,8 @@ import type {
   RunSnapshot,
   ScenarioDetail,
   ScenarioSummary,
-  ScoreReport,
-} from '../../../main/api/contract';
+  ScoreView,
+} from '../../../shared/api/contract';
 import { ApiError, toApiError, type ApiClient, type ConnectionState } from '../api/client';
 import { emptyFilter, type CatalogFilter } from './filter';
 import { formatHash, sameRoute, type Route } from './router';
@@ -99,7 +99,7 @@ export interface PostmortemSlice {
   postmortemRunId: string | null;
   markdown: string;
   draft: Loadable<true>;
-  grade: Loadable<ScoreReport>;
+  grade: Loadable<ScoreView>;
   submit: Loadable<true>;
   loadDraft(runId: string): Promise<void>;
   setMarkdown(markdown: string): void;

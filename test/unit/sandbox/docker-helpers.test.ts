@@ -165,7 +165,7 @@ describe('container create options', () => {
     publish: [8080],
     dependsOn: [],
     tty: false,
-    healthcheck: { test: ['curl', '-f', 'http://localhost'], intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 2000 },
+    healthcheck: { command: { argv: ['curl', '-f', 'http://localhost'] }, intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 2000 },
     memoryBytes: 256 * 1024 * 1024,
     cpus: 0.5,
     user: 'app',
@@ -200,8 +200,8 @@ describe('container create options', () => {
     expect(containerCreateOptions('n', { ...base, publish: [], healthcheck: undefined }, {}, []).HostConfig?.NetworkMode).toBe('none');
   });
 
-  it('keeps CMD-SHELL healthchecks as written', () => {
-    const options = containerCreateOptions('n', { ...base, healthcheck: { ...base.healthcheck!, test: ['CMD-SHELL', 'pg_isready'] } }, {}, []);
+  it('turns a shell-string healthcheck into CMD-SHELL', () => {
+    const options = containerCreateOptions('n', { ...base, healthcheck: { ...base.healthcheck!, command: { shell: 'pg_isready' } } }, {}, []);
     expect(options.Healthcheck?.Test).toEqual(['CMD-SHELL', 'pg_isready']);
   });
 

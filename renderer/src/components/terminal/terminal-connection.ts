@@ -7,7 +7,7 @@ import {
   parseServerMessage,
   type ClientMessage,
   type ServerMessage,
-} from '../../../../main/api/terminal-protocol';
+} from '../../../../shared/api/terminal-protocol';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'exited' | 'closed';
 
