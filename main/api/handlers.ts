@@ -19,7 +19,7 @@ import {
 import type { RunEvent } from '../engine/events/types.js';
 import type { Run } from '../engine/run/run.js';
 import { imageSpecs } from '../engine/run/spec.js';
-import { applyVariant } from '../engine/run/variants.js';
+import { playedScenario } from '../engine/run/variants.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
@@ -62,7 +62,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     return run;
   };
 
-  /** The scenario a session was played with: the live run's, else loaded again from the pack. */
+  /**
+   * The scenario a session was played with: the live run's, else loaded again from the pack with the
+   * variant its run.created names (null: the base scenario, never a new pick from a seed).
+   */
   const sessionScenario = async (runId: string, events: RunEvent[]): Promise<Scenario> => {
     const live = manager.get(runId);
     if (live) return live.scenario;
@@ -71,7 +74,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       throw new ApiError('not_found', `the scenario pack of ${runId} is not on this machine (${created.scenarioDir})`);
     }
     const loaded = await deps.loadScenario(created.scenarioDir);
-    return applyVariant(loaded.scenario, { seed: 0, ...(created.variant ? { variant: created.variant } : {}) }).scenario;
+    return playedScenario(loaded.scenario, created);
   };
 
   const eventsOf = (runId: string): RunEvent[] => {

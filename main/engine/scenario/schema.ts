@@ -379,19 +379,28 @@ export const postmortemRubricSchema = z.strictObject({
   requiredThemesByResolution: z.record(id, z.array(id)).default({}),
 });
 
+/** The troubleshooting weights and costs a pack gets when it says nothing (scoring reads them from here). */
+export const DEFAULT_SCORING = {
+  weights: { outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 },
+  hintCost: 5,
+  riskyCost: 5,
+} as const;
+
+const weight = (name: keyof typeof DEFAULT_SCORING.weights) => z.number().min(0).default(DEFAULT_SCORING.weights[name]);
+
 export const scoringSchema = z.strictObject({
   weights: z
     .strictObject({
-      outcome: z.number().min(0).default(40),
-      time: z.number().min(0).default(20),
-      investigation: z.number().min(0).default(20),
-      safety: z.number().min(0).default(10),
-      hints: z.number().min(0).default(10),
+      outcome: weight('outcome'),
+      time: weight('time'),
+      investigation: weight('investigation'),
+      safety: weight('safety'),
+      hints: weight('hints'),
     })
-    .default({ outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 }),
-  hintCost: z.number().min(0).default(5),
+    .default({ ...DEFAULT_SCORING.weights }),
+  hintCost: z.number().min(0).default(DEFAULT_SCORING.hintCost),
   risky: z
-    .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(5) }))
+    .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(DEFAULT_SCORING.riskyCost) }))
     .default([]),
 });
 
@@ -431,11 +440,7 @@ export const scenarioSchema = z.strictObject({
   hints: z.array(hintSchema).default([]),
   solution: solutionSchema,
   postmortem: postmortemRubricSchema,
-  scoring: scoringSchema.default({
-    weights: { outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 },
-    hintCost: 5,
-    risky: [],
-  }),
+  scoring: scoringSchema.default({ weights: { ...DEFAULT_SCORING.weights }, hintCost: DEFAULT_SCORING.hintCost, risky: [] }),
   variants: z.array(variantSchema).default([]),
 });
 
