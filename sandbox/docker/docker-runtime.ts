@@ -18,7 +18,8 @@ import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
 import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
 import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
-import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
+import { cidrContains, parseIpv4Cidr } from '../../shared/net/ipv4.js';
+import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, existingNetworks, networkCreateOptions } from './network.js';
 import { startOrder } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
@@ -137,7 +138,7 @@ export class DockerRuntime implements SandboxRuntime {
         check();
         await container.start();
         step(`${service.name}: started`);
-        await waitHealthy(container, service.name, this.healthTimeoutMs, signal);
+        await waitHealthy(this.docker, container, service.name, this.healthTimeoutMs, signal);
         if (service.publish.length > 0) state.ports = await publishedPorts(container);
         step(`${service.name}: ${service.healthcheck ? 'healthy' : 'running'}`);
       }
@@ -167,7 +168,7 @@ export class DockerRuntime implements SandboxRuntime {
       const network = networks.get(wanted.name);
       if (!network) throw new Error(`service "${service.name}" uses unknown network "${wanted.name}"`);
       if (wanted.ipv4) {
-        const subnet = network.spec.subnet ? parseCidr(network.spec.subnet) : undefined;
+        const subnet = network.spec.subnet ? parseIpv4Cidr(network.spec.subnet) : undefined;
         if (!subnet) throw new Error(`service "${service.name}" wants ${wanted.ipv4} on network "${wanted.name}", which has no subnet`);
         if (!cidrContains(subnet, wanted.ipv4)) {
           throw new Error(`service "${service.name}": ${wanted.ipv4} is outside network "${wanted.name}" (${network.spec.subnet})`);

@@ -161,7 +161,7 @@ export class DockerSandbox implements Sandbox {
     try {
       created = await createContainer(this.docker, options, attachments, spec.files);
       await created.start();
-      await waitHealthy(created, service, this.options.healthTimeoutMs);
+      await waitHealthy(this.docker, created, service, this.options.healthTimeoutMs);
     } catch (error) {
       // Roll back: the old container takes its name (and addresses) again.
       if (created) await removeContainer(this.docker, created.id);

@@ -28,11 +28,3 @@ export async function runCheck(check: Check, context: CheckContext): Promise<Che
     return { pass: false, observed: 'error', message: error instanceof Error ? error.message : String(error) };
   }
 }
-
-export async function runChecks(checks: Check[], context: CheckContext): Promise<Map<string, CheckResult>> {
-  const results = new Map<string, CheckResult>();
-  // Sequential on purpose: checks often exec in the same small containers, and latency checks must not
-  // compete with each other for two cores.
-  for (const check of checks) results.set(check.id, await runCheck(check, context));
-  return results;
-}
