@@ -1,5 +1,5 @@
 /**
- * Serves the terminal protocol (main/api/terminal-protocol.ts) on one already-authenticated
+ * Serves the terminal protocol (shared/api/terminal-protocol.ts) on one already-authenticated
  * WebSocket. Any number of terminals can be attached on one socket; closing the socket detaches
  * them but leaves their ptys running, so a reconnecting client gets the same shell back.
  */

@@ -6,6 +6,7 @@
  * Objects are strict: an unknown field is an error, because a typo in a check silently passing is worse.
  */
 import { z } from 'zod';
+import { RUNTIME_KINDS, type RuntimeKind } from '../../../sandbox/runtime.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const id = z
@@ -421,9 +422,9 @@ export const variantSchema = z.strictObject({
  * any cluster by kubeconfig). `kind` is read as `kubernetes`, the name packs used before.
  */
 export const runtimesSchema = z
-  .array(z.enum(['docker', 'kubernetes', 'kind']))
+  .array(z.enum([...RUNTIME_KINDS, 'kind']))
   .min(1)
-  .transform((list) => [...new Set(list.map((kind) => (kind === 'kind' ? 'kubernetes' : kind)))] as ('docker' | 'kubernetes')[])
+  .transform((list): RuntimeKind[] => [...new Set(list.map((kind) => (kind === 'kind' ? 'kubernetes' : kind)))])
   .describe('The runtimes this pack runs on, in order of preference: docker and/or kubernetes (kind is an alias).');
 
 export const scenarioSchema = z.strictObject({

@@ -95,7 +95,7 @@ export function ReportScreen({ runId }: { runId: string }) {
           <h3 id="chart-title">Timeline against par</h3>
           <span className="count">▲ fault · ● alert · ▮ command · ● hint · ● check · ◆ mitigation</span>
         </div>
-        {/* The SVG is built by main/report/chart.ts, which escapes every piece of text. */}
+        {/* The SVG is built by shared/report/chart.ts, which escapes every piece of text. */}
         <div className="panel-body" dangerouslySetInnerHTML={{ __html: chart }} />
       </section>
       {data.recordings.length > 0 ? (
