@@ -38,7 +38,7 @@ export function hashTree(dir: string, salt = ''): string {
     }
   };
   walk(dir);
-  const key = `${salt}\0${statSignature(dir, [...files.keys()], (path) => files.get(path)!)}`;
+  const key = `${salt}\0${statSignature(dir, files)}`;
   const cached = treeHashes.get(dir);
   if (cached?.key === key) return cached.hash;
   const hash = createHash('sha256').update(salt);

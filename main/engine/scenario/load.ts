@@ -5,12 +5,12 @@
  * size or modification time moved (the catalog loads every pack on each call).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize, relative, sep } from 'node:path';
 import { ScenarioError } from './diagnostics.js';
 import type { Scenario } from './schema.js';
-import { scenarioPaths, validateScenarioText, type ValidateOptions } from './validate.js';
+import { scenarioPaths, unreadableDiagnostic, validateScenarioText, type ValidateOptions } from './validate.js';
 import { statSignature } from './stat-cache.js';
 
 export { ScenarioError } from './diagnostics.js';
@@ -33,11 +33,11 @@ export async function loadScenario(dir: string, options: ValidateOptions = {}): 
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw unreadable(file, error);
+    throw new ScenarioError([unreadableDiagnostic(file, error)]);
   }
   const scenario = validated(text, file, packDir, options);
   const files = await packFilesAsync(packDir, scenario);
-  const key = `${text}\0${statSignature(packDir, files.map((f) => f.rel), (rel) => files.find((f) => f.rel === rel)!.stats)}`;
+  const key = `${text}\0${statSignature(packDir, files.map((f) => [f.rel, f.stats] as const))}`;
   let digest = packHashes.get(packDir);
   if (digest?.key !== key) {
     const hash = createHash('sha256');
@@ -52,31 +52,10 @@ export async function loadScenario(dir: string, options: ValidateOptions = {}): 
 /** The last hash of each pack folder, with what it was computed from (scenario.yaml's text, the files' stats). */
 const packHashes = new Map<string, { key: string; hash: string }>();
 
-export function loadScenarioSync(dir: string, options: ValidateOptions = {}): LoadedScenario {
-  const { packDir, file } = scenarioPaths(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw unreadable(file, error);
-  }
-  const scenario = validated(text, file, packDir, options);
-  const hash = createHash('sha256');
-  hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
-  for (const rel of packFilesSync(packDir, scenario)) hashEntry(hash, rel, readFileSync(join(packDir, rel)));
-  return { dir: packDir, file, scenario, hash: hash.digest('hex') };
-}
-
 function validated(text: string, file: string, packDir: string, options: ValidateOptions): Scenario {
   const result = validateScenarioText(text, file, packDir, options);
   if (!result.ok || !result.scenario) throw new ScenarioError(result.diagnostics);
   return result.scenario;
-}
-
-function unreadable(file: string, error: unknown): ScenarioError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = code === 'ENOENT' ? 'no scenario.yaml here: a scenario pack is a folder with a scenario.yaml' : `cannot read scenario.yaml: ${(error as Error).message}`;
-  return new ScenarioError([{ file, line: 1, column: 1, path: '', message, severity: 'error' }]);
 }
 
 /** Length-prefixed so that (name, content) pairs can never run into each other. */
@@ -112,18 +91,7 @@ async function packFilesAsync(packDir: string, scenario: Scenario): Promise<{ re
   return [...files.keys()].sort().map((rel) => ({ rel, stats: files.get(rel)! }));
 }
 
-function packFilesSync(packDir: string, scenario: Scenario): string[] {
-  const files = new Set<string>();
-  const walk = (rel: string): void => {
-    const info = statSync(join(packDir, rel));
-    if (info.isFile()) files.add(rel);
-    else if (info.isDirectory()) for (const entry of readdirSync(join(packDir, rel)).sort()) walk(join(rel, entry));
-  };
-  for (const root of hashRoots(scenario)) walk(root);
-  return [...files].sort();
-}
-
 /** For tests: the pack-relative files the hash covers besides scenario.yaml. */
-export function hashedFiles(loaded: Pick<LoadedScenario, 'dir' | 'scenario'>): string[] {
-  return packFilesSync(loaded.dir, loaded.scenario).map((rel) => relative('.', rel));
+export async function hashedFiles(loaded: Pick<LoadedScenario, 'dir' | 'scenario'>): Promise<string[]> {
+  return (await packFilesAsync(loaded.dir, loaded.scenario)).map(({ rel }) => relative('.', rel));
 }

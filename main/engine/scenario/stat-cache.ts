@@ -5,11 +5,8 @@
  */
 import type { Stats } from 'node:fs';
 
-export function statSignature(root: string, files: readonly string[], statOf: (rel: string) => Stats): string {
+export function statSignature(root: string, files: Iterable<readonly [path: string, stats: Stats]>): string {
   const parts = [root];
-  for (const rel of files) {
-    const s = statOf(rel);
-    parts.push(`${rel}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`);
-  }
+  for (const [path, s] of files) parts.push(`${path}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`);
   return parts.join('\n');
 }

@@ -3,7 +3,6 @@
  * line and column of the offending node) and the semantic rules of `semantic.ts` (references, ids, files, network
  * addresses, allowlists). Never throws for bad input: everything wrong becomes a diagnostic.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -93,18 +92,7 @@ export async function validateScenarioDir(dir: string, options: ValidateOptions 
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return missingFile(file, error);
-  }
-  return validateScenarioText(text, file, packDir, options);
-}
-
-export function validateScenarioDirSync(dir: string, options: ValidateOptions = {}): ValidationResult {
-  const { packDir, file } = scenarioPaths(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return missingFile(file, error);
+    return { ok: false, diagnostics: [unreadableDiagnostic(file, error)] };
   }
   return validateScenarioText(text, file, packDir, options);
 }
@@ -116,10 +104,11 @@ export function scenarioPaths(dirOrFile: string): { packDir: string; file: strin
   return { packDir: absolute, file: join(absolute, SCENARIO_FILE) };
 }
 
-function missingFile(file: string, error: unknown): ValidationResult {
+/** Why a pack's scenario.yaml could not be read, as a diagnostic at its first line. */
+export function unreadableDiagnostic(file: string, error: unknown): Diagnostic {
   const code = (error as NodeJS.ErrnoException).code;
   const message = code === 'ENOENT' ? `no ${SCENARIO_FILE} here: a scenario pack is a folder with a ${SCENARIO_FILE}` : `cannot read ${SCENARIO_FILE}: ${(error as Error).message}`;
-  return { ok: false, diagnostics: [{ file, line: 1, column: 1, path: '', message, severity: 'error' }] };
+  return { file, line: 1, column: 1, path: '', message, severity: 'error' };
 }
 
 function yamlMessage(message: string): string {
