@@ -67,7 +67,17 @@ oci_archive() {
 if [ ! -f "$OUT/.complete" ]; then
   t=$(date +%s)
   k8s_log "build: control plane into $OUT/bin (cold: about 25-40 min on 2 cores)"
-  (cd "$K8S_DIR" && "${GOBUILD[@]}" -o "$OUT/bin/" \
+  # Stamp the versions as Kubernetes' release build does, or every binary reports v0.0.0-master and
+  # clients that parse the server version fail.
+  kv=$(cd "$K8S_DIR" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+  kmin=${kv#v1.}; kmin=${kmin%%.*}
+  crv=$(cd "$K8S_DIR" && go list -m -f '{{.Version}}' sigs.k8s.io/cri-tools)
+  vflags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    vflags="$vflags -X $pkg.gitVersion=$kv -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kmin -X $pkg.gitTreeState=clean"
+  done
+  vflags="$vflags -X sigs.k8s.io/cri-tools/pkg/version.Version=$crv"
+  (cd "$K8S_DIR" && go build -trimpath -ldflags="-s -w$vflags" -o "$OUT/bin/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy \
     k8s.io/kubernetes/cmd/kubectl ./cmd/etcd ./cmd/coredns sigs.k8s.io/kind sigs.k8s.io/cri-tools/cmd/crictl)

@@ -146,7 +146,7 @@ network_up() {
 # ipt_drop_chain CMD TABLE CHAIN: remove every jump to CHAIN, then the chain itself.
 ipt_drop_chain() {
   local cmd=$1 table=$2 chain=$3 rule
-  "$cmd" -w -t "$table" -S 2>/dev/null | grep -E -- "-j $chain( |\$)" | grep '^-A ' | while IFS= read -r rule; do
+  { "$cmd" -w -t "$table" -S 2>/dev/null | grep -E -- "-j $chain( |\$)" | grep '^-A ' || true; } | while IFS= read -r rule; do
     eval "$cmd -w -t $table ${rule/-A /-D }" 2>/dev/null || true
   done
   "$cmd" -w -t "$table" -F "$chain" 2>/dev/null || true
@@ -201,7 +201,8 @@ cgroups_up() {
 
 cgroups_down() {
   local d sub
-  for d in $(cgroup_dirs); do
+  # On a hybrid v1 host runc also mirrors each container into the v2 hierarchy at unified/.
+  for d in $(cgroup_dirs) "$CGROUP_V1_ROOT/unified/$K8S_CGROUP"; do
     [ -d "$d" ] || continue
     # Deepest first; rmdir only removes empty cgroups, so a cgroup with a live task stays and is reported.
     find "$d" -depth -type d 2>/dev/null | while IFS= read -r sub; do rmdir "$sub" 2>/dev/null || k8s_log "cgroup $sub is still in use"; done
@@ -348,6 +349,7 @@ EOF
 
 containerd_up() {
   containerd_config
+  printf 'runtime-endpoint: unix://%s\nimage-endpoint: unix://%s\ntimeout: 30\n' "$CTR_SOCK" "$CTR_SOCK" >"$K8S_STATE/crictl.yaml"
   proc_start containerd "$(command -v containerd)" --config "$K8S_STATE/containerd/config.toml" --log-level warn
   wait_for "containerd" 60 containerd ctr --address "$CTR_SOCK" version
 }
@@ -461,6 +463,7 @@ export FIREDRILL_TEST_KUBECTL=$BIN/kubectl
 export FIREDRILL_TEST_K8S_BIN=$BIN
 export FIREDRILL_TEST_CONTAINERD_ADDRESS=$CTR_SOCK
 export FIREDRILL_TEST_K8S_NODE=$K8S_NODE_NAME
+export FIREDRILL_TEST_CRICTL_CONFIG=$K8S_STATE/crictl.yaml
 EOF
 }
 
@@ -483,6 +486,7 @@ cmd_up() {
   if [ -d "$RUN" ] || ip link show "$K8S_BRIDGE" >/dev/null 2>&1; then cmd_down; fi
   preflight
   mkdir -p "$K8S_STATE" "$RUN" "$LOGS"
+  echo "$BIN" >"$K8S_STATE/bin-dir"
   : >"$LOGS/timings"
   sysctl_save
   pki_make
@@ -521,7 +525,7 @@ sandboxes_down() {
     local i
     for i in $(seq 1 30); do ctr --address "$CTR_SOCK" version >/dev/null 2>&1 && break; sleep 1; done
   fi
-  local crictl=("$BIN/crictl" --runtime-endpoint "unix://$CTR_SOCK" --timeout 30s) ids
+  local crictl=("$BIN/crictl" --config "$K8S_STATE/crictl.yaml") ids
   ids=$("${crictl[@]}" pods -q 2>/dev/null || true)
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086
@@ -535,7 +539,7 @@ sandboxes_down() {
 shims_down() {
   local p
   for p in /proc/[0-9]*; do
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "-address $CTR_SOCK " || continue
+    { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-address $CTR_SOCK " || continue
     kill -KILL "${p#/proc/}" 2>/dev/null || true
   done
 }
@@ -544,7 +548,6 @@ cmd_down() {
   local t0 c
   t0=$(now)
   [ -d "$K8S_STATE" ] || { k8s_log "nothing to stop"; return 0; }
-  BIN=${BIN:-$(k8s_bin_dir)}
   # The kubelet first, or it starts again what we remove.
   for c in kube-proxy kubelet kube-scheduler kube-controller-manager; do proc_stop "$c"; done
   sandboxes_down
@@ -559,7 +562,8 @@ cmd_down() {
   container_logs_down
   sysctl_restore
   # A fresh etcd, kubelet and CNI state next time; certificates and containerd's images are kept.
-  rm -rf "$RUN" "$K8S_STATE/etcd" "$K8S_STATE/kubelet" "$K8S_STATE/cni" "$K8S_STATE/pod-logs" "$K8S_STATE/env"
+  rm -rf "$RUN" "$K8S_STATE/etcd" "$K8S_STATE/kubelet" "$K8S_STATE/cni" "$K8S_STATE/pod-logs" "$K8S_STATE/env" "$K8S_STATE/bin-dir" \
+    "$KUBECONFIG_ADMIN" "$K8S_STATE"/*.kubeconfig
   k8s_log "down in $(since "$t0")s"
 }
 
@@ -576,15 +580,22 @@ cmd_load() {
   k8s_log "loaded $* into the cluster's containerd"
 }
 
+# The binaries of the cluster that runs (recorded by up), so down, env and load keep working after the
+# pins change and the cache key moves on.
+running_bin() {
+  if [ -f "$K8S_STATE/bin-dir" ] && [ -x "$(cat "$K8S_STATE/bin-dir")/kubectl" ]; then cat "$K8S_STATE/bin-dir"; return; fi
+  k8s_bin_dir 2>/dev/null || echo /nonexistent
+}
+
 main() {
   local cmd=${1:-}; shift || true
   case "$cmd" in
     up) BIN=$(k8s_bin_dir); cmd_up ;;
-    down) BIN=${FIREDRILL_K8S_BIN:-}; [ -n "$BIN" ] || BIN=$(k8s_bin_dir 2>/dev/null || echo /nonexistent); cmd_down ;;
-    purge) BIN=$(k8s_bin_dir 2>/dev/null || echo /nonexistent); cmd_purge ;;
-    status) BIN=$(k8s_bin_dir); healthy && k8s_log "up: node $K8S_NODE_NAME Ready" ;;
-    env) BIN=$(k8s_bin_dir); env_lines ;;
-    load) BIN=$(k8s_bin_dir); cmd_load "$@" ;;
+    down) BIN=$(running_bin); cmd_down ;;
+    purge) BIN=$(running_bin); cmd_purge ;;
+    status) BIN=$(running_bin); healthy && k8s_log "up: node $K8S_NODE_NAME Ready" ;;
+    env) BIN=$(running_bin); env_lines ;;
+    load) BIN=$(running_bin); cmd_load "$@" ;;
     *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }

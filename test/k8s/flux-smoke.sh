@@ -161,7 +161,7 @@ check "GitRepository shop-config becomes Ready (source-controller fetched over S
 check "Kustomization shop becomes Ready (kustomize-controller applied the repo)" \
   k -n flux-system wait kustomization/shop --for=condition=Ready --timeout=180s
 check "Deployment orders rolls out from Git" k -n shop rollout status deployment/orders --timeout=120s
-owned_by_flux() { k -n shop get deployment orders --show-managed-fields -o yaml | grep -q 'manager: kustomize-controller'; }
+owned_by_flux() { local y; y=$(k -n shop get deployment orders --show-managed-fields -o yaml) && grep -q 'manager: kustomize-controller' <<<"$y"; }
 check "kustomize-controller owns the Deployment's fields (managedFields)" owned_by_flux
 
 # ---------------------------------------------------------------- drift: a hand edit is reverted
@@ -190,9 +190,9 @@ check "a commit raising the limit is pushed to shop-config" commit_fix
 converged() { [ "$(limit)" = 512Mi ]; }
 reconcile_with_source() { flux reconcile kustomization shop --with-source >/dev/null && until_ok 60 converged; }
 check "flux reconcile kustomization shop --with-source converges the cluster on the commit" reconcile_with_source
-events() { flux events --for Kustomization/shop -n flux-system | grep -qi 'configured\|ReconciliationSucceeded'; }
+events() { local e; e=$(flux events --for Kustomization/shop -n flux-system) && echo "$e" && grep -qi 'configured\|ReconciliationSucceeded' <<<"$e"; }
 check "flux events shows the Kustomization's reconciliations" events
-get_ks() { flux get kustomizations -n flux-system | grep -E '^shop\s' | grep -q True; }
+get_ks() { local g; g=$(flux get kustomizations -n flux-system) && echo "$g" && grep -E '^shop\s' <<<"$g" | grep -q True; }
 check "flux get kustomizations reports shop Ready" get_ks
 
 echo "flux-smoke: $pass passed, $fail failed"

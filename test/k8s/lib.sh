@@ -4,13 +4,13 @@
 K8S_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Bumped when build.sh changes what it produces for the same pinned versions (new binary, new flag).
-K8S_RECIPE=3
+K8S_RECIPE=4
 
 # Versions are pinned in go.mod / flux/go.mod; these names only label images and reports.
 KUBE_VERSION=v1.37.2
 ETCD_VERSION=v3.7.3
 PAUSE_VERSION=3.10.2
-COREDNS_VERSION=v1.15.0
+COREDNS_VERSION=v1.14.5
 FLUX_VERSION=v2.9.5
 SOURCE_CONTROLLER_VERSION=v1.9.5
 KUSTOMIZE_CONTROLLER_VERSION=v1.9.5
