@@ -535,12 +535,12 @@ sandboxes_down() {
   fi
 }
 
-# containerd's shims outlive containerd; ours are the ones whose -address is our socket.
+# containerd's shims outlive containerd; ours are the shims whose -address is our socket.
 shims_down() {
-  local p
-  for p in /proc/[0-9]*; do
-    { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-address $CTR_SOCK " || continue
-    kill -KILL "${p#/proc/}" 2>/dev/null || true
+  local f pid
+  for f in $(grep -las -- "$CTR_SOCK" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid=${f#/proc/}; pid=${pid%/cmdline}
+    case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in */containerd-shim*) kill -KILL "$pid" 2>/dev/null || true ;; esac
   done
 }
 
@@ -584,7 +584,7 @@ cmd_load() {
 # pins change and the cache key moves on.
 running_bin() {
   if [ -f "$K8S_STATE/bin-dir" ] && [ -x "$(cat "$K8S_STATE/bin-dir")/kubectl" ]; then cat "$K8S_STATE/bin-dir"; return; fi
-  k8s_bin_dir 2>/dev/null || echo /nonexistent
+  k8s_find_bin || echo /nonexistent
 }
 
 main() {

@@ -47,14 +47,16 @@ k8s_cache_key() {
   } | sha256sum | cut -c1-16
 }
 
-# The newest complete build (build.sh writes .complete last). Tests and cluster scripts use this, so they
-# work from any checkout that shares the cache, without Go.
-k8s_bin_dir() {
-  if [ -n "${FIREDRILL_K8S_BIN:-}" ]; then echo "$FIREDRILL_K8S_BIN"; return; fi
+# The complete build for these pins (build.sh writes .complete last), or status 1.
+k8s_find_bin() {
+  if [ -n "${FIREDRILL_K8S_BIN:-}" ]; then echo "$FIREDRILL_K8S_BIN"; return 0; fi
+  command -v go >/dev/null 2>&1 || return 1
   local key
-  if command -v go >/dev/null 2>&1; then
-    key=$(k8s_cache_key)
-    if [ -f "$K8S_CACHE_ROOT/$key/.complete" ]; then echo "$K8S_CACHE_ROOT/$key/bin"; return; fi
-  fi
-  k8s_die "no complete build in $K8S_CACHE_ROOT for these pins: run bash test/k8s/build.sh first"
+  key=$(k8s_cache_key)
+  [ -f "$K8S_CACHE_ROOT/$key/.complete" ] || return 1
+  echo "$K8S_CACHE_ROOT/$key/bin"
+}
+
+k8s_bin_dir() {
+  k8s_find_bin || k8s_die "no complete build in $K8S_CACHE_ROOT for these pins: run bash test/k8s/build.sh first"
 }
