@@ -122,7 +122,13 @@ spec:
         - { name: keys, mountPath: /etc/ssh/keys, readOnly: true }
         - { name: seed, mountPath: /seed/shop-config, readOnly: true }
       volumes:
-      - { name: keys, secret: { secretName: git-server-keys, defaultMode: 0400 } }
+      # sshd wants its host key private to root, and reads authorized_keys as the git user.
+      - name: keys
+        secret:
+          secretName: git-server-keys
+          items:
+          - { key: ssh_host_ed25519_key, path: ssh_host_ed25519_key, mode: 0400 }
+          - { key: authorized_keys, path: authorized_keys, mode: 0444 }
       - { name: seed, configMap: { name: shop-config-seed } }
 ---
 apiVersion: v1
