@@ -35,6 +35,13 @@ flock 9
 if done_all; then k8s_log "build: built meanwhile by another run: $OUT ($(elapsed)s)"; exit 0; fi
 
 export CGO_ENABLED=0 GOFLAGS=-mod=readonly
+# go prints a line per module it downloads on a cold machine (hundreds): keep the errors only.
+quiet() {
+  local rc=0
+  "$@" 2>"$TMP/go.err" || rc=$?
+  grep -v '^go: downloading ' "$TMP/go.err" >&2 || true
+  return "$rc"
+}
 GOBUILD=(go build -trimpath -ldflags=-s\ -w)
 mkdir -p "$OUT/bin" "$OUT/images"
 TMP=$(mktemp -d "$K8S_CACHE_ROOT/.tmp.XXXXXX")
@@ -77,7 +84,7 @@ if [ ! -f "$OUT/.complete" ]; then
     vflags="$vflags -X $pkg.gitVersion=$kv -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kmin -X $pkg.gitTreeState=clean"
   done
   vflags="$vflags -X sigs.k8s.io/cri-tools/pkg/version.Version=$crv"
-  (cd "$K8S_DIR" && go build -trimpath -ldflags="-s -w$vflags" -o "$OUT/bin/" \
+  (cd "$K8S_DIR" && quiet go build -trimpath -ldflags="-s -w$vflags" -o "$OUT/bin/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy \
     k8s.io/kubernetes/cmd/kubectl ./cmd/etcd ./cmd/coredns sigs.k8s.io/kind sigs.k8s.io/cri-tools/cmd/crictl)
@@ -101,7 +108,7 @@ fi
 if [ "$WITH_FLUX" != 0 ] && [ ! -f "$OUT/.flux-complete" ]; then
   t=$(date +%s)
   k8s_log "build: Flux $FLUX_VERSION controllers and CLI"
-  (cd "$K8S_DIR/flux" && "${GOBUILD[@]}" -o "$OUT/bin/" \
+  (cd "$K8S_DIR/flux" && quiet "${GOBUILD[@]}" -o "$OUT/bin/" \
     github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller)
 
   # The flux CLI embeds its install manifests (cmd/flux/manifests/*.yaml), which Flux's release
@@ -109,7 +116,7 @@ if [ "$WITH_FLUX" != 0 ] && [ ! -f "$OUT/.flux-complete" ]; then
   # them the same way from the controllers' own modules (config/crd, config/manager), offline.
   # Served by the proxy at the versions flux2 names: source, kustomize and helm controllers only, so
   # `flux install` here takes --components=source-controller,kustomize-controller(,helm-controller).
-  dl() { go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
+  dl() { go mod download -json "$1" 2>/dev/null | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
   FSRC=$TMP/flux2
   cp -r "$(dl "github.com/fluxcd/flux2/v2@$FLUX_VERSION")" "$FSRC" && chmod -R u+w "$FSRC"
   KUSTOMIZE=("$OUT/bin/kubectl" kustomize)
@@ -132,7 +139,7 @@ if [ "$WITH_FLUX" != 0 ] && [ ! -f "$OUT/.flux-complete" ]; then
   done
   "${KUSTOMIZE[@]}" "$FSRC/manifests/rbac" >"$FSRC/cmd/flux/manifests/rbac.yaml"
   "${KUSTOMIZE[@]}" "$FSRC/manifests/policies" >"$FSRC/cmd/flux/manifests/policies.yaml"
-  (cd "$FSRC" && go build -trimpath -ldflags="-s -w -X main.VERSION=${FLUX_VERSION#v}" -o "$OUT/bin/flux" ./cmd/flux)
+  (cd "$FSRC" && quiet go build -trimpath -ldflags="-s -w -X main.VERSION=${FLUX_VERSION#v}" -o "$OUT/bin/flux" ./cmd/flux)
   printf '%s\n' "${bundled[@]}" >"$OUT/flux-components"
 
   # Controller images on the Debian base, the binary copied in, as Flux's own images run them.
@@ -155,4 +162,4 @@ EOF
   k8s_log "build: Flux done in $(( $(date +%s) - t ))s"
 fi
 
-k8s_log "build: cold build finished in $(elapsed)s: $OUT ($(du -sh "$OUT" | cut -f1))"
+k8s_log "build: finished in $(elapsed)s: $OUT ($(du -sh "$OUT" | cut -f1))"

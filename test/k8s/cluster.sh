@@ -42,7 +42,8 @@ proc_start() {
   mkdir -p "$RUN" "$LOGS"
   if proc_alive "$name"; then return 0; fi
   # setsid: the cluster outlives the shell that started it and is not hit by its Ctrl-C.
-  ( exec setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 ) &
+  # 8>&-: the component must not inherit the up/down lock, or the next down waits for it forever.
+  ( exec setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 8>&- ) &
   echo $! >"$RUN/$name.pid"
   readlink -f "$1" >"$RUN/$name.exe"
 }
@@ -589,6 +590,15 @@ running_bin() {
 
 main() {
   local cmd=${1:-}; shift || true
+  # containerd creates container root directories with the umask it inherits: a strict umask here
+  # (077) makes every image's / unreadable to a pod's non-root user.
+  umask 022
+  case "$cmd" in up | down | purge)
+    # One up/down at a time (two test runs may both ask for the cluster).
+    mkdir -p "$(dirname "$K8S_STATE")"
+    exec 8>"$K8S_STATE.lock"
+    flock 8 ;;
+  esac
   case "$cmd" in
     up) BIN=$(k8s_bin_dir); cmd_up ;;
     down) BIN=$(running_bin); cmd_down ;;

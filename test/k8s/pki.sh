@@ -53,7 +53,8 @@ pki_kubeconfig() {
   local file=$1 name=$2 server=$3 dir=$K8S_STATE/pki
   local ca crt key
   ca=$(base64 -w0 <"$dir/ca.crt") crt=$(base64 -w0 <"$dir/$name.crt") key=$(base64 -w0 <"$dir/$name.key")
-  umask 077
+  # A private file; the umask is not changed, as every process started after inherits it.
+  : >"$file" && chmod 600 "$file"
   cat >"$file" <<EOF
 apiVersion: v1
 kind: Config
