@@ -8,7 +8,7 @@
 #
 # Control plane (bin/): kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl
 # etcd kind crictl coredns pause; images/: pause.tar coredns.tar (OCI archives, FROM scratch).
-# Flux (bin/): source-controller kustomize-controller flux; images/: flux-*.tar (docker save of
+# Flux (bin/): source-controller kustomize-controller flux; images/: flux-controllers.tar (docker save of
 # firedrill/fluxcd/<controller>:<version>, FROM debian:bookworm, which must be seeded first:
 # node bin/firedrill.js images seed).
 set -euo pipefail
@@ -145,6 +145,7 @@ if [ "$WITH_FLUX" != 0 ] && [ ! -f "$OUT/.flux-complete" ]; then
   # Controller images on the Debian base, the binary copied in, as Flux's own images run them.
   command -v docker >/dev/null 2>&1 || k8s_die "docker is needed for the Flux images"
   docker image inspect debian:bookworm >/dev/null 2>&1 || k8s_die "debian:bookworm is not in Docker: node bin/firedrill.js images seed"
+  flux_images=()
   for c in source-controller kustomize-controller; do
     v=$SOURCE_CONTROLLER_VERSION; [ "$c" = kustomize-controller ] && v=$KUSTOMIZE_CONTROLLER_VERSION
     ctx=$TMP/img-$c && mkdir -p "$ctx" && cp "$OUT/bin/$c" "$ctx/$c"
@@ -156,8 +157,10 @@ USER 65534:65534
 ENTRYPOINT ["/usr/local/bin/$c"]
 EOF
     docker build -q --label firedrill.k8s-test=flux -t "firedrill/fluxcd/$c:$v" "$ctx" >/dev/null
-    docker save "firedrill/fluxcd/$c:$v" -o "$OUT/images/flux-$c.tar"
+    flux_images+=("firedrill/fluxcd/$c:$v")
   done
+  # One archive: the two images share the Debian base layer, stored once.
+  docker save "${flux_images[@]}" -o "$OUT/images/flux-controllers.tar"
   touch "$OUT/.flux-complete"
   k8s_log "build: Flux done in $(( $(date +%s) - t ))s"
 fi

@@ -4,7 +4,7 @@
 K8S_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Bumped when build.sh changes what it produces for the same pinned versions (new binary, new flag).
-K8S_RECIPE=4
+K8S_RECIPE=5
 
 # Versions are pinned in go.mod / flux/go.mod; these names only label images and reports.
 KUBE_VERSION=v1.37.2
