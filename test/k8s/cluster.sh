@@ -606,7 +606,7 @@ main() {
     status) BIN=$(running_bin); healthy && k8s_log "up: node $K8S_NODE_NAME Ready" ;;
     env) BIN=$(running_bin); env_lines ;;
     load) BIN=$(running_bin); cmd_load "$@" ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }
 
