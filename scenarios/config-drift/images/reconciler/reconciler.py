@@ -239,9 +239,11 @@ def daemon():
         os.mkfifo(TRIGGER, 0o600)
     fd = os.open(TRIGGER, os.O_RDWR | os.O_NONBLOCK)  # read-write: the pipe always has a reader
     update_state(lambda s: None)
-    failure = sync_checkout()
-    print(f"reconciler: every {INTERVAL}s from {REPO}" + (f" (clone failed: {failure.stderr.strip()})" if failure else ""),
-          flush=True)
+    # The git server may still be starting: clone as soon as it answers (the healthcheck waits for the checkout).
+    while (failure := sync_checkout()) is not None:
+        print(f"reconciler: waiting for {REPO}: {(failure.stderr or failure.stdout).strip()[-200:]}", flush=True)
+        time.sleep(1)
+    print(f"reconciler: every {INTERVAL}s from {REPO}", flush=True)
     next_at = time.monotonic() + INTERVAL
     while True:
         update_state(lambda s: s.__setitem__("next_run_at", iso(now() + dt.timedelta(seconds=max(0, next_at - time.monotonic())))))
