@@ -414,8 +414,8 @@ def parser():
     p = argparse.ArgumentParser(prog="reconciler", description="Applies fleet-config main to the edge tier on a schedule.")
     p.add_argument("--actor", help=argparse.SUPPRESS)
     p.add_argument("--ssh", action="store_true", help=argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("daemon", help=argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", required=True, metavar="{status,log,show,audit,pause,resume,run}")
+    sub.add_parser("daemon")  # no help: not listed
     sub.add_parser("status", help="running or paused, last run, next run")
     log = sub.add_parser("log", help="the run log")
     log.add_argument("-n", type=int, default=80, help="lines (default 80)")
