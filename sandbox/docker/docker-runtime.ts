@@ -20,7 +20,7 @@ import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, t
 import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
 import { cidrContains, parseIpv4Cidr } from '../../shared/net/ipv4.js';
 import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, existingNetworks, networkCreateOptions } from './network.js';
-import { startOrder } from './order.js';
+import { startInDependencyOrder, startOrder } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
 
@@ -74,8 +74,9 @@ export class DockerRuntime implements SandboxRuntime {
   }
 
   /**
-   * Networks, then containers in dependsOn order, each healthy before its dependants start.
-   * On any failure or abort, everything of the run is removed before the error propagates.
+   * Networks, then containers in dependsOn order, each healthy before its dependants start; a service
+   * starts as soon as its own dependencies are up (startInDependencyOrder). On any failure or abort,
+   * everything of the run is removed before the error propagates.
    */
   async up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox> {
     assertNamePart('run id', spec.runId);
@@ -124,7 +125,7 @@ export class DockerRuntime implements SandboxRuntime {
         await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));
         step('network for published ports created');
       }
-      for (const service of services) {
+      const startService = async (service: (typeof services)[number]): Promise<void> => {
         check();
         const state = states.get(service.name)!;
         const attachments = [...state.attachments.values()];
@@ -141,7 +142,8 @@ export class DockerRuntime implements SandboxRuntime {
         await waitHealthy(this.docker, container, service.name, this.healthTimeoutMs, signal);
         if (service.publish.length > 0) state.ports = await publishedPorts(container);
         step(`${service.name}: ${service.healthcheck ? 'healthy' : 'running'}`);
-      }
+      };
+      await startInDependencyOrder(services, startService);
     } catch (error) {
       // Leave nothing half-built behind (labels find what was created, even mid-way).
       await cleanupRuns(this.docker, { runId: spec.runId }).catch(() => undefined);

@@ -40,7 +40,8 @@ describe('catalog in web mode', () => {
     await page.getByTestId('scenario-card-slow-query').waitFor({ timeout: 20_000 });
 
     // Search filters; "/" focuses the search box from anywhere.
-    await page.locator('body').click();
+    // Click the page's corner, not its centre: with several packs a scenario card sits in the middle.
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
     await page.keyboard.press('/');
     await page.keyboard.type('no-such-scenario-xyz');
     await page.getByText('No scenario matches these filters.').waitFor();

@@ -11,7 +11,7 @@ import { containerCreateOptions, lastLogLines } from '../../../sandbox/docker/co
 import { assertNamePart, containerName, labelFilters, networkName, runLabels } from '../../../sandbox/docker/labels.js';
 import { assertNoSubnetConflicts, findSubnetConflict, networkCreateOptions } from '../../../sandbox/docker/network.js';
 import { cidrContains, cidrsOverlap, parseIpv4Cidr } from '../../../shared/net/ipv4.js';
-import { startOrder } from '../../../sandbox/docker/order.js';
+import { startInDependencyOrder, startOrder } from '../../../sandbox/docker/order.js';
 import { assertSafeCreateOptions } from '../../../sandbox/docker/safety.js';
 import { archiveName, tarContext, tarFiles } from '../../../sandbox/docker/tar.js';
 import { LABELS, type ServiceSpec } from '../../../sandbox/runtime.js';
@@ -157,6 +157,45 @@ describe('start order', () => {
   const s = (name: string, dependsOn: string[] = []) => ({ name, dependsOn });
   it('starts dependencies first, keeping spec order otherwise', () => {
     expect(startOrder([s('app', ['db', 'cache']), s('db'), s('cache', ['db'])]).map((x) => x.name)).toEqual(['db', 'cache', 'app']);
+  });
+  it('starts a service as soon as its own dependencies are up, independent chains side by side', async () => {
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const start = (svc: { name: string }) =>
+      new Promise<void>((resolve) => {
+        log.push(`start ${svc.name}`);
+        gates.set(svc.name, () => {
+          log.push(`up ${svc.name}`);
+          resolve();
+        });
+      });
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const done = startInDependencyOrder([s('web', ['lb']), s('lb', ['app']), s('app', ['db']), s('db'), s('cache'), s('stats', ['cache'])], start);
+    await tick();
+    expect(log).toEqual(['start db', 'start cache']);
+    gates.get('cache')!();
+    await tick();
+    expect(log).toContain('start stats'); // does not wait for db's chain
+    expect(log).not.toContain('start app');
+    for (const name of ['db', 'app', 'lb', 'stats', 'web']) {
+      gates.get(name)!();
+      await tick();
+    }
+    await done;
+    expect(log.indexOf('start app')).toBeGreaterThan(log.indexOf('up db'));
+    expect(log.indexOf('start web')).toBeGreaterThan(log.indexOf('up lb'));
+  });
+  it('never starts the dependants of a failed service, and settles every start before rejecting', async () => {
+    const started: string[] = [];
+    let slowDone = false;
+    const start = async (svc: { name: string }) => {
+      started.push(svc.name);
+      if (svc.name === 'db') throw new Error('db is unhealthy');
+      if (svc.name === 'slow') await new Promise((r) => setTimeout(r, 20)).then(() => (slowDone = true));
+    };
+    await expect(startInDependencyOrder([s('app', ['db']), s('db'), s('slow')], start)).rejects.toThrow('db is unhealthy');
+    expect(started).not.toContain('app');
+    expect(slowDone).toBe(true);
   });
   it('names cycles and unknown services', () => {
     expect(() => startOrder([s('a', ['b']), s('b', ['a'])])).toThrow('a → b → a');
