@@ -110,7 +110,12 @@ export function gradeRootCause(input: {
   const otherClaims = causeClaims(where.sentences).filter(
     (claim) => !primary.inWhere.some((h) => h.sentence === claim.sentence && h.status !== 'negated' && h.status !== 'dismissed'),
   );
-  const established = primary.state === 'affirmed' || (primary.state === 'hedged' && wrongHits.length === 0 && otherClaims.length === 0);
+  // Or: the section affirms a deeper link of the chain (why the primary cause could happen) and the write-up
+  // affirms the primary cause elsewhere (the summary): the section then explains the right cause, one level down.
+  const deeper = primary.state === 'elsewhere' && primary.credit > 0 && chain.some((c) => c.state === 'affirmed');
+  if (deeper) primary.credit = 0.8;
+  const established =
+    primary.state === 'affirmed' || deeper || (primary.state === 'hedged' && wrongHits.length === 0 && otherClaims.length === 0);
 
   const parts: { weight: number; score: number }[] = [];
   let conceptCredit = primary.credit;
@@ -142,10 +147,12 @@ export function gradeRootCause(input: {
   const names = wrongHits[0]?.clause ?? otherClaims[0]?.text ?? where.sentences.find((s) => s.clauses.some((c) => c.status === 'affirmed'))?.text ?? null;
 
   // Learner-facing evidence: their own sentences, never the rubric's answer.
-  const primaryHit = strongest(primary.inWhere);
+  const primaryHit = strongest(primary.inWhere) ?? strongest(primary.elsewhere);
   if (established && primaryHit) {
     evidence.push(
-      primary.state === 'affirmed'
+      deeper
+        ? `the root cause is stated outside ${where.label} ("${quote(primaryHit.clause)}"); the section explains the chain behind it`
+        : primary.state === 'affirmed'
         ? `the root cause is stated in ${where.label}: "${quote(primaryHit.clause)}"`
         : `the root cause is stated only as a guess (${primaryHit.why ?? 'hedged'}): "${quote(primaryHit.clause)}"`,
     );
