@@ -113,3 +113,12 @@ describe('suspicions and hedges are weaker than statements', () => {
     expect(status(sentence, 'missing-index')).toBe('hedged');
   });
 });
+
+describe('descriptions are not dismissals', () => {
+  it('"X was wrong" states that X was wrong; "that theory was wrong" dismisses', () => {
+    const wrong = compileConcept({ id: 'dns', match: [['dns record', 'wrong|stale']] });
+    const sentences = (text: string) => analyseBlocks([{ text, section: 0, block: 0, blockType: 'paragraph', line: 1 }]);
+    expect(strongest(findConcept(sentences('The DNS record was wrong after a migration.'), wrong))?.status).toBe('affirmed');
+    expect(status('That theory was wrong.', 'cache', ['We thought a cold cache after the restart explained it.'])).toBe('dismissed');
+  });
+});
