@@ -161,7 +161,14 @@ const SUSPICION = new Set([
   'at first',
   'looked like',
   'look like',
+  'some said',
+  'someone suggested',
+  'it was suggested',
+  'others thought',
+  'one theory',
 ]);
+/** In a suspicion's own clause, these say it was wrong ("our hypothesis that X was wrong"). */
+const WRONG = new Set(['wrong', 'mistaken', 'incorrect', 'disproved', 'disproven', 'refuted']);
 
 type Role = 'neg' | 'dismiss' | 'hedge' | 'plain';
 /** Multi-word cues, matched on lowercased words. `plain` neutralises a negation ("not only"). */
@@ -226,6 +233,11 @@ const IDIOMS: [string, Role][] = [
   ['looks like', 'hedge'],
   ['at first', 'hedge'],
   ['could have been', 'hedge'],
+  ['some said', 'hedge'],
+  ['someone suggested', 'hedge'],
+  ['it was suggested', 'hedge'],
+  ['others thought', 'hedge'],
+  ['one theory', 'hedge'],
   ['may have been', 'hedge'],
   ['not only', 'plain'],
   ['not just', 'plain'],
@@ -284,7 +296,7 @@ const FINITE = new Set(
     'caused causes made makes led leads meant means found finds showed shows turned turns ran runs took takes went ' +
     'came saw became kept left got let skipped scanned used needed happened started stopped fired paged rolled ' +
     'created built added fixed recovered returned dropped chose slowed saturated queued explains explained ' +
-    'confirmed confirms stayed remained'
+    'confirmed confirms stayed remained proved verified'
   ).split(' '),
 );
 
@@ -307,7 +319,7 @@ const ANAPHORA_FILLER = new Set(
     ' ',
   ),
 );
-const CONFIRM = new Set(['confirmed', 'confirms', 'confirm', 'verified', 'indeed', 'correct', 'right']);
+const CONFIRM = new Set(['confirmed', 'confirms', 'confirm', 'verified', 'indeed', 'correct', 'right', 'proved', 'proven']);
 const REFUTE_NEXT = new Set(['however', 'actually', 'instead', 'real', 'actual', 'fact', 'wrong', 'but']);
 
 // ------------------------------------------------------------------ one sentence
@@ -448,12 +460,23 @@ export function analyseSentence(text: string, place: Place): AnalysedSentence {
   clauses.forEach((c, i) => {
     if (c.status !== 'hedged' || !c.suspicion) return;
     const later = clauses.slice(i + 1);
-    if (later.some((l) => tokens.slice(l.from, l.to).some((t) => CONFIRM.has(t.raw)))) {
+    const confirms = (l: Clause): boolean => {
+      const words = tokens.slice(l.from, l.to);
+      return l.status !== 'dismissed' && words.some((t) => CONFIRM.has(t.raw)) && !words.some((t) => WRONG.has(t.raw) || t.cue === 'neg');
+    };
+    if (later.some(confirms)) {
       c.status = 'affirmed';
       delete c.why;
       return;
     }
-    const contrast = later.find((l) => CONTRAST_WORDS.has(tokens[l.from]!.raw));
+    if (tokens.slice(c.from, c.to).some((t) => WRONG.has(t.raw))) {
+      c.status = 'dismissed';
+      c.why = `a suspicion (${c.why}) called wrong in the same clause`;
+      return;
+    }
+    const contrast = later.find(
+      (l) => CONTRAST_WORDS.has(tokens[l.from]!.raw) || tokens.slice(l.from, l.to).some((t) => REFUTE_NEXT.has(t.raw) && t.raw !== 'but'),
+    );
     if (contrast) {
       c.status = 'superseded';
       c.why = `a suspicion (${c.why}) the sentence goes on to contradict ("${tokens[contrast.from]!.raw} …")`;

@@ -107,8 +107,12 @@ export function gradeRootCause(input: {
   const wrongHits = rubric.wrong.flatMap((w) => findConcept(where.sentences, w)).filter((h) => h.status === 'affirmed');
 
   // The primary cause is established when affirmed where it counts; a guess counts only if nothing else is claimed.
+  // A claim that is itself the primary cause's clause ("the root cause was the missing index") is not another claim.
   const otherClaims = causeClaims(where.sentences).filter(
-    (claim) => !primary.inWhere.some((h) => h.sentence === claim.sentence && h.status !== 'negated' && h.status !== 'dismissed'),
+    (claim) =>
+      !primary.inWhere.some(
+        (h) => h.sentence === claim.sentence && (h.status === 'affirmed' || h.status === 'hedged') && (h.clause.includes(claim.text) || claim.text.includes(h.clause)),
+      ),
   );
   // Or: the section affirms a deeper link of the chain (why the primary cause could happen) and the write-up
   // affirms the primary cause elsewhere (the summary): the section then explains the right cause, one level down.

@@ -82,10 +82,12 @@ export function HistoryScreen() {
                   <td className="mono">
                     {entry.postmortemScore ?? '—'}
                     {entry.reviewed ? (
-                      <span className="badge" title="A reviewer overrode a criterion: this is the reviewed score">
+                      <>
                         {' '}
-                        reviewed
-                      </span>
+                        <span className="badge" title="A reviewer overrode a criterion: this is the reviewed score">
+                          reviewed
+                        </span>
+                      </>
                     ) : null}
                   </td>
                   <td>
