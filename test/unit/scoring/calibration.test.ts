@@ -88,6 +88,7 @@ for (const name of corpora) {
         const report = grade(file);
         const rc = report.criteria.find((c) => c.id === 'root-cause')!;
         const summary = `${file}: ${report.score} (${report.band}); root cause ${rc.points}/${rc.max}\n${report.criteria.map((c) => `  ${c.id} ${c.points}/${c.max}: ${c.feedback}`).join('\n')}`;
+        if (process.env.FIREDRILL_CALIBRATION_REPORT) console.log(`CALIBRATION ${heldOut.has(file) ? 'held-out' : 'train'} ${band.category} ${file} ${report.score} ${report.band} rc=${Math.round((rc.points / rc.max) * 100)}%`);
         if (rule.min !== undefined) expect(report.score, summary).toBeGreaterThanOrEqual(rule.min);
         if (rule.max !== undefined) expect(report.score, summary).toBeLessThanOrEqual(rule.max);
         if (rule.rootCause.min !== undefined) expect(rc.points / rc.max, summary).toBeGreaterThanOrEqual(rule.rootCause.min);
