@@ -16,6 +16,7 @@ import {
   savedReport,
   sessionPath,
 } from '../sessions/store.js';
+import { appendReview, overrideProblem, readReviews, reviewedReport } from '../sessions/reviews.js';
 import type { RunEvent } from '../engine/events/types.js';
 import type { Run } from '../engine/run/run.js';
 import { imageSpecs } from '../engine/run/spec.js';
@@ -146,7 +147,8 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     });
   };
 
-  const report = async (runId: string): Promise<Report> => {
+  /** The automatic report (saved at submit, else scored now). */
+  const automaticReport = async (runId: string): Promise<Report> => {
     const dir = sessionPath(manager.home, runId);
     const saved = savedReport(dir);
     if (saved) return saved;
@@ -154,6 +156,9 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     const scenario = await sessionScenario(runId, events);
     return buildReport(dir, events, { troubleshooting: deps.scoring.troubleshooting(events, scenario), postmortem: null });
   };
+  /** The report with a reviewer's overrides beside the automatic points. */
+  const report = async (runId: string): Promise<Report> =>
+    reviewedReport(await automaticReport(runId), readReviews(sessionPath(manager.home, runId)));
 
   return {
     'app.info': async () => deps.info(),
@@ -231,13 +236,21 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       const troubleshooting = deps.scoring.troubleshooting(events, scenario);
       const result = buildReport(dir, events, { troubleshooting, postmortem });
       saveReport(dir, result);
-      return result;
+      return reviewedReport(result, readReviews(dir));
     },
     'reports.get': async ({ runId }) => report(runId),
     'reports.exportHtml': async ({ runId }) => {
       const result = await report(runId);
       const dir = sessionPath(manager.home, runId);
       return { html: deps.renderReportHtml(result, deps.readCasts(dir, result.recordings)), filename: `firedrill-${runId}.html` };
+    },
+    'reviews.override': async ({ runId, part, criterionId, points, note, reviewer }) => {
+      const dir = sessionPath(manager.home, runId);
+      if (!existsSync(dir)) throw new ApiError('not_found', `no session ${runId}`);
+      const problem = overrideProblem(await automaticReport(runId), part, criterionId, points);
+      if (problem) throw new ApiError('bad_request', `cannot override: ${problem}`);
+      appendReview(dir, { part, criterionId, points, note, reviewer });
+      return report(runId);
     },
     'history.list': async () => listHistory(manager.home),
     'history.import': async ({ base64 }) => {

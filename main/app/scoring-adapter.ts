@@ -11,6 +11,7 @@ export function createScoring(): Scoring {
     grade: (markdown, scenario, events) =>
       gradePostmortem(markdown, scenario.postmortem, {
         events,
+        signals: scenario.investigation,
         ...(reachedResolution(events) ? { resolutionId: reachedResolution(events)!.id } : {}),
       }),
     draft: (events, scenario) => draftPostmortem(events, scenario),

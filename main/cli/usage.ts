@@ -11,7 +11,7 @@ Commands:
   play <scenario> [--variant V] [--seed N] [--runtime docker]
                                           Play a scenario in this terminal, no UI
   score <session-dir> [--json]            Score how a session was troubleshot
-  grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json]
+  grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json] [--explain]
                                           Grade a postmortem against the scenario's rubric
   postmortem draft <session-dir> [--out <file>]
                                           Write a postmortem template with the session's timeline

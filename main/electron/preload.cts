@@ -22,6 +22,7 @@ export const PRELOAD_METHODS = [
   'postmortem.submit',
   'reports.get',
   'reports.exportHtml',
+  'reviews.override',
   'history.list',
   'history.import',
 ] as const;

@@ -40,26 +40,38 @@ function scoreSection(id: string, title: string, score: ScoreView | null): strin
   if (!score) {
     return `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2><p class="muted">Not scored.</p></section>`;
   }
-  const pct = score.max > 0 ? Math.round((score.score / score.max) * 100) : 0;
+  const reviewed = score.reviewedScore !== undefined;
+  const shown = score.reviewedScore ?? score.score;
+  const pct = score.max > 0 ? Math.round((shown / score.max) * 100) : 0;
   const rows = score.criteria
     .map((c) => {
-      const cpct = c.max > 0 ? Math.round((c.points / c.max) * 100) : 0;
+      const points = c.review ? c.review.points : c.points;
+      const cpct = c.max > 0 ? Math.round((points / c.max) * 100) : 0;
       const level = cpct >= 80 ? 'good' : cpct >= 40 ? 'mid' : 'low';
       const evidence =
         c.evidence.length > 0
           ? `<ul class="evidence">${c.evidence.map((e) => `<li>${escapeHtml(evidenceText(e))}</li>`).join('')}</ul>`
           : '';
+      const review = c.review
+        ? `<div class="c-review">Reviewed by ${escapeHtml(c.review.reviewer)} (${escapeHtml(formatDate(c.review.time))}): ${escapeHtml(c.review.note)}</div>`
+        : '';
+      const cells = reviewed
+        ? `<td class="pts auto"><span class="num">${escapeHtml(c.points)}</span>/${escapeHtml(c.max)}</td>` +
+          `<td class="pts"><span class="num">${escapeHtml(points)}</span>/${escapeHtml(c.max)}<div class="meter"><div style="width:${cpct}%"></div></div></td>`
+        : `<td class="pts"><span class="num">${escapeHtml(c.points)}</span>/${escapeHtml(c.max)}<div class="meter"><div style="width:${cpct}%"></div></div></td>`;
       return (
-        `<tr class="criterion level-${level}"><td><div class="c-title">${escapeHtml(c.title ?? c.id)}</div>` +
-        `<div class="c-feedback">${escapeHtml(c.feedback)}</div>${evidence}</td>` +
-        `<td class="pts"><span class="num">${escapeHtml(c.points)}</span>/${escapeHtml(c.max)}<div class="meter"><div style="width:${cpct}%"></div></div></td></tr>`
+        `<tr class="criterion level-${level}${c.review ? ' reviewed' : ''}"><td><div class="c-title">${escapeHtml(c.title ?? c.id)}</div>` +
+        `<div class="c-feedback">${escapeHtml(c.feedback)}</div>${review}${evidence}</td>${cells}</tr>`
       );
     })
     .join('');
+  const head = reviewed ? '<th>Criterion</th><th>Automatic</th><th>Reviewed</th>' : '<th>Criterion</th><th>Points</th>';
+  const total = reviewed
+    ? `<div class="score"><span class="big">${escapeHtml(shown)}</span> / ${escapeHtml(score.max)} <span class="muted">(${pct}%) reviewed · automatic ${escapeHtml(score.score)}</span></div>`
+    : `<div class="score"><span class="big">${escapeHtml(score.score)}</span> / ${escapeHtml(score.max)} <span class="muted">(${pct}%)</span></div>`;
   return (
-    `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2>` +
-    `<div class="score"><span class="big">${escapeHtml(score.score)}</span> / ${escapeHtml(score.max)} <span class="muted">(${pct}%)</span></div>` +
-    `<table class="criteria"><thead><tr><th>Criterion</th><th>Points</th></tr></thead><tbody>${rows}</tbody></table></section>`
+    `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2>${total}` +
+    `<table class="criteria"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`
   );
 }
 
@@ -119,7 +131,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:t
 th{font:600 11px ui-monospace,monospace;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
 .c-title{font-weight:600;color:var(--strong)}.c-feedback{color:var(--text)}.evidence{margin:4px 0 0;padding-left:18px;color:var(--muted);font:12px ui-monospace,monospace}
 .pts{white-space:nowrap;width:90px;font:600 13px ui-monospace,monospace}.meter{height:4px;background:var(--inset);border-radius:2px;margin-top:4px;overflow:hidden}.meter div{height:100%;background:var(--good)}
-.level-mid .meter div{background:var(--mid)}.level-low .meter div{background:var(--low)}
+.level-mid .meter div{background:var(--mid)}.pts.auto{color:var(--muted)}.c-review{margin-top:4px;padding:4px 8px;border-left:3px solid var(--accent);color:var(--strong)}.level-low .meter div{background:var(--low)}
 .timeline td.kind{width:24px;text-align:center}.timeline tr.bad td{color:var(--low)}
 .chart svg{width:100%;height:auto}
 .postmortem{line-height:1.6}.postmortem pre{background:var(--inset);padding:10px;border-radius:6px;overflow:auto}.postmortem code{background:var(--inset);padding:1px 4px;border-radius:3px}

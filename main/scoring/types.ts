@@ -8,7 +8,7 @@ import type { Check, PostmortemRubric, Resolution, Scenario } from '../engine/sc
 export type { PostmortemRubric } from '../engine/scenario/schema.js';
 
 /** A rubric concept (root cause, wrong root cause, must-mention, action-item theme). */
-export type PhraseConcept = PostmortemRubric['rootCause'][number];
+export type RubricConcept = PostmortemRubric['rootCause'][number];
 
 /** A resolution as scoring names it: its checks by id and title only. */
 export type ScoredResolution = Pick<Resolution, 'id' | 'title' | 'points'> & { checks: Pick<Check, 'id' | 'title'>[] };
@@ -55,13 +55,18 @@ export interface GradeCriterion {
   title: string;
   points: number;
   max: number;
+  /** For the learner: their own sentences and what is missing, never the rubric's answer. */
   evidence: string[];
   feedback: string;
+  /** For trainers (`firedrill grade --explain`): every clause read, every match, every negation and cap. */
+  explain?: string[];
 }
 
 /** How a postmortem reads against the rubric. */
 export interface GradeReport {
   score: number;
   max: 100;
+  /** The band the score falls in (GRADE_BANDS). */
+  band: string;
   criteria: GradeCriterion[];
 }

@@ -12,6 +12,7 @@ import tarFs from 'tar-fs';
 import type { HistoryEntry, Report } from '../../shared/api/contract.js';
 import { readEvents } from '../engine/events/event-log.js';
 import type { EventOf, RunEvent } from '../engine/events/types.js';
+import { readReviews, reviewedReport } from './reviews.js';
 
 export const REPORT_FILE = 'report.json';
 export const POSTMORTEM_FILE = 'postmortem.md';
@@ -69,15 +70,18 @@ export function listHistory(home: string): HistoryEntry[] {
     try {
       const events = sessionEvents(dir);
       const created = createdEvent(events);
-      const report = savedReport(dir);
+      const saved = savedReport(dir);
+      // History shows the reviewed score where a reviewer overrode a criterion.
+      const report = saved ? reviewedReport(saved, readReviews(dir)) : null;
       entries.push({
         runId: created.runId,
         scenario: created.scenario,
         title: created.scenarioTitle,
         startedAt: created.time,
         outcome: outcomeOf(events),
-        troubleshootingScore: report?.troubleshooting?.score ?? null,
-        postmortemScore: report?.postmortem?.score ?? null,
+        troubleshootingScore: report?.troubleshooting?.reviewedScore ?? report?.troubleshooting?.score ?? null,
+        postmortemScore: report?.postmortem?.reviewedScore ?? report?.postmortem?.score ?? null,
+        reviewed: report?.troubleshooting?.reviewedScore !== undefined || report?.postmortem?.reviewedScore !== undefined,
       });
     } catch {
       continue;
@@ -86,7 +90,10 @@ export function listHistory(home: string): HistoryEntry[] {
   return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** The session folder as a .tar.gz stream: what a facilitator imports. */
+/**
+ * The session folder as a .tar.gz stream: what a facilitator imports. It carries the reviewer's log
+ * (reviews.jsonl, see reviews.ts) beside the learner's events.jsonl, and import keeps both.
+ */
 export function bundleStream(dir: string): Readable {
   return tarFs.pack(dir, { ignore: (name) => name.endsWith('owner.json') }).pipe(createGzip());
 }

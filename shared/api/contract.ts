@@ -122,21 +122,36 @@ export const evidenceSchema = z.union([
   }),
 ]);
 
+/** A reviewer's word on a criterion: it replaces the automatic points; the automatic ones stay beside it. */
+export const criterionReviewSchema = z.object({
+  points: z.number(),
+  note: z.string(),
+  reviewer: z.string(),
+  time: z.string(),
+});
+
 export const criterionSchema = z.object({
   id: z.string(),
   title: z.string().optional(),
+  /** The automatic points. */
   points: z.number(),
   max: z.number(),
   evidence: z.array(evidenceSchema),
   feedback: z.string(),
+  review: criterionReviewSchema.optional(),
 });
 
 /** A score as the UI shows it: troubleshooting and postmortem reports both travel in this shape. */
 export const scoreViewSchema = z.object({
+  /** The automatic score. */
   score: z.number(),
   max: z.number(),
   criteria: z.array(criterionSchema),
+  /** The score after a reviewer's overrides (absent when nobody reviewed it). */
+  reviewedScore: z.number().optional(),
 });
+
+export const reviewPartSchema = z.enum(['troubleshooting', 'postmortem']);
 
 export const reportSchema = z.object({
   runId: z.string(),
@@ -158,8 +173,11 @@ export const historyEntrySchema = z.object({
   title: z.string(),
   startedAt: z.string(),
   outcome: z.string(),
+  /** The reviewed score where a reviewer overrode a criterion, else the automatic one. */
   troubleshootingScore: z.number().nullable(),
   postmortemScore: z.number().nullable(),
+  /** true when a reviewer overrode a criterion of either score. */
+  reviewed: z.boolean().optional(),
 });
 
 export const appInfoSchema = z.object({
@@ -208,6 +226,17 @@ export const methods = {
   'postmortem.submit': { request: runRef.extend({ markdown: z.string() }), response: reportSchema },
   'reports.get': { request: runRef, response: reportSchema },
   'reports.exportHtml': { request: runRef, response: z.object({ html: z.string(), filename: z.string() }) },
+  /** A trainer or facilitator overrides a criterion's points (null: back to the automatic points), with a note. */
+  'reviews.override': {
+    request: runRef.extend({
+      part: reviewPartSchema,
+      criterionId: z.string().min(1),
+      points: z.number().nullable(),
+      note: z.string().trim().min(1, 'a review needs a note saying why'),
+      reviewer: z.string().trim().min(1, 'say who reviewed it'),
+    }),
+    response: reportSchema,
+  },
   'history.list': { request: empty, response: z.array(historyEntrySchema) },
   'history.import': {
     request: z.object({ filename: z.string(), base64: z.string().min(1) }),
@@ -292,4 +321,6 @@ export type ScoreView = z.infer<typeof scoreViewSchema>;
 export type Criterion = z.infer<typeof criterionSchema>;
 export type Report = z.infer<typeof reportSchema>;
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+export type CriterionReview = z.infer<typeof criterionReviewSchema>;
+export type ReviewPart = z.infer<typeof reviewPartSchema>;
 export type AppInfo = z.infer<typeof appInfoSchema>;

@@ -156,6 +156,20 @@ describeDocker('incident end to end (web mode, real sandbox)', () => {
     expect(await page.getByTestId('score-troubleshooting').locator('[data-testid^="criterion-"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('score-postmortem').locator('[data-testid^="criterion-"]').count()).toBeGreaterThan(0);
     await page.getByTestId('report-chart').locator('svg').waitFor();
+
+    // A facilitator overrides the postmortem's root-cause points with a note: both scores show side by side.
+    const postmortem = page.getByTestId('score-postmortem');
+    const automatic = (await postmortem.locator('.score-big').textContent()) ?? '';
+    await postmortem.getByRole('button', { name: 'Override Root cause' }).click();
+    const form = page.getByTestId('review-form-root-cause');
+    await form.getByLabel('Reviewed points for Root cause').fill('30');
+    await form.getByLabel('Reviewer').fill('Ana (facilitator)');
+    await form.getByLabel('Review note').fill('The cause is right, in the learner’s own words.');
+    await form.getByRole('button', { name: 'Save review' }).click();
+    await page.getByTestId('score-postmortem-reviewed').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('score-postmortem-reviewed').textContent()).toContain(`automatic ${automatic.split('/')[0]!.trim()}`);
+    expect(await page.getByTestId('reviewed-root-cause').textContent()).toMatch(/→ 30\//);
+    await postmortem.getByText('Reviewed by Ana (facilitator)').waitFor();
     await page.getByTestId('cast-player').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: /^Play terminal/ }).click();
     await page.waitForTimeout(1500);
@@ -174,6 +188,8 @@ describeDocker('incident end to end (web mode, real sandbox)', () => {
     const html = await readFile(saved, 'utf8');
     expect(html).toContain('Maintenance mode left on');
     expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('Reviewed by Ana (facilitator)');
+    expect(html).toContain('<th>Automatic</th><th>Reviewed</th>');
 
     // The exported file opens offline from file:// and loads nothing from anywhere.
     const offline = await browser.context.newPage();
@@ -197,6 +213,7 @@ describeDocker('incident end to end (web mode, real sandbox)', () => {
     await page.getByRole('button', { name: 'History' }).click();
     const row = page.getByTestId(`history-${runId}`);
     await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('reviewed');
     await shot('8-history');
     await row.getByRole('button', { name: 'Open report' }).click();
     await page.getByTestId('score-troubleshooting').waitFor();

@@ -1,23 +1,57 @@
 /**
- * `firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json]`: grades a postmortem
- * against the scenario's rubric; with a session, its timeline is checked against the event log.
+ * `firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--resolution <id>] [--json]
+ * [--explain] [--time-zone <IANA>]`: grades a postmortem against the scenario's rubric and prints the band the
+ * score is in; with a session, its timeline is checked against the event log. `--explain` prints, per
+ * criterion, the clauses read, which concept matched where, what was negated or dismissed and why, and why a cap
+ * applied: what a trainer needs to test a rubric. Beside a calibration corpus (a bands.json in the same folder),
+ * it also says which band the corpus expects for the file.
  * Exit codes: 0 graded, 1 a file could not be read, 2 usage error.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import { playedScenario } from '../../engine/run/variants.js';
-import { gradePostmortem } from '../../scoring/postmortem/index.js';
+import { bandOf, GRADE_BANDS, gradePostmortem } from '../../scoring/postmortem/index.js';
 import { reachedResolution } from '../../scoring/resolution.js';
 import type { GradeReport } from '../../scoring/types.js';
 import { loadPackScenario, type ScoringCliIO } from './score.js';
 
-const USAGE = 'usage: firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json]';
+const USAGE =
+  'usage: firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--resolution <id>] [--json] [--explain] [--time-zone <zone>]';
 
-export function formatGradeReport(report: GradeReport): string {
-  const lines = [`Postmortem grade: ${report.score} / ${report.max}`, ''];
+function bandLine(score: number): string {
+  const band = bandOf(score);
+  return `Band: ${band.id} (${band.min}–${band.max}: ${band.meaning})`;
+}
+
+/** What a corpus's bands.json says about this file, when it sits in one. */
+function expectedBand(file: string): string | null {
+  const bandsFile = join(dirname(file), 'bands.json');
+  if (!existsSync(bandsFile)) return null;
+  try {
+    const bands = JSON.parse(readFileSync(bandsFile, 'utf8')) as {
+      files?: Record<string, { category: string; min?: number; max?: number; twin?: string }>;
+      heldOut?: { files?: string[] };
+    };
+    const entry = bands.files?.[basename(file)];
+    if (!entry) return null;
+    const range = [entry.min !== undefined ? `≥ ${entry.min}` : '', entry.max !== undefined ? `≤ ${entry.max}` : '', entry.twin ? `≤ ${entry.twin} − 10` : '']
+      .filter(Boolean)
+      .join(', ');
+    const held = bands.heldOut?.files?.includes(basename(file)) ? ', held out' : '';
+    return `Corpus: ${entry.category}${range ? ` (${range})` : ''}${held} — see bands.json`;
+  } catch {
+    return null;
+  }
+}
+
+export function formatGradeReport(report: GradeReport, options: { explain?: boolean; file?: string } = {}): string {
+  const lines = [`Postmortem grade: ${report.score} / ${report.max}`, bandLine(report.score)];
+  const expected = options.file ? expectedBand(options.file) : null;
+  if (expected) lines.push(expected);
+  lines.push('');
   const width = Math.max(...report.criteria.map((c) => c.title.length));
   lines.push(`  ${'Criterion'.padEnd(width)}  ${'Points'.padStart(11)}  Feedback`);
   lines.push(`  ${'-'.repeat(width)}  ${'-'.repeat(11)}  ${'-'.repeat(8)}`);
@@ -25,11 +59,28 @@ export function formatGradeReport(report: GradeReport): string {
     lines.push(`  ${c.title.padEnd(width)}  ${`${c.points} / ${c.max}`.padStart(11)}  ${c.feedback}`);
     for (const e of c.evidence) lines.push(`  ${' '.repeat(width)}  ${' '.repeat(11)}    - ${e}`);
   }
+  if (options.explain) {
+    lines.push('', 'Explanation (for trainers: it names the rubric’s concepts)');
+    for (const c of report.criteria) {
+      if (!c.explain || c.explain.length === 0) continue;
+      lines.push('', `${c.title}:`);
+      for (const e of c.explain) lines.push(`  ${e}`);
+    }
+    lines.push('', `Bands: ${GRADE_BANDS.map((b) => `${b.id} ${b.min}–${b.max}`).join(', ')}`);
+  }
   return lines.join('\n');
 }
 
 export async function runGrade(args: string[], io: ScoringCliIO): Promise<number> {
-  let values: { scenario?: string; postmortem?: string; session?: string; json?: boolean };
+  let values: {
+    scenario?: string;
+    postmortem?: string;
+    session?: string;
+    resolution?: string;
+    json?: boolean;
+    explain?: boolean;
+    'time-zone'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -37,7 +88,10 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
         scenario: { type: 'string' },
         postmortem: { type: 'string' },
         session: { type: 'string' },
+        resolution: { type: 'string' },
         json: { type: 'boolean', default: false },
+        explain: { type: 'boolean', default: false },
+        'time-zone': { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
@@ -58,10 +112,13 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
     const pack = await io.loadScenario(values.scenario);
     // With a session, the rubric of the variant it played; without, the base scenario's.
     const scenario = created?.type === 'run.created' ? playedScenario(pack, created) : pack;
-    const resolution = events ? reachedResolution(events) : null;
+    const resolution = values.resolution ?? (events ? reachedResolution(events)?.id : undefined);
     const report = gradePostmortem(markdown, scenario.postmortem, {
       events,
-      ...(resolution ? { resolutionId: resolution.id } : {}),
+      signals: scenario.investigation,
+      explain: values.explain === true,
+      ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+      ...(resolution ? { resolutionId: resolution } : {}),
     });
     if (values.json) {
       io.stdout(
@@ -69,6 +126,7 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
           {
             score: report.score,
             max: report.max,
+            band: report.band,
             criteria: report.criteria.map((c) => ({
               id: c.id,
               title: c.title,
@@ -76,13 +134,14 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
               max: c.max,
               evidence: c.evidence,
               feedback: c.feedback,
+              ...(c.explain ? { explain: c.explain } : {}),
             })),
           },
           null,
           2,
         ),
       );
-    } else io.stdout(formatGradeReport(report));
+    } else io.stdout(formatGradeReport(report, { explain: values.explain === true, file: values.postmortem }));
     return 0;
   } catch (error) {
     io.stderr(`firedrill grade: ${(error as Error).message}`);
@@ -90,9 +149,6 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
   }
 }
 
-export async function runGradeCommand(
-  args: string[],
-  io: { stdout: (s: string) => void; stderr: (s: string) => void },
-): Promise<number> {
+export async function runGradeCommand(args: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void }): Promise<number> {
   return runGrade(args, { ...io, loadScenario: loadPackScenario });
 }

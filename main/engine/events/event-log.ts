@@ -12,17 +12,19 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date(), monotonic: () => performance.now() };
 
-type Listener = (event: RunEvent) => void;
+/** The fields every logged event gets: its place in the log and when it was written. */
+type Stamped<P> = { seq: number; id: string; time: string; mono: number } & P;
 
 /**
  * Append-only JSONL writer. Each event is one `write` of a whole line followed by `fsync`, so a crash
- * (even SIGKILL) loses at most the line being written and never corrupts earlier ones.
+ * (even SIGKILL) loses at most the line being written and never corrupts earlier ones. The run's log holds
+ * `EventPayload`s; other append-only logs of a session (a reviewer's overrides) name their own payload type.
  */
-export class EventLog {
+export class EventLog<Payload extends { type: string } = EventPayload> {
   private fd: number | null;
   private seq: number;
   private readonly origin: number;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<(event: Stamped<Payload>) => void>();
 
   constructor(
     readonly path: string,
@@ -30,13 +32,13 @@ export class EventLog {
   ) {
     mkdirSync(dirname(path), { recursive: true });
     // Reopening an existing log continues its numbering instead of starting over.
-    const existing = existsSync(path) ? readEvents(path).events : [];
+    const existing = existsSync(path) ? readEvents<Stamped<Payload>>(path).events : [];
     this.seq = existing.length > 0 ? existing[existing.length - 1]!.seq : 0;
     this.origin = clock.monotonic() - (existing.length > 0 ? existing[existing.length - 1]!.mono : 0);
     this.fd = openSync(path, 'a');
   }
 
-  append<P extends EventPayload>(payload: P): RunEvent & P {
+  append<P extends Payload>(payload: P): Stamped<P> & (Payload extends EventPayload ? RunEvent : unknown) {
     if (this.fd === null) throw new Error(`event log ${this.path} is closed`);
     this.seq += 1;
     const event = {
@@ -45,7 +47,7 @@ export class EventLog {
       time: this.clock.now().toISOString(),
       mono: Math.round(this.clock.monotonic() - this.origin),
       ...payload,
-    } as RunEvent & P;
+    } as Stamped<P> & (Payload extends EventPayload ? RunEvent : unknown);
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
     fsyncSync(this.fd);
     for (const listener of this.listeners) listener(event);
@@ -57,7 +59,7 @@ export class EventLog {
     return this.clock.monotonic() - this.origin;
   }
 
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: (event: Stamped<Payload>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -68,22 +70,22 @@ export class EventLog {
   }
 }
 
-export interface ReadResult {
-  events: RunEvent[];
+export interface ReadResult<E = RunEvent> {
+  events: E[];
   /** Lines that could not be parsed: only ever the last one, cut short by a crash. */
   damaged: { line: number; text: string }[];
 }
 
 /** Reads a log, tolerating a torn final line from a crash. */
-export function readEvents(path: string): ReadResult {
+export function readEvents<E = RunEvent>(path: string): ReadResult<E> {
   const text = readFileSync(path, 'utf8');
-  const events: RunEvent[] = [];
+  const events: E[] = [];
   const damaged: ReadResult['damaged'] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     try {
-      events.push(JSON.parse(line) as RunEvent);
+      events.push(JSON.parse(line) as E);
     } catch {
       damaged.push({ line: index + 1, text: line });
     }

@@ -370,13 +370,47 @@ export const solutionSchema = z.strictObject({
 
 const phrases = z.array(z.string().min(1)).min(1);
 
+/** Interchangeable terms: "index|lookup structure" or [index, lookup structure]. Words are stemmed. */
+const termGroup = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .describe('Interchangeable terms, "a|b c|d" or a list; a term of several words matches them in order, a few words apart at most.');
+/** Groups that must all occur close together in one clause: [index|lookup, missing|absent|never created]. */
+const conceptPattern = z
+  .union([
+    z.array(termGroup).min(1),
+    z.strictObject({ all: z.array(termGroup).min(1), near: z.number().int().min(1).max(60).optional() }),
+  ])
+  .describe('Term groups that must all occur within `near` words (default 10) of each other in one affirmed clause.');
+const conceptFields = {
+  id,
+  description: z.string().optional().describe('For trainers (firedrill grade --explain); never shown to the learner.'),
+  match: z.array(conceptPattern).min(1).optional().describe('Patterns, any of which states the concept.'),
+  phrases: phrases.optional().describe('Older form: phrases whose content words must all occur close together, any order.'),
+  near: z.number().int().min(1).max(60).optional().describe('Default window for this concept’s patterns, in words.'),
+};
+const hasMatcher = (c: { match?: unknown[] | undefined; phrases?: unknown[] | undefined }): boolean =>
+  (c.match?.length ?? 0) + (c.phrases?.length ?? 0) > 0;
+const matcherMessage = { message: 'give `match` (term groups) or `phrases`', path: ['match'] };
+const concept = z.strictObject(conceptFields).refine(hasMatcher, matcherMessage);
+const matcher = z.strictObject({ match: conceptFields.match, phrases: conceptFields.phrases, near: conceptFields.near }).refine(hasMatcher, matcherMessage);
+const rootCauseConcept = z
+  .strictObject({
+    ...conceptFields,
+    primary: z.boolean().optional().describe('The cause the root-cause section must affirm (default: the first).'),
+  })
+  .refine(hasMatcher, matcherMessage);
+
 export const postmortemRubricSchema = z.strictObject({
-  rootCause: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).min(1),
-  wrongRootCauses: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
-  trigger: z.strictObject({ phrases }).optional(),
-  detection: z.strictObject({ phrases }).optional(),
-  mustMention: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
-  actionItemThemes: z.array(z.strictObject({ id, description: z.string().optional(), phrases })).default([]),
+  synonyms: z
+    .record(z.string().min(1), z.array(z.string().min(1)).min(1))
+    .default({})
+    .describe('Synonym sets for every concept of this rubric: `index: [lookup structure, b-tree]`.'),
+  rootCause: z.array(rootCauseConcept).min(1).describe('The causal chain; the primary cause first (or marked primary).'),
+  wrongRootCauses: z.array(concept).default([]).describe('Known wrong causes, for feedback; any unaffirmed primary caps the total anyway.'),
+  trigger: matcher.optional(),
+  detection: matcher.optional(),
+  mustMention: z.array(concept).default([]),
+  actionItemThemes: z.array(concept).default([]),
   requiredThemesByResolution: z.record(id, z.array(id)).default({}),
 });
 

@@ -451,6 +451,9 @@ class SemanticChecker {
     for (const list of ['rootCause', 'wrongRootCauses', 'mustMention', 'actionItemThemes'] as const) {
       this.unique(pm[list].map((item, i) => ({ id: item.id, path: [...pmPath, list, i, 'id'] })), `${list} id`);
     }
+    const primaries = pm.rootCause.flatMap((cause, i) => (cause.primary ? [i] : []));
+    for (const i of primaries.slice(1))
+      this.report([...pmPath, 'rootCause', i, 'primary'], `only one root cause can be primary ("${pm.rootCause[primaries[0]!]!.id}" already is)`);
     const themes = pm.actionItemThemes.map((t) => t.id);
     if (mixed(c.postmortem, c.resolutions)) {
       for (const [resolution, required] of Object.entries(pm.requiredThemesByResolution)) {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../../shared/format/duration.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import type { ScoringScenario } from '../types.js';
+import { compileSignals, signalMatches } from '../signals.js';
 import { pageEvent } from './timeline.js';
 
 type CommandEvent = Extract<RunEvent, { type: 'command' }>;
@@ -30,20 +31,11 @@ interface Row {
 
 /** The learner's commands, condensed: the first per investigation signal, then other notable ones, at most 15. */
 function commandRows(commands: CommandEvent[], scenario: ScoringScenario): Row[] {
-  const signals = scenario.investigation.map((s) => ({
-    id: s.id,
-    res: s.patterns.flatMap((p) => {
-      try {
-        return [new RegExp(p, 'i')];
-      } catch {
-        return [];
-      }
-    }),
-  }));
+  const signals = compileSignals(scenario.investigation);
   const chosen = new Map<number, Row>();
   const seen = new Set<string>();
   for (const c of commands) {
-    const signal = signals.find((s) => !seen.has(s.id) && s.res.some((re) => re.test(c.command)));
+    const signal = signals.find((s) => !seen.has(s.signal.id) && signalMatches(s, c.command))?.signal;
     if (!signal) continue;
     seen.add(signal.id);
     chosen.set(c.seq, {

@@ -1,18 +1,22 @@
+/**
+ * The postmortem grader: mdast + GFM parsing (parse.ts), clause-level assertion analysis (assertions.ts),
+ * rubric concepts (concepts.ts), the root cause and its cap (root-cause.ts), blameless findings, action items and
+ * a timeline checked against the session's event log. Substance outweighs form: the root cause is the largest
+ * criterion, and a write-up whose root-cause section does not establish the cause is capped at 40 whatever its
+ * structure, length or polish.
+ */
 import type { RunEvent } from '../../engine/events/types.js';
-import type { GradeCriterion, GradeReport, PhraseConcept, PostmortemRubric } from '../types.js';
-import { analyse, findPhrases, quote, wordCount, type PhraseHit, type Sentence } from '../text.js';
+import type { InvestigationSignal } from '../../engine/scenario/schema.js';
+import type { GradeCriterion, GradeReport, PostmortemRubric } from '../types.js';
+import { quote, wordCount } from '../text.js';
 import { actionItems } from './action-items.js';
-import { findBlame } from './blameless.js';
-import {
-  parsePostmortem,
-  SECTION_KINDS,
-  SECTION_TITLES,
-  sectionsOf,
-  proseOf,
-  textOf,
-  type ParsedPostmortem,
-  type SectionKind,
-} from './parse.js';
+import { analyseBlocks, type AnalysedSentence, type TextBlock } from './assertions.js';
+import { findBlame, type BlameFinding } from './blameless.js';
+import { findConcept, strongest, type ConceptHit } from './concepts.js';
+import { parsePostmortem, SECTION_KINDS, SECTION_TITLES, sectionsOf, proseOf, textOf, type ParsedPostmortem, type SectionKind } from './parse.js';
+import { gradeRootCause, rootCauseWords, type Where } from './root-cause.js';
+import { compileRubric, type CompiledRubric } from './rubric.js';
+import { sessionEvidence } from './session-evidence.js';
 import { chronologicalFraction, matchMoments, timelineEntries, type MomentId } from './timeline.js';
 
 export { parsePostmortem, classifyHeading } from './parse.js';
@@ -24,46 +28,80 @@ export interface GradeOptions {
   events?: RunEvent[] | undefined;
   /** The resolution the run reached (for `requiredThemesByResolution`). */
   resolutionId?: string | undefined;
+  /** The scenario's investigation signals: feedback on an unestablished cause cites the first root-cause one the learner ran. */
+  signals?: readonly Pick<InvestigationSignal, 'id' | 'rootCause' | 'patterns'>[] | undefined;
   /** IANA zone for clock times besides UTC; default the runner's zone. */
   timeZone?: string | undefined;
   /** Tolerance for timeline times, seconds (default 120). */
   toleranceSeconds?: number | undefined;
+  /** Fill `explain` on every criterion (trainers: `firedrill grade --explain`). */
+  explain?: boolean | undefined;
 }
 
-/** Points per criterion; they sum to 100. */
+/**
+ * Points per criterion; they sum to 100. Substance over form: the root cause (35) and action items that address
+ * it (20) outweigh structure (5); blameless language (15), a timeline that agrees with the session (15) and a
+ * quantified impact (10) make up the rest. The cap below makes sure no amount of form lifts a write-up whose
+ * root cause is not established above one whose root cause is.
+ */
 export const GRADE_WEIGHTS = {
-  structure: 10,
-  'root-cause': 25,
+  structure: 5,
+  'root-cause': 35,
   timeline: 15,
   impact: 10,
   'action-items': 20,
-  blameless: 20,
+  blameless: 15,
 } as const;
 
-/** A write-up that confidently names a wrong root cause cannot pass: its total is capped here. */
-export const WRONG_ROOT_CAUSE_CAP = 40;
+/** A write-up whose root-cause section does not establish the primary cause cannot pass: its total is capped here. */
+export const ROOT_CAUSE_CAP = 40;
 /** Words a write-up needs before "no blame found" is worth the whole blameless criterion. */
-const BLAMELESS_FULL_WORDS = 250;
+const BLAMELESS_FULL_WORDS = 150;
+/** What each blame finding costs, by kind. */
+const BLAME_COST: Record<BlameFinding['kind'], number> = {
+  'named-individual': 8,
+  'person-reference': 6,
+  'human-error': 6,
+  character: 6,
+  judgement: 4,
+};
+
+/** Score bands, for trainers and calibration: fail ≤ 40 (where the cap lands), pass ≥ 75. */
+export const GRADE_BANDS = [
+  { id: 'fail', min: 0, max: 40, meaning: 'the root cause is not established, or little else is there' },
+  { id: 'weak', min: 40, max: 60, meaning: 'a cause is there, but much of the review is missing' },
+  { id: 'fair', min: 60, max: 75, meaning: 'a sound review with gaps' },
+  { id: 'pass', min: 75, max: 100, meaning: 'a postmortem a reviewer would accept' },
+] as const;
+
+export function bandOf(score: number): (typeof GRADE_BANDS)[number] {
+  if (score <= 40) return GRADE_BANDS[0];
+  if (score < 60) return GRADE_BANDS[1];
+  if (score < 75) return GRADE_BANDS[2];
+  return GRADE_BANDS[3];
+}
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 interface Ctx {
   doc: ParsedPostmortem;
-  all: Sentence[];
-  /** Everything but the timeline: the draft pre-fills it with the learner's own commands, which are not an analysis. */
-  prose: Sentence[];
-  byKind: Map<SectionKind, Sentence[]>;
-  rubric: PostmortemRubric;
+  /** Every sentence, timeline included. */
+  all: AnalysedSentence[];
+  /** Everything but the timeline and block quotes: the draft pre-fills those, they are not an analysis. */
+  prose: AnalysedSentence[];
+  byKind: Map<SectionKind, AnalysedSentence[]>;
+  rubric: CompiledRubric;
+  raw: PostmortemRubric;
   options: GradeOptions;
+  /** Set once the root cause is graded: whether the learner already named it (feedback may then be specific). */
+  primaryAffirmed: boolean;
 }
 
-function sentencesOf(ctx: Ctx, kind: SectionKind): Sentence[] {
+function sentencesOf(ctx: Ctx, kind: SectionKind): AnalysedSentence[] {
   return ctx.byKind.get(kind) ?? [];
 }
 
-function affirmative(hits: PhraseHit[]): PhraseHit | undefined {
-  return hits.find((h) => !h.negated);
-}
+const stated = (hits: ConceptHit[]): ConceptHit | undefined => hits.find((h) => h.status === 'affirmed' || h.status === 'hedged');
 
 // ------------------------------------------------------------------ structure
 
@@ -81,9 +119,7 @@ function gradeStructure(ctx: Ctx): GradeCriterion {
     }
     const words = wordCount(textOf(ctx.doc, kind));
     const own = sections.filter((s) => s.kinds.includes(kind));
-    const headings = (own.length > 0 ? own : sections)
-      .map((s) => `"${s.heading}" (line ${s.line})`)
-      .join(', ');
+    const headings = (own.length > 0 ? own : sections).map((s) => `"${s.heading}" (line ${s.line})`).join(', ');
     // A section counts fully from 20 words, half when it is only a heading and a line.
     const credit = Math.max(0.5, Math.min(1, words / 20));
     sum += credit;
@@ -100,109 +136,6 @@ function gradeStructure(ctx: Ctx): GradeCriterion {
       ? 'Every section of the SRE postmortem template is present and filled in.'
       : `Add ${[...missing, ...thin.map((t) => `more to ${t}`)].join(', ')} so reviewers find each part where they expect it.`;
   return { id: 'structure', title: 'Structure', points, max, evidence, feedback };
-}
-
-// ------------------------------------------------------------------ root cause
-
-interface RootCauseResult {
-  criterion: GradeCriterion;
-  wrong: { id: string; hit: PhraseHit } | null;
-  /** A wrong cause asserted with none of the right ones in the root-cause section. */
-  confidentlyWrong: boolean;
-}
-
-function conceptCredit(ctx: Ctx, concept: PhraseConcept): { credit: number; evidence: string } {
-  const inSection = findPhrases(sentencesOf(ctx, 'root-cause'), concept.phrases);
-  const hit = affirmative(inSection);
-  if (hit)
-    return {
-      credit: 1,
-      evidence: `root cause "${concept.id}" stated in the root-cause section: "${quote(hit.sentence)}"`,
-    };
-  const elsewhere = findPhrases(ctx.prose, concept.phrases);
-  const other = elsewhere.find((h) => !h.negated && !h.hedged) ?? affirmative(elsewhere);
-  if (other)
-    return {
-      credit: 0.5,
-      evidence: `root cause "${concept.id}" only outside the root-cause section: "${quote(other.sentence)}"`,
-    };
-  const negated = [...inSection, ...elsewhere].find((h) => h.negated);
-  if (negated)
-    return {
-      credit: 0,
-      evidence: `root cause "${concept.id}" mentioned only as negated: "${quote(negated.sentence)}"`,
-    };
-  return {
-    credit: 0,
-    evidence: `root cause "${concept.id}" not stated (${concept.description ?? concept.phrases.slice(0, 3).join(' / ')})`,
-  };
-}
-
-function gradeRootCause(ctx: Ctx): RootCauseResult {
-  const max = GRADE_WEIGHTS['root-cause'];
-  const { rubric } = ctx;
-  const evidence: string[] = [];
-  const parts: { weight: number; score: number }[] = [];
-
-  const concepts = rubric.rootCause.map((c) => conceptCredit(ctx, c));
-  concepts.forEach((c) => evidence.push(c.evidence));
-  let conceptScore = concepts.length === 0 ? 1 : concepts.reduce((a, c) => a + c.credit, 0) / concepts.length;
-  const conceptInSection = concepts.some((c) => c.credit === 1);
-
-  // A wrong cause asserted (not negated, not hedged) where the root cause is written.
-  const rcSentences = [...sentencesOf(ctx, 'root-cause'), ...sentencesOf(ctx, 'trigger')];
-  let wrong: RootCauseResult['wrong'] = null;
-  for (const w of rubric.wrongRootCauses ?? []) {
-    const hit = findPhrases(rcSentences, w.phrases).find((h) => !h.negated && !h.hedged);
-    if (hit && !wrong) wrong = { id: w.id, hit };
-  }
-  if (wrong) {
-    evidence.push(`wrong root cause "${wrong.id}" asserted: "${quote(wrong.hit.sentence)}"`);
-    conceptScore = conceptInSection ? conceptScore * 0.75 : 0;
-  }
-  parts.push({ weight: 0.6, score: conceptScore });
-
-  if (rubric.trigger) {
-    const hit = affirmative(findPhrases(ctx.prose, rubric.trigger.phrases));
-    parts.push({ weight: 0.15, score: hit ? 1 : 0 });
-    evidence.push(
-      hit
-        ? `trigger named: "${quote(hit.sentence)}"`
-        : `trigger not named (${rubric.trigger.phrases.slice(0, 3).join(' / ')})`,
-    );
-  }
-  const must = rubric.mustMention ?? [];
-  if (must.length > 0) {
-    let found = 0;
-    for (const m of must) {
-      const hit = affirmative(findPhrases(ctx.prose, m.phrases));
-      if (hit) found += 1;
-      evidence.push(hit ? `mentions ${m.id}: "${quote(hit.sentence)}"` : `does not mention ${m.id}`);
-    }
-    parts.push({ weight: 0.15, score: found / must.length });
-  }
-  const depthWords = wordCount(textOf(ctx.doc, 'root-cause'));
-  parts.push({ weight: 0.1, score: depthWords >= 40 ? 1 : depthWords >= 15 ? 0.5 : 0 });
-  evidence.push(`root-cause section: ${depthWords} words`);
-
-  const total = parts.reduce((a, p) => a + p.weight, 0);
-  let fraction = parts.reduce((a, p) => a + p.weight * p.score, 0) / total;
-  if (wrong && !conceptInSection) fraction = Math.min(fraction, 0.15);
-  const points = round1(max * fraction);
-  const missingConcepts = rubric.rootCause.filter((_, i) => concepts[i]!.credit < 1).map((c) => c.id);
-  const feedback =
-    wrong && !conceptInSection
-      ? `The root-cause section blames ${wrong.id}, which the run's evidence contradicts; revisit what actually made the queries slow.`
-      : missingConcepts.length === 0
-        ? wrong
-          ? `The right root cause is stated, but it is mixed with ${wrong.id}, which the evidence does not support.`
-          : 'The root cause is stated clearly and where reviewers look for it.'
-        : `State ${missingConcepts.join(', ')} explicitly in the root-cause section, not only in passing.`;
-  return {
-    criterion: { id: 'root-cause', title: 'Root cause', points, max, evidence, feedback },
-    wrong,
-    confidentlyWrong: wrong !== null && !conceptInSection,
-  };
 }
 
 // ------------------------------------------------------------------ timeline
@@ -240,9 +173,7 @@ function gradeTimeline(ctx: Ctx): GradeCriterion {
       ['resolution', /\b(resolv|recover|normal|stable|closed|all clear)/i],
     ];
     const found = keywordMoments.filter(([, re]) => entries.some((e) => re.test(e.text)));
-    evidence.push(
-      `no event log: checked presence and order only; moments named: ${found.map(([id]) => id).join(', ') || 'none'}`,
-    );
+    evidence.push(`no event log: checked presence and order only; moments named: ${found.map(([id]) => id).join(', ') || 'none'}`);
     parts.push({ weight: 0.35, score: Math.min(1, entries.length / 5) });
     parts.push({ weight: 0.35, score: found.length / keywordMoments.length });
   }
@@ -250,13 +181,9 @@ function gradeTimeline(ctx: Ctx): GradeCriterion {
   for (const e of order.outOfOrder) evidence.push(`out of order: "${quote(e.text, 100)}"`);
 
   if (ctx.rubric.detection) {
-    const hit = affirmative(findPhrases(ctx.all, ctx.rubric.detection.phrases));
+    const hit = stated(findConcept(ctx.all, ctx.rubric.detection));
     parts.push({ weight: 0.15, score: hit ? 1 : 0 });
-    evidence.push(
-      hit
-        ? `detection named: "${quote(hit.sentence, 100)}"`
-        : `how it was detected (${ctx.rubric.detection.phrases[0]}) is not named`,
-    );
+    evidence.push(hit ? `detection named: "${quote(hit.sentence.text, 100)}"` : 'how the incident was detected (the alert or page) is not named');
   }
   const total = parts.reduce((a, p) => a + p.weight, 0);
   const fraction = parts.reduce((a, p) => a + p.weight * p.score, 0) / total;
@@ -335,6 +262,7 @@ function gradeImpact(ctx: Ctx): GradeCriterion {
 function gradeActionItems(ctx: Ctx): GradeCriterion {
   const max = GRADE_WEIGHTS['action-items'];
   const evidence: string[] = [];
+  const explain: string[] = [];
   const items = actionItems(ctx.doc);
   const n = items.length;
   const concrete = items.filter((i) => !i.vague);
@@ -354,58 +282,53 @@ function gradeActionItems(ctx: Ctx): GradeCriterion {
   fraction += 0.1 * (n === 0 ? 0 : concrete.length / n);
   fraction += 0.1 * (n === 0 ? 0 : tracked.length / n);
 
-  const itemSentences = analyse(items.map((i) => i.text).join('\n'));
+  const itemSentences = analyseBlocks(items.map((item, i) => ({ text: item.text, section: -1, block: i, blockType: 'list', line: 0 })));
   // Themes named only in requiredThemesByResolution count only for those outcomes.
-  const conditional = new Set(Object.values(ctx.rubric.requiredThemesByResolution ?? {}).flat());
-  const allThemes = ctx.rubric.actionItemThemes ?? [];
-  const themes = allThemes.filter((t) => !conditional.has(t.id));
+  const conditional = new Set(Object.values(ctx.raw.requiredThemesByResolution ?? {}).flat());
+  const themeHit = (id: string): ConceptHit | undefined => {
+    const theme = ctx.rubric.themes.find((t) => t.id === id);
+    return theme ? stated(findConcept(itemSentences, theme)) : undefined;
+  };
+  const themes = ctx.rubric.themes.filter((t) => !conditional.has(t.id));
+  // Until the learner has named the cause, uncovered themes are counted, not named: they would give it away.
+  const specific = ctx.primaryAffirmed;
   const covered = themes.filter((t) => {
-    const hit = affirmative(findPhrases(itemSentences, t.phrases));
-    evidence.push(
-      hit
-        ? `theme ${t.id} covered: "${quote(hit.sentence, 90)}"`
-        : `theme ${t.id} not covered (${t.description ?? t.phrases.slice(0, 3).join(' / ')})`,
-    );
+    const hit = themeHit(t.id);
+    if (hit) evidence.push(`an item addresses ${t.id}: "${quote(hit.sentence.text, 90)}"`);
+    else if (specific) evidence.push(`no item addresses ${t.id}${t.description ? ` (${t.description})` : ''}`);
+    explain.push(hit ? `theme ${t.id}: ${hit.status} via ${hit.pattern}: "${quote(hit.clause, 100)}"` : `theme ${t.id}: no item matches`);
     return hit !== undefined;
   });
+  if (!specific && covered.length < themes.length)
+    evidence.push(`${themes.length - covered.length} of ${themes.length} follow-ups the causes call for are not there`);
   fraction += 0.3 * (themes.length === 0 ? 1 : covered.length / themes.length);
 
-  const missingRequired: string[] = [];
-  const required = ctx.options.resolutionId
-    ? (ctx.rubric.requiredThemesByResolution?.[ctx.options.resolutionId] ?? [])
-    : [];
-  for (const id of required) {
-    const theme = allThemes.find((t) => t.id === id);
-    const phrases = theme ? theme.phrases : [id];
-    if (!affirmative(findPhrases(itemSentences, phrases))) missingRequired.push(id);
-  }
+  const required = ctx.options.resolutionId ? (ctx.raw.requiredThemesByResolution?.[ctx.options.resolutionId] ?? []) : [];
+  const missingRequired = required.filter((id) => !themeHit(id));
   if (missingRequired.length > 0) {
     fraction -= 0.25 * missingRequired.length;
     evidence.push(
-      `the run ended by "${ctx.options.resolutionId}", which leaves work to do; missing required item(s): ${missingRequired.join(', ')}`,
+      specific
+        ? `the run ended by "${ctx.options.resolutionId}", which leaves work to do; missing required item(s): ${missingRequired.join(', ')}`
+        : `the run ended by "${ctx.options.resolutionId}", which leaves work to do that no item covers`,
     );
+    explain.push(`required for ${ctx.options.resolutionId}, missing: ${missingRequired.join(', ')}`);
   }
   fraction = Math.max(0, fraction);
   const points = round1(max * fraction);
+  const uncovered = themes.filter((t) => !covered.includes(t)).map((t) => t.id);
   const problems = [
     n < 3 && `at least three items (found ${n})`,
     typed.length < n && 'a type (prevent / detect / mitigate) on each',
     owned.length < n && 'an owner on each',
     tracked.length < n && 'a tracking ticket on each',
     concrete.length < n && 'concrete actions instead of "be more careful"',
-    covered.length < themes.length &&
-      `items for ${themes
-        .filter((t) => !covered.includes(t))
-        .map((t) => t.id)
-        .join(', ')}`,
-    missingRequired.length > 0 &&
-      `the follow-up that ${ctx.options.resolutionId} requires (${missingRequired.join(', ')})`,
+    uncovered.length > 0 && (specific ? `items for ${uncovered.join(', ')}` : 'items that address the root cause'),
+    missingRequired.length > 0 && `the follow-up that ${ctx.options.resolutionId} requires${specific ? ` (${missingRequired.join(', ')})` : ''}`,
   ].filter(Boolean);
   const feedback =
-    problems.length === 0
-      ? 'Action items are concrete, typed, owned and address the causes.'
-      : `Action items need ${problems.join('; ')}.`;
-  return { id: 'action-items', title: 'Action items', points, max, evidence, feedback };
+    problems.length === 0 ? 'Action items are concrete, typed, owned and address the causes.' : `Action items need ${problems.join('; ')}.`;
+  return { id: 'action-items', title: 'Action items', points, max, evidence, feedback, ...(ctx.options.explain ? { explain } : {}) };
 }
 
 // ------------------------------------------------------------------ blameless
@@ -413,14 +336,13 @@ function gradeActionItems(ctx: Ctx): GradeCriterion {
 function gradeBlameless(ctx: Ctx): GradeCriterion {
   const max = GRADE_WEIGHTS.blameless;
   const findings = findBlame(ctx.doc.text);
-  const cost = findings.reduce((a, f) => a + (f.kind === 'judgement' ? 3 : 5), 0);
+  const cost = findings.reduce((a, f) => a + BLAME_COST[f.kind], 0);
   // A few lines cannot earn the whole criterion by having nothing to blame in them.
   const words = wordCount(proseOf(ctx.doc));
   const substance = Math.min(1, words / BLAMELESS_FULL_WORDS);
   const points = round1(Math.max(0, max * substance - cost));
   const evidence = findings.map((f) => `"${f.quote}" (${f.why}) → suggested: "${f.rewrite}"`);
-  if (substance < 1)
-    evidence.push(`only ${words} words: blameless credit scaled to ${Math.round(substance * 100)}%`);
+  if (substance < 1) evidence.push(`only ${words} words: blameless credit scaled to ${Math.round(substance * 100)}%`);
   const feedback =
     findings.length === 0
       ? 'The write-up is blameless: it describes what the system allowed, not who is at fault.'
@@ -430,17 +352,48 @@ function gradeBlameless(ctx: Ctx): GradeCriterion {
 
 // ------------------------------------------------------------------ entry point
 
-export function gradePostmortem(
-  markdown: string,
-  rubric: PostmortemRubric,
-  options: GradeOptions = {},
-): GradeReport {
-  const doc = parsePostmortem(markdown);
-  const byKind = new Map<SectionKind, Sentence[]>();
-  for (const kind of SECTION_KINDS) byKind.set(kind, analyse(textOf(doc, kind)));
-  const ctx: Ctx = { doc, all: analyse(doc.text), prose: analyse(proseOf(doc)), byKind, rubric, options };
+/** Sentences of every section, each tagged with its section and block, and the sentences per section kind. */
+function analyseDocument(doc: ParsedPostmortem): { all: AnalysedSentence[]; byKind: Map<SectionKind, AnalysedSentence[]>; prose: AnalysedSentence[] } {
+  const blocks: TextBlock[] = [];
+  let block = 0;
+  doc.sections.forEach((section, index) => {
+    for (const b of section.blocks) blocks.push({ text: b.text, section: index, block: block++, blockType: b.type, line: b.line });
+  });
+  const all = analyseBlocks(blocks);
+  const byKind = new Map<SectionKind, AnalysedSentence[]>();
+  for (const kind of SECTION_KINDS)
+    byKind.set(
+      kind,
+      all.filter((s) => doc.sections[s.section]!.effective.includes(kind)),
+    );
+  const prose = all.filter((s) => !doc.sections[s.section]!.effective.includes('timeline') && s.blockType !== 'blockquote');
+  return { all, byKind, prose };
+}
 
-  const rootCause = gradeRootCause(ctx);
+function whereRootCauseCounts(ctx: Ctx): Where {
+  const rc = sentencesOf(ctx, 'root-cause').filter((s) => s.blockType !== 'blockquote');
+  if (rc.length > 0) return { label: 'the root-cause section', sentences: rc };
+  const summary = sentencesOf(ctx, 'summary').filter((s) => s.blockType !== 'blockquote');
+  if (summary.length > 0) return { label: 'the summary (there is no root-cause section)', sentences: summary };
+  return { label: 'the write-up (it has no root-cause section or summary)', sentences: ctx.prose };
+}
+
+export function gradePostmortem(markdown: string, rubric: PostmortemRubric, options: GradeOptions = {}): GradeReport {
+  const doc = parsePostmortem(markdown);
+  const { all, byKind, prose } = analyseDocument(doc);
+  const ctx: Ctx = { doc, all, prose, byKind, rubric: compileRubric(rubric), raw: rubric, options, primaryAffirmed: false };
+
+  const where = whereRootCauseCounts(ctx);
+  const rootCause = gradeRootCause({
+    max: GRADE_WEIGHTS['root-cause'],
+    rubric: ctx.rubric,
+    where,
+    prose,
+    rootCauseWords: rootCauseWords(sentencesOf(ctx, 'root-cause')),
+    evidence: sessionEvidence(options.events, options.signals),
+    explain: options.explain === true,
+  });
+  ctx.primaryAffirmed = rootCause.primaryAffirmed;
   const criteria: GradeCriterion[] = [
     gradeStructure(ctx),
     rootCause.criterion,
@@ -450,17 +403,26 @@ export function gradePostmortem(
     gradeBlameless(ctx),
   ];
   let score = round1(criteria.reduce((a, c) => a + c.points, 0));
-  if (rootCause.wrong && rootCause.confidentlyWrong && score > WRONG_ROOT_CAUSE_CAP) {
-    const cut = round1(score - WRONG_ROOT_CAUSE_CAP);
+  if (rootCause.cap && score > ROOT_CAUSE_CAP) {
+    const cut = round1(score - ROOT_CAUSE_CAP);
     criteria.push({
-      id: 'wrong-root-cause',
-      title: 'Conclusions rest on a wrong root cause',
+      id: 'root-cause-cap',
+      title: 'Capped: the root cause is not established',
       points: -cut,
       max: 0,
-      evidence: [`"${quote(rootCause.wrong.hit.sentence)}" (${rootCause.wrong.id})`],
-      feedback: `A postmortem that names the wrong root cause sends the follow-up work the wrong way, so the total is capped at ${WRONG_ROOT_CAUSE_CAP}.`,
+      evidence: [rootCause.cap.names ? `${rootCause.cap.reason}; it names: "${quote(rootCause.cap.names)}"` : rootCause.cap.reason],
+      feedback: `A postmortem that does not establish the root cause sends the follow-up work the wrong way, however well it is written, so the total is capped at ${ROOT_CAUSE_CAP}.`,
+      ...(options.explain ? { explain: [`total ${score} capped at ${ROOT_CAUSE_CAP}: ${rootCause.cap.reason}`] } : {}),
     });
-    score = WRONG_ROOT_CAUSE_CAP;
+    score = ROOT_CAUSE_CAP;
   }
-  return { score, max: 100, criteria };
+  return { score, max: 100, band: bandOf(score).id, criteria };
+}
+
+/** The strongest statement of a concept in some text, for tools that check a single sentence. */
+export function statesConcept(text: string, rubric: PostmortemRubric, id: string): ConceptHit | undefined {
+  const compiled = compileRubric(rubric);
+  const concept = [compiled.primary, ...compiled.secondary, ...compiled.wrong, ...compiled.mustMention, ...compiled.themes].find((c) => c.id === id);
+  if (!concept) return undefined;
+  return strongest(findConcept(analyseBlocks([{ text, section: 0, block: 0, blockType: 'paragraph', line: 1 }]), concept));
 }

@@ -52,6 +52,7 @@ const SYNONYMS: Record<SectionKind, string[]> = {
     'effects',
     'consequences',
     'severity',
+    'how bad',
   ],
   timeline: [
     'timeline',
@@ -72,6 +73,7 @@ const SYNONYMS: Record<SectionKind, string[]> = {
     'causal analysis',
     'technical analysis',
     'analysis',
+    'why',
   ],
   trigger: ['trigger', 'what triggered', 'proximate cause', 'precipitating event'],
   detection: [
@@ -82,6 +84,7 @@ const SYNONYMS: Record<SectionKind, string[]> = {
     'discovery',
     'alerting',
     'how it was noticed',
+    'who noticed',
   ],
   resolution: [
     'resolution',
@@ -95,6 +98,7 @@ const SYNONYMS: Record<SectionKind, string[]> = {
     'restoration',
     'actions taken',
     'what we did',
+    'what we changed',
     'response',
   ],
   'action-items': [

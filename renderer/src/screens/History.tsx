@@ -79,7 +79,17 @@ export function HistoryScreen() {
                     <span className={`phase phase-${entry.outcome}`}>{entry.outcome}</span>
                   </td>
                   <td className="mono">{entry.troubleshootingScore ?? '—'}</td>
-                  <td className="mono">{entry.postmortemScore ?? '—'}</td>
+                  <td className="mono">
+                    {entry.postmortemScore ?? '—'}
+                    {entry.reviewed ? (
+                      <>
+                        {' '}
+                        <span className="badge" title="A reviewer overrode a criterion: this is the reviewed score">
+                          reviewed
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>
                     <button type="button" className="btn btn-small" onClick={() => navigate({ name: 'report', runId: entry.runId })}>
                       Open report

@@ -15,6 +15,8 @@ export function ReportScreen({ runId }: { runId: string }) {
   const exportHtml = useApp((s) => s.exportHtml);
   const exporting = useApp((s) => s.exporting);
   const navigate = useApp((s) => s.navigate);
+  const overrideCriterion = useApp((s) => s.overrideCriterion);
+  const reviewing = useApp((s) => s.reviewing);
   const [recording, setRecording] = useState<number | null>(null);
 
   useEffect(() => {
@@ -76,10 +78,25 @@ export function ReportScreen({ runId }: { runId: string }) {
         </div>
       </div>
       {exporting.status === 'error' ? <ErrorBox error={exporting.error} title="Export failed" /> : null}
+      {reviewing.status === 'error' ? <ErrorBox error={reviewing.error} title="The review was not saved" /> : null}
       <div className="scores">
-        <ScoreCard title="Troubleshooting" score={data.troubleshooting} testId="score-troubleshooting" />
-        <ScoreCard title="Postmortem" score={data.postmortem} testId="score-postmortem" />
+        <ScoreCard
+          title="Troubleshooting"
+          score={data.troubleshooting}
+          testId="score-troubleshooting"
+          onOverride={(input) => overrideCriterion({ runId, part: 'troubleshooting', ...input })}
+        />
+        <ScoreCard
+          title="Postmortem"
+          score={data.postmortem}
+          testId="score-postmortem"
+          onOverride={(input) => overrideCriterion({ runId, part: 'postmortem', ...input })}
+        />
       </div>
+      <p className="muted review-hint">
+        Trainers and facilitators: “Override” sets a criterion’s points with a note. Reviews are kept beside the learner’s record, never in it, and
+        travel with the session bundle.
+      </p>
       {!data.postmortem && data.outcome === 'resolved' ? (
         <div className="banner banner-ended">
           No postmortem yet.

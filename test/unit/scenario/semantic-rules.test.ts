@@ -9,6 +9,13 @@ function expectProblems(edits: [string, string][], expected: string[], ok = fals
 }
 
 describe('semantic rules point at the offending node', () => {
+  it('only one root cause can be primary', () => {
+    expectProblems(
+      [['    - id: bad-config\n      phrases: [config]', '    - id: bad-config\n      primary: true\n      phrases: [config]\n    - id: no-review\n      primary: true\n      match: [[review, skipped|missing]]']],
+      ['129:16: only one root cause can be primary ("bad-config" already is) (at postmortem.rootCause[1].primary)'],
+    );
+  });
+
   it('metadata.name must equal the folder name', () => {
     expectProblems([['name: valid-minimal', 'name: other-name']], ['4:9: metadata.name "other-name" must equal the folder name "valid-minimal" (at metadata.name)']);
   });

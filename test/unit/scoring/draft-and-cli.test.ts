@@ -119,6 +119,20 @@ describe('CLI handlers', () => {
     expect(table.out[0]).toMatch(/Postmortem grade: [\d.]+ \/ 100/);
   });
 
+  it('grade prints the band, what the corpus expects, and with --explain the clauses, matches and the cap', async () => {
+    const c = capture();
+    expect(await runGrade(['--scenario', 'x', '--postmortem', join(FIXTURES, 'wrong-network.md'), '--session', session, '--explain'], c.io)).toBe(0);
+    const out = c.out[0]!;
+    expect(out).toContain('Band: fail (0–40');
+    expect(out).toContain('Corpus: wrong');
+    expect(out).toContain('Explanation (for trainers');
+    expect(out).toMatch(/read the root-cause section: \d+ sentences/);
+    expect(out).toMatch(/CAP: the primary cause \(missing-index\) is not stated in the root-cause section; it names instead: "The new v2 containers came up/);
+    const strong = capture();
+    await runGrade(['--scenario', 'x', '--postmortem', join(FIXTURES, 'strong.md'), '--json'], strong.io);
+    expect(JSON.parse(strong.out[0]!)).toMatchObject({ band: 'pass' });
+  });
+
   it('returns 2 on usage errors', async () => {
     expect(await runGrade(['--postmortem', 'x.md'], capture().io)).toBe(2);
     expect(await runScore([], capture().io)).toBe(2);

@@ -6,7 +6,7 @@ import {
 } from '../../../main/engine/scenario/schema.js';
 import { classifyHeading, gradePostmortem } from '../../../main/scoring/postmortem/index.js';
 import type { GradeReport, PostmortemRubric } from '../../../main/scoring/types.js';
-import { fastLearner, fixture, rubricYaml, SessionBuilder, slowQueryScenario } from './session.js';
+import { fastLearner, fixture, packYaml, rubricYaml, SessionBuilder, slowQueryScenario } from './session.js';
 
 const rubric = slowQueryScenario().postmortem;
 const grade = (name: string, extra: Parameters<typeof gradePostmortem>[2] = {}): GradeReport =>
@@ -17,35 +17,26 @@ const grade = (name: string, extra: Parameters<typeof gradePostmortem>[2] = {}):
     ...extra,
   });
 const criterion = (r: GradeReport, id: string) => r.criteria.find((c) => c.id === id)!;
-const bands = JSON.parse(fixture('bands.json')) as Record<string, { min: number; max: number }>;
 
-describe('the slow-query rubric fixture', () => {
-  it('is valid against the scenario schema sections it will be copied into', () => {
+describe('the slow-query rubric fixture and the pack rubric', () => {
+  it('are valid against the scenario schema', () => {
     const y = rubricYaml();
-    expect(() => postmortemRubricSchema.parse(y.postmortem)).not.toThrow();
+    expect(() => postmortemRubricSchema.parse(packYaml().postmortem)).not.toThrow();
+    for (const v of packYaml().variants) if (v.postmortem) expect(() => postmortemRubricSchema.parse(v.postmortem)).not.toThrow();
     expect(() => scoringSchema.parse(y.scoring)).not.toThrow();
-    for (const s of y.investigation as unknown[])
-      expect(() => investigationSignalSchema.parse(s)).not.toThrow();
+    for (const s of y.investigation as unknown[]) expect(() => investigationSignalSchema.parse(s)).not.toThrow();
     // Every pattern compiles as the engine will compile it.
-    for (const s of y.investigation as { patterns: string[] }[])
-      for (const p of s.patterns) expect(() => new RegExp(p, 'i')).not.toThrow();
+    for (const s of y.investigation as { patterns: string[] }[]) for (const p of s.patterns) expect(() => new RegExp(p, 'i')).not.toThrow();
+  });
+
+  it('rejects a concept with neither match nor phrases, naming the field', () => {
+    const result = postmortemRubricSchema.safeParse({ rootCause: [{ id: 'x' }] });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(['rootCause', 0, 'match']);
   });
 });
 
-describe('calibration corpus (slow-query)', () => {
-  for (const [file, band] of Object.entries(bands)) {
-    it(`${file} lands in its band [${band.min}, ${band.max}]`, () => {
-      const report = grade(file);
-      expect(report.score).toBeGreaterThanOrEqual(band.min);
-      expect(report.score).toBeLessThanOrEqual(band.max);
-      // The total is the sum of the criteria, so every point is explained.
-      expect(report.score).toBeCloseTo(
-        report.criteria.reduce((a, c) => a + c.points, 0),
-        5,
-      );
-    });
-  }
-
+describe('the slow-query write-ups, graded with the session they describe', () => {
   it('puts the strong write-up at least 15 points above the adequate one', () => {
     expect(grade('strong.md').score - grade('adequate.md').score).toBeGreaterThanOrEqual(15);
   });
@@ -54,16 +45,24 @@ describe('calibration corpus (slow-query)', () => {
     const noEvents = (f: string): number => gradePostmortem(fixture(f), rubric, {}).score;
     expect(noEvents('strong.md')).toBeGreaterThan(noEvents('adequate.md'));
     expect(noEvents('adequate.md')).toBeGreaterThan(noEvents('weak.md'));
-    expect(noEvents('wrong-root-cause.md')).toBeLessThan(50);
+    expect(noEvents('wrong-root-cause.md')).toBeLessThanOrEqual(40);
   });
 
-  it('scores a confidently wrong root cause low and caps the total, with the sentence as evidence', () => {
-    const report = grade('wrong-root-cause.md');
-    expect(report.score).toBeLessThan(50);
+  it('caps a wrong root cause at 40 and says what the section names, citing the session, never the answer', () => {
+    const report = grade('wrong-root-cause.md', { signals: slowQueryScenario().investigation });
+    expect(report.score).toBe(40);
+    expect(report.band).toBe('fail');
     const rc = criterion(report, 'root-cause');
     expect(rc.points).toBeLessThanOrEqual(rc.max * 0.15 + 0.05);
-    expect(rc.evidence.join('\n')).toContain('wrong root cause "db-capacity" asserted');
-    const cap = criterion(report, 'wrong-root-cause');
+    expect(rc.evidence.join('\n')).toContain('names: "The database is undersized');
+    // The session's own evidence: the first root-cause signal the learner ran, and the checks that held.
+    expect(rc.feedback).toContain('SELECT query, calls, mean_exec_time FROM pg_stat_statements');
+    expect(rc.feedback).toContain('index valid');
+    // Never the answer: no rubric concept, description or theme shows up for the learner.
+    const learnerText = report.criteria.flatMap((c) => [c.feedback, ...c.evidence]).join('\n');
+    for (const secret of ['missing-index', 'no usable index', 'migration-not-applied', 'migrations-in-deploy', 'create the missing index'])
+      expect(learnerText).not.toContain(secret);
+    const cap = criterion(report, 'root-cause-cap');
     expect(cap.points).toBeLessThan(0);
     expect(cap.evidence[0]).toContain('undersized');
   });
@@ -78,29 +77,36 @@ describe('calibration corpus (slow-query)', () => {
   });
 
   it('is deterministic: same input, same report', () => {
-    for (const f of Object.keys(bands)) expect(JSON.stringify(grade(f))).toBe(JSON.stringify(grade(f)));
+    for (const f of ['strong.md', 'adequate.md', 'wrong-root-cause.md', 'deny-keyword-list.md'])
+      expect(JSON.stringify(grade(f))).toBe(JSON.stringify(grade(f)));
+  });
+
+  it('explains itself to trainers only when asked', () => {
+    expect(grade('strong.md').criteria.some((c) => c.explain)).toBe(false);
+    const explained = grade('deny-keyword-list.md', { explain: true });
+    const lines = criterion(explained, 'root-cause').explain!.join('\n');
+    expect(lines).toContain('read the root-cause section');
+    expect(lines).toMatch(/dismissed by a later reference: "None of these was the problem/);
+    expect(lines).toContain('CAP: the primary cause (missing-index)');
   });
 });
 
-describe('root cause: negation and placement', () => {
+describe('root cause: affirmation and placement', () => {
   const small: PostmortemRubric = postmortemRubricSchema.parse({
-    rootCause: [{ id: 'missing-index', phrases: ['missing index', 'sequential scan'] }],
+    rootCause: [{ id: 'missing-index', phrases: ['missing index', 'no index'] }],
     wrongRootCauses: [{ id: 'db-capacity', phrases: ['database was undersized', 'not enough cpu'] }],
   });
   const rootCause = (body: string, extra = ''): GradeReport =>
     gradePostmortem(`# PM\n\n## Summary\n\n${extra}\n\n## Root cause\n\n${body}\n`, small, {});
-  const evidence = (r: GradeReport): string => criterion(r, 'root-cause').evidence.join('\n');
+  const rc = (r: GradeReport) => criterion(r, 'root-cause');
+  const capped = (r: GradeReport): boolean => r.criteria.some((c) => c.id === 'root-cause-cap') || rc(r).evidence.join(' ').includes('names');
 
-  it('counts an affirmative statement in the root-cause section fully', () => {
-    expect(evidence(rootCause('The missing index on customer_email made every call slow.'))).toContain(
-      'stated in the root-cause section',
-    );
+  it('counts an affirmative statement in the root-cause section fully (phrases still work)', () => {
+    expect(rc(rootCause('The missing index on customer_email made every call slow.')).evidence[0]).toContain('the root cause is stated in the root-cause section');
   });
 
   it('tolerates word order and punctuation', () => {
-    expect(
-      evidence(rootCause('The index (on customer_email) was missing, so every call was slow.')),
-    ).toContain('stated in the root-cause section');
+    expect(rc(rootCause('The index (on customer_email) was missing, so every call was slow.')).evidence[0]).toContain('the root cause is stated');
   });
 
   it.each([
@@ -108,32 +114,39 @@ describe('root cause: negation and placement', () => {
     'We ruled out the missing index early.',
     'There is no evidence of a missing index.',
     'The missing index was not the cause.',
-    "It wasn't a sequential scan either.",
-  ])('does not count a negated mention: %s', (sentence) => {
+    "It wasn't a missing index either.",
+  ])('does not count a denied mention: %s', (sentence) => {
     const r = rootCause(sentence);
-    expect(evidence(r)).toContain('mentioned only as negated');
-    expect(evidence(r)).not.toContain('stated in the root-cause section');
+    expect(rc(r).points).toBeLessThanOrEqual(rc(r).max * 0.15 + 0.05);
+    expect(capped(r)).toBe(true);
   });
 
   it('does not let "not X but Y" negate Y', () => {
-    expect(evidence(rootCause('It was not the network but a missing index on customer_email.'))).toContain(
-      'stated in the root-cause section',
+    expect(rc(rootCause('It was not the network but a missing index on customer_email.')).evidence[0]).toContain('the root cause is stated');
+  });
+
+  it('does not establish the cause from a mention outside the root-cause section alone', () => {
+    const r = rootCause('We are still looking into it.', 'Queries slowed down because of a missing index.');
+    expect(rc(r).points).toBeLessThanOrEqual(rc(r).max * 0.15 + 0.05);
+  });
+
+  it('uses the summary where there is no root-cause section', () => {
+    const r = gradePostmortem('# PM\n\n## Summary\n\nCheckout was slow because of a missing index on customer_email.\n', small, {});
+    expect(rc(r).evidence[0]).toContain('stated in the summary (there is no root-cause section)');
+  });
+
+  it('marks a wrong cause asserted next to the right one, but not a hedged or ruled-out one', () => {
+    expect(rc(rootCause('The database was undersized for the traffic, and there was a missing index.')).evidence.join('\n')).toContain(
+      'also blames something',
     );
+    expect(rc(rootCause('We first suspected the database was undersized; it was a missing index.')).evidence.join('\n')).not.toContain('also blames');
+    expect(rc(rootCause('We ruled out that the database was undersized. The missing index caused it.')).evidence.join('\n')).not.toContain('also blames');
   });
 
-  it('gives partial credit for a mention outside the root-cause section', () => {
-    const r = rootCause('We are still looking into it.', 'Queries did a sequential scan of orders.');
-    expect(evidence(r)).toContain('only outside the root-cause section');
-  });
-
-  it('flags a wrong cause asserted instead of the right one, but not a hedged or ruled-out one', () => {
-    expect(evidence(rootCause('The database was undersized for the traffic.'))).toContain('wrong root cause');
-    expect(
-      evidence(rootCause('We first suspected the database was undersized; it was a missing index.')),
-    ).not.toContain('wrong root cause');
-    expect(
-      evidence(rootCause('We ruled out that the database was undersized. The missing index caused it.')),
-    ).not.toContain('wrong root cause');
+  it('caps a wrong cause no rubric lists', () => {
+    const r = rootCause('A cold cache stampede after the restart sent every request to the database at once.');
+    expect(r.criteria.find((c) => c.id === 'root-cause-cap') ?? rc(r)).toBeTruthy();
+    expect(rc(r).evidence[0]).toContain('names: "A cold cache stampede');
   });
 });
 

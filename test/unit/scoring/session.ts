@@ -13,8 +13,13 @@ export function fixture(name: string): string {
   return readFileSync(`${FIXTURES}${name}`, 'utf8');
 }
 
-export const rubricYaml = (): { investigation: unknown; scoring: unknown; postmortem: unknown } =>
-  parse(fixture('rubric.yaml')) as { investigation: unknown; scoring: unknown; postmortem: unknown };
+export const rubricYaml = (): { investigation: unknown; scoring: unknown } =>
+  parse(fixture('rubric.yaml')) as { investigation: unknown; scoring: unknown };
+
+/** The pack's own scenario.yaml, parsed (no schema): the postmortem rubric has one copy, in the pack. */
+export const PACK = fileURLToPath(new URL('../../../scenarios/slow-query/scenario.yaml', import.meta.url));
+export const packYaml = (): { postmortem: unknown; investigation: unknown; variants: { name: string; postmortem?: unknown }[] } =>
+  parse(readFileSync(PACK, 'utf8')) as { postmortem: unknown; investigation: unknown; variants: { name: string; postmortem?: unknown }[] };
 
 /** slow-query as scoring sees it: the rubric fixture (read through the real schema) plus metadata and resolutions. */
 export function slowQueryScenario(): ScoringScenario & Pick<Scenario, 'postmortem'> {
@@ -23,7 +28,7 @@ export function slowQueryScenario(): ScoringScenario & Pick<Scenario, 'postmorte
     metadata: { name: 'slow-query', title: 'Checkout is slow', parMinutes: 15 },
     investigation: z.array(investigationSignalSchema).parse(y.investigation),
     scoring: scoringSchema.parse(y.scoring),
-    postmortem: postmortemRubricSchema.parse(y.postmortem),
+    postmortem: postmortemRubricSchema.parse(packYaml().postmortem),
     checks: {
       resolutions: [
         {
@@ -181,4 +186,27 @@ export function fastLearner(): RunEvent[] {
     .cmd('14:15:55', 'ANALYZE orders;', 'psql')
     .fixedBy('14:16:32', '14:16:42')
     .at('14:18:00', { type: 'run.ended', outcome: 'resolved' }).events;
+}
+
+/** A learner who rolled back to v1 (the `rolled-back` resolution), then looked at why. */
+export function rollbackLearner(): RunEvent[] {
+  return new SessionBuilder()
+    .start()
+    .cmd('14:04:12', 'curl -s -w "%{time_total}\\n" http://orders:8080/checkout')
+    .cmd('14:05:01', 'logs orders -n 50')
+    .cmd('14:06:10', 'deploys orders')
+    .cmd('14:08:05', 'deploy orders v1.0.0')
+    .at('14:08:06', { type: 'lab.request', terminal: 1, verb: 'op' })
+    .at('14:09:20', { type: 'check.changed', group: 'resolution:rolled-back', checkId: 'v1-serving', title: 'orders runs v1', pass: true })
+    .at('14:09:20', { type: 'check.changed', group: 'resolution:rolled-back', checkId: 'p95-ok', title: 'checkout p95 < 150 ms', pass: true })
+    .at('14:09:20', { type: 'resolution.holding', resolutionId: 'rolled-back' })
+    .at('14:09:30', { type: 'resolution.reached', resolutionId: 'rolled-back', points: 60, heldMs: 10_000 })
+    .at('14:09:30', { type: 'phase.changed', from: 'live', to: 'resolved' })
+    .cmd(
+      '14:12:00',
+      "EXPLAIN SELECT * FROM orders WHERE customer_email = 'a@b.c' ORDER BY created_at DESC LIMIT 20;",
+      'psql',
+    )
+    .cmd('14:12:40', 'SELECT version FROM schema_migrations ORDER BY version;', 'psql')
+    .at('14:14:00', { type: 'run.ended', outcome: 'resolved' }).events;
 }

@@ -1,11 +1,15 @@
-import type { Report } from '../../../../shared/api/contract';
+import type { Report, RequestOf } from '../../../../shared/api/contract';
 import { idle, load, type Loadable } from '../loadable';
 import { field, type Deps, type Slice } from '../types';
 
 export interface ReportSlice {
   report: Loadable<Report>;
   exporting: Loadable<true>;
+  /** A reviewer's override being saved. */
+  reviewing: Loadable<true>;
   loadReport(runId: string): Promise<void>;
+  /** Saves a reviewer's override; the report on screen becomes the reviewed one. Resolves true when saved. */
+  overrideCriterion(request: RequestOf<'reviews.override'>): Promise<boolean>;
   exportHtml(runId: string): Promise<{ html: string; filename: string } | null>;
 }
 
@@ -14,10 +18,19 @@ export const reportSlice =
   (set, get) => ({
     report: idle,
     exporting: idle,
+    reviewing: idle,
     async loadReport(runId) {
       set({ exporting: idle });
       // The same run's report stays on screen while it reloads; another run's does not.
       await load(field('report', get, set), () => deps.client.call('reports.get', { runId }), { keep: (previous) => previous.runId === runId });
+    },
+    async overrideCriterion(request) {
+      const report = await load(field('reviewing', get, set), async () => {
+        const updated = await deps.client.call('reviews.override', request);
+        set({ report: { status: 'ready', data: updated } });
+        return true as const;
+      });
+      return report === true;
     },
     async exportHtml(runId) {
       let result: { html: string; filename: string } | null = null;
