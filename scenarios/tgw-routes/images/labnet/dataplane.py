@@ -59,10 +59,15 @@ def interface_names(plan, links):
 # ------------------------------------------------------------------ desired and actual, in one normal form
 
 
+def _rule_to(to):
+    """The kernel shows a rule for 0.0.0.0/0 with no destination at all."""
+    return None if to in (None, '0.0.0.0/0', 'default') else str(ipaddress.ip_network(to))
+
+
 def desired_rules(plan, names):
     rules = set()
     for r in plan['rules']:
-        rules.add((r['pref'], names[r['iif']], r.get('to'), str(r['table']) if 'table' in r else None, r.get('action')))
+        rules.add((r['pref'], names[r['iif']], _rule_to(r.get('to')), str(r['table']) if 'table' in r else None, r.get('action')))
     return rules
 
 
@@ -71,9 +76,7 @@ def actual_rules():
     for r in ip_json('rule', 'show'):
         if r['priority'] not in MANAGED_PREFS:
             continue
-        to = f"{r['dst']}/{r.get('dstlen', 32)}" if 'dst' in r and r['dst'] != 'all' else None
-        if to is not None:
-            to = str(ipaddress.ip_network(to))
+        to = _rule_to(f"{r['dst']}/{r.get('dstlen', 32)}") if 'dst' in r and r['dst'] != 'all' else None
         rules.add((r['priority'], r.get('iif'), to, r.get('table') if 'action' not in r else None, r.get('action')))
     return rules
 

@@ -10,7 +10,8 @@ How AWS semantics map onto Linux policy routing, in the order a packet meets the
    `iif <vpc> blackhole` rule: AWS drops what the VPC route table has no route for.
 2. TGW route table: one kernel table per TGW route table. Propagated and static routes send traffic
    out of the destination attachment's interface (on-link: the destination VPC's hosts answer ARP);
-   static blackhole routes and a catch-all `blackhole default` drop silently, as AWS does (an
+   static blackhole routes and a catch-all `blackhole default` (unless the table has its own 0.0.0.0/0 route)
+   drop silently, as AWS does (an
    `unreachable` route would answer with ICMP and show the wrong symptom). The kernel's longest-prefix
    match is AWS's; a static route replaces a propagated one for the same CIDR.
 
@@ -67,6 +68,8 @@ def plan(world):
             else:
                 entry['dev'] = world.attachment_by_id[route['attachment']]['name']
             routes.append(entry)
-        routes.append({'to': 'default', 'blackhole': True, 'proto': PROTO['implicit']})
+        if not any(r['to'] == '0.0.0.0/0' for r in routes):
+            # A route for 0.0.0.0/0 (static, pointing somewhere) replaces the implicit drop, as in AWS.
+            routes.append({'to': 'default', 'blackhole': True, 'proto': PROTO['implicit']})
         tables[str(numbers[table['id']])] = {'name': table['name'], 'id': table['id'], 'routes': routes}
     return {'version': world.version, 'interfaces': interfaces, 'rules': rules, 'tables': tables}

@@ -45,6 +45,14 @@ class Render(unittest.TestCase):
         for table in render.plan(world())['tables'].values():
             self.assertEqual(table['routes'][-1], {'to': 'default', 'blackhole': True, 'proto': render.PROTO['implicit']})
 
+    def test_a_static_default_route_replaces_the_implicit_drop(self):
+        w = world()
+        w.create_tgw_route(SPOKES, '0.0.0.0/0', attachment_id=ATT_B)
+        spokes = render.plan(w)['tables'][str(render.table_numbers(w)[SPOKES])]['routes']
+        self.assertEqual([r for r in spokes if r['to'] in ('0.0.0.0/0', 'default')], [{'to': '0.0.0.0/0', 'proto': 181, 'dev': 'vpc-b'}])
+        # one route per destination, or the kernel (one route per prefix) could never match the plan
+        self.assertEqual(len(dataplane.desired_routes(render.plan(w), NAMES)['101']), len(spokes))
+
     def test_blackhole_and_propagated_routes_render_with_their_protocols(self):
         w = world()
         w.create_tgw_route(SPOKES, '10.20.8.0/24', blackhole=True)
@@ -72,6 +80,12 @@ class DataplaneForms(unittest.TestCase):
         rules = dataplane.desired_rules(render.plan(world()), NAMES)
         self.assertIn((1000, 'eth0', '10.20.0.0/16', '101', None), rules)
         self.assertIn((1099, 'eth0', None, None, 'blackhole'), rules)
+
+    def test_a_rule_for_everything_normalises_like_the_kernel_shows_it(self):
+        w = world()
+        w.create_vpc_route('rtb-0a51c7e3f9b2d4a6c', '0.0.0.0/0', w.tgw['id'])
+        rules = dataplane.desired_rules(render.plan(w), NAMES)
+        self.assertIn((1002, 'eth0', None, '101', None), rules)
 
     def test_kernel_route_json_normalises_like_the_plan(self):
         plan_routes = dataplane.desired_routes(render.plan(world()), NAMES)['101']

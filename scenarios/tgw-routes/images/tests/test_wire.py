@@ -4,7 +4,7 @@ handler returned, errors carry the code and message, and SigV4 checks pass only 
 import datetime
 import json
 import unittest
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import botocore.auth
 import botocore.awsrequest
@@ -46,8 +46,9 @@ REQUESTS = {
 
 
 def serialize(operation, params):
+    """The form body botocore sends, as the agent receives it (urlencoded, then decoded)."""
     request = botocore.serialize.create_serializer('ec2').serialize_to_request(params, SERVICE.operation_model(operation))
-    return dict(parse_qsl(request['body'], keep_blank_values=True))
+    return dict(parse_qsl(urlencode(request['body']), keep_blank_values=True))
 
 
 def parse(operation, body, status=200):
