@@ -1,6 +1,6 @@
 /**
  * Engine figures on the real Docker engine: time from `start` to `live` with cached images, and
- * teardown time, for the fixture (two containers) and, when asked, for slow-query (its real services).
+ * teardown time, for the fixture (two containers) and, when asked, for slow-query and tgw-routes (their real services).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ async function measure(pack: string, runs: number): Promise<{ up: number[]; live
   return { up, live, teardown, containers: Object.keys(loaded.scenario.environment.services).length };
 }
 
-export async function benchEngine(options: { slowQuery: boolean }): Promise<Record<string, Figure>> {
+export async function benchEngine(options: { slowQuery: boolean; tgwRoutes: boolean }): Promise<Record<string, Figure>> {
   const figures: Record<string, Figure> = {};
   const fixture = await measure(join(packageRoot(), 'test/fixtures/scenarios/fixture'), 5);
   figures['engine.fixture.startToLive'] = summarize(fixture.live, 'ms', `${fixture.containers} containers, cached images`);
@@ -47,6 +47,12 @@ export async function benchEngine(options: { slowQuery: boolean }): Promise<Reco
     figures['engine.slowQuery.startToLive'] = summarize(slow.live, 'ms', `${slow.containers} containers, cached images; includes the scenario's own wait before its fault`);
     figures['engine.slowQuery.startToBaseline'] = summarize(slow.up, 'ms', 'sandbox up and steady state holding, before the fault at 20s');
     figures['engine.slowQuery.teardown'] = summarize(slow.teardown, 'ms');
+  }
+  if (options.tgwRoutes) {
+    const tgw = await measure(join(packageRoot(), 'scenarios/tgw-routes'), 3);
+    figures['engine.tgwRoutes.startToBaseline'] = summarize(tgw.up, 'ms', `${tgw.containers} containers on 4 networks, cached images; steady state is the connectivity matrix`);
+    figures['engine.tgwRoutes.startToLive'] = summarize(tgw.live, 'ms', "includes the scenario's own wait before its fault at 20s");
+    figures['engine.tgwRoutes.teardown'] = summarize(tgw.teardown, 'ms');
   }
   return figures;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance figure as one JSON object `{"name": {"median": n, "unit": "ms"}, ...}`.
  * Figures that need Docker or Chromium are skipped (and say so on stderr) where those are missing.
- * `--only engine,terminal,...` picks groups; `--no-slow-query` skips the long slow-query run.
+ * `--only engine,terminal,...` picks groups; `--no-slow-query` and `--no-tgw-routes` skip those scenario runs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,12 @@ async function group(name: string, work: () => Promise<Record<string, Figure | R
 await group('validate', async () => (await import('./validate.js')).benchValidate());
 await group('grading', async () => (await import('./grading.js')).benchGrading());
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
-await group('engine', async () => (await import('./engine.js')).benchEngine({ slowQuery: !args.includes('--no-slow-query') }));
+await group('engine', async () =>
+  (await import('./engine.js')).benchEngine({
+    slowQuery: !args.includes('--no-slow-query'),
+    tgwRoutes: !args.includes('--no-tgw-routes'),
+  }),
+);
 await group('renderer', async () => {
   const { packageRoot } = await import('../main/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');

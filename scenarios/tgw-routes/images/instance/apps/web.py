@@ -8,7 +8,7 @@ import psycopg2
 
 from common import JsonHandler, log, serve
 
-DSN = 'host=db.shop.internal dbname=shop user=web password=web-app-pw connect_timeout=3 application_name=web-checkout'
+DSN = 'host=db.shop.internal dbname=shop user=web password=web-app-pw connect_timeout=2 application_name=web-checkout'
 API = 'http://api.shop.internal:8080'
 SKUS = ['mug-blue', 'tee-m', 'cap-red', 'socks']
 
@@ -17,7 +17,7 @@ def checkout():
     sku = random.choice(SKUS)
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(f'{API}/quote?sku={sku}', timeout=3) as response:
+        with urllib.request.urlopen(f'{API}/quote?sku={sku}', timeout=2) as response:
             quote = json.load(response)
     except Exception as error:  # what the customer sees is the point: every failure becomes a 503
         return 503, {'ok': False, 'error': f'pricing service unavailable: {error}'}, started
