@@ -17,7 +17,7 @@ import { createDockerClient } from './client.js';
 import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
 import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
 import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
-import { startOrder } from './order.js';
+import { startOrder, startWaves } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
 
@@ -64,7 +64,8 @@ export class DockerRuntime implements SandboxRuntime {
   }
 
   /**
-   * Networks, then containers in dependsOn order, each healthy before its dependants start.
+   * Networks, then containers in dependsOn order, each healthy before its dependants start; services
+   * whose dependencies are all up start together (a wave).
    * On any failure or abort, everything of the run is removed before the error propagates.
    */
   async up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox> {
@@ -114,7 +115,7 @@ export class DockerRuntime implements SandboxRuntime {
         await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));
         step('network for published ports created');
       }
-      for (const service of services) {
+      const startOne = async (service: SandboxSpec['services'][number]): Promise<void> => {
         check();
         const state = states.get(service.name)!;
         const attachments = [...state.attachments.values()];
@@ -131,6 +132,13 @@ export class DockerRuntime implements SandboxRuntime {
         await waitHealthy(container, service.name, this.healthTimeoutMs, signal);
         if (service.publish.length > 0) state.ports = await publishedPorts(container);
         step(`${service.name}: ${service.healthcheck ? 'healthy' : 'running'}`);
+      };
+      for (const wave of startWaves(services)) {
+        // Every start of the wave settles before a failure propagates: cleanup must not race a container
+        // that is still being created.
+        const results = await Promise.allSettled(wave.map(startOne));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (error) {
       // Leave nothing half-built behind (labels find what was created, even mid-way).

@@ -19,3 +19,18 @@ export function startOrder<T extends { name: string; dependsOn: string[] }>(serv
   for (const service of services) visit(service, []);
   return ordered;
 }
+
+/**
+ * The start order in waves: a service's wave is one more than its latest dependency's, so every service of
+ * a wave depends only on earlier waves and the wave can start at once.
+ */
+export function startWaves<T extends { name: string; dependsOn: string[] }>(services: T[]): T[][] {
+  const wave = new Map<string, number>();
+  const waves: T[][] = [];
+  for (const service of startOrder(services)) {
+    const index = Math.max(-1, ...service.dependsOn.map((dep) => wave.get(dep)!)) + 1;
+    wave.set(service.name, index);
+    (waves[index] ??= []).push(service);
+  }
+  return waves;
+}

@@ -9,7 +9,7 @@ import { isOrphan } from '../../../sandbox/docker/cleanup.js';
 import { containerCreateOptions } from '../../../sandbox/docker/containers.js';
 import { assertNamePart, containerName, labelFilters, networkName, runLabels } from '../../../sandbox/docker/labels.js';
 import { assertNoSubnetConflicts, cidrContains, findSubnetConflict, networkCreateOptions, parseCidr } from '../../../sandbox/docker/network.js';
-import { startOrder } from '../../../sandbox/docker/order.js';
+import { startOrder, startWaves } from '../../../sandbox/docker/order.js';
 import { assertSafeCreateOptions } from '../../../sandbox/docker/safety.js';
 import { archiveName, demuxBuffer, tarContext, tarFiles } from '../../../sandbox/docker/tar.js';
 import { LABELS, type ServiceSpec } from '../../../sandbox/runtime.js';
@@ -162,6 +162,12 @@ describe('start order', () => {
   it('names cycles and unknown services', () => {
     expect(() => startOrder([s('a', ['b']), s('b', ['a'])])).toThrow('a → b → a');
     expect(() => startOrder([s('a', ['ghost'])])).toThrow('"a" depends on unknown service "ghost"');
+  });
+
+  it('groups services into waves that depend only on earlier waves', () => {
+    const waves = startWaves([s('web', ['api']), s('api', ['db']), s('db'), s('cache'), s('bastion', ['db', 'cache'])]);
+    expect(waves.map((w) => w.map((x) => x.name).sort())).toEqual([['cache', 'db'], ['api', 'bastion'], ['web']]);
+    expect(() => startWaves([s('a', ['b']), s('b', ['a'])])).toThrow('a → b → a');
   });
 });
 
