@@ -311,6 +311,11 @@ def main():
     serve(AwsHandler, '0.0.0.0', int(os.environ.get('LABNET_API_PORT', '443')), context)
     serve(DataplaneHandler, '0.0.0.0', int(os.environ.get('LABNET_DATAPLANE_PORT', '8080')))
     serve(AdminHandler, '127.0.0.1', int(os.environ.get('LABNET_ADMIN_PORT', '8081')))
+    # The healthcheck is a file test (no Python start-up every half second): written once all three doors listen.
+    ready = os.environ.get('LABNET_READY_FILE', '/run/labnet/ready')
+    os.makedirs(os.path.dirname(ready), exist_ok=True)
+    with open(ready, 'w', encoding='utf-8') as handle:
+        handle.write('ready\n')
     print(f'labnet agent: state version {agent.world.version}, {len(agent.audit.events)} audit events', flush=True)
     threading.Event().wait()
 

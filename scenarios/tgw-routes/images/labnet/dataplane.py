@@ -180,6 +180,9 @@ def apply(plan):
 # ------------------------------------------------------------------ talking to the agent
 
 AGENT = os.environ.get('LABNET_AGENT', 'http://ec2-agent:8080')
+# Written once the first plan is applied and verified: the container's healthcheck (a file test, no Python start-up
+# every half second).
+READY = os.environ.get('LABNET_READY_FILE', '/run/labnet/ready')
 TOKEN = os.environ.get('LABNET_DATAPLANE_TOKEN', '')
 
 
@@ -199,6 +202,12 @@ def report(version, ok, detail):
         print(f'dataplane: could not report version {version}: {error}', file=sys.stderr, flush=True)
 
 
+def mark_ready():
+    os.makedirs(os.path.dirname(READY), exist_ok=True)
+    with open(READY, 'w', encoding='utf-8') as handle:
+        handle.write('ready\n')
+
+
 def run():
     version = None
     while True:
@@ -215,6 +224,8 @@ def run():
                 raise RuntimeError('; '.join(problems))
             if plan['version'] != version:
                 print(f"dataplane: version {plan['version']} applied", flush=True)
+            if version is None:
+                mark_ready()
             version = plan['version']
             report(version, True, 'applied')
         except Exception as error:  # the loop must survive a bad plan and say why
