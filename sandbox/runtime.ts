@@ -1,10 +1,35 @@
 /**
- * The engine talks to a sandbox only through these interfaces, so unit tests can swap in a fake
- * and the kind runtime can join later without touching the engine.
+ * The engine talks to a sandbox only through these interfaces, so unit tests can swap in a fake and a
+ * second runtime (Kubernetes) joins by implementing them and registering in the RuntimeRegistry
+ * (registry.ts), without touching the engine. A runtime knows nothing of scenarios' meaning: it brings
+ * services up, runs operations on them, and removes what it made.
  */
-import type { ProgressListener } from './progress.js';
+import type { ProgressListener } from '../shared/progress.js';
 
-export type { Progress, ProgressListener } from './progress.js';
+export type { Progress, ProgressListener } from '../shared/progress.js';
+
+/** The runtimes a scenario may name in `runtimes:` (the YAML also accepts `kind` for `kubernetes`). */
+export const RUNTIME_KINDS = ['docker', 'kubernetes'] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+
+/**
+ * What a sandbox can be asked to do: the Sandbox methods that change or read a service. A runtime says
+ * which it supports (`SandboxRuntime.supports`), so validation rejects a fault it could not perform.
+ */
+export const SANDBOX_OPERATIONS = [
+  'exec',
+  'writeFile',
+  'stop',
+  'start',
+  'restart',
+  'kill',
+  'pause',
+  'unpause',
+  'disconnect',
+  'connect',
+  'replace',
+] as const;
+export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
 
 /** Labels on every object we create; cleanup finds leftovers by them, even after a crash. */
 export const LABELS = {
@@ -49,8 +74,12 @@ export interface ServiceFile {
   mode: number;
 }
 
+/** A command run inside the service: an argv as is, or a shell string (run with `sh -c`). */
+export type ProbeCommand = { argv: string[] } | { shell: string };
+
+/** When is a service ready? Each runtime maps this onto its own probe (Docker HEALTHCHECK, a Kubernetes exec probe). */
 export interface HealthcheckSpec {
-  test: string[];
+  command: ProbeCommand;
   intervalMs: number;
   timeoutMs: number;
   retries: number;
@@ -118,24 +147,26 @@ export interface Sandbox {
   writeFile(service: string, path: string, content: string | Buffer, mode?: number): Promise<void>;
   /** Replace a service's container with a new one (a deploy): same name, networks and addresses. */
   replace(service: string, overrides: { image?: string; env?: Record<string, string> }): Promise<void>;
-  /** Where the Node side reaches a published container port. */
-  endpoint(service: string, containerPort: number): { host: string; port: number };
-  /** The container name or id, for `docker exec -it` from a terminal. */
-  containerId(service: string): string;
-  /** The command line and environment that open an interactive shell in a service (used by node-pty). */
+  /**
+   * Where the Node side reaches a service's port (one it publishes). Async: a runtime may have to open
+   * a way in first (a Kubernetes port-forward).
+   */
+  endpoint(service: string, port: number): Promise<{ host: string; port: number }>;
+  /** The command line and environment that open an interactive shell in a service (node-pty runs it). */
   shellCommand(service: string, shell?: string[]): { file: string; args: string[]; env: Record<string, string> };
   /** Remove every object of this run. Idempotent. */
   teardown(onProgress?: ProgressListener): Promise<void>;
 }
 
+/** What a cleanup removed, whatever the runtime: `{kind: 'container' | 'network' | 'volume' | 'namespace' | ..., name}`. */
 export interface CleanupReport {
-  containers: string[];
-  networks: string[];
-  volumes: string[];
+  removed: { kind: string; name: string }[];
 }
 
 export interface SandboxRuntime {
-  readonly name: 'docker' | 'kind';
+  readonly kind: RuntimeKind;
+  /** Can a sandbox of this runtime perform this operation? Answered without touching the engine (Docker, a cluster). */
+  supports(operation: SandboxOperation): boolean;
   /** Tags that already exist locally (so a scenario can say its images are built). */
   imagesPresent(tags: string[]): Promise<Record<string, boolean>>;
   buildImages(images: ImageSpec[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void>;

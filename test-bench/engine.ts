@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppContext } from '../main/app/context.js';
 import { imageSpecs } from '../main/engine/run/spec.js';
-import { packageRoot } from '../main/package-root.js';
+import { packageRoot } from '../main/platform/package-root.js';
 import { summarize, type Figure } from './stats.js';
 
 async function measure(pack: string, runs: number): Promise<{ up: number[]; live: number[]; teardown: number[]; containers: number }> {
   const home = mkdtempSync(join(tmpdir(), 'fd-bench-'));
-  const { manager, runtime } = createAppContext({ env: { ...process.env, FIREDRILL_HOME: home } });
+  const { manager } = createAppContext({ env: { ...process.env, FIREDRILL_HOME: home } });
   const loaded = await manager.resolvePack(pack);
+  const runtime = manager.runtimeFor(loaded)!;
   // Cached images are the case we measure: build once, outside the timing.
   await runtime.buildImages(imageSpecs(loaded.scenario, loaded.dir), () => undefined);
   const up: number[] = [];

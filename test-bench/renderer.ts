@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { packageRoot } from '../main/package-root.js';
+import { packageRoot } from '../main/platform/package-root.js';
 import { summarize, type Figure } from './stats.js';
 
 

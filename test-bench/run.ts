@@ -33,7 +33,7 @@ await group('engine', async () =>
   }),
 );
 await group('renderer', async () => {
-  const { packageRoot } = await import('../main/package-root.js');
+  const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');
   const { startApiHost } = await import('../main/app/api-host.js');
   const host = await startApiHost({ kind: 'web' });

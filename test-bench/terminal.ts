@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ServerMessage } from '../main/api/terminal-protocol.js';
+import type { ServerMessage } from '../shared/api/terminal-protocol.js';
 import { TerminalRegistry } from '../main/terminal/registry.js';
 import { serveTerminalSocket } from '../main/terminal/socket.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { validateScenarioDir } from '../main/engine/scenario/validate.js';
-import { packageRoot } from '../main/package-root.js';
+import { packageRoot } from '../main/platform/package-root.js';
 
 const RUNS = 50;
 const WARMUP = 5;

@@ -1,4 +1,4 @@
-import { ApiError, type ApiHandlers, type MethodName, type ResponseOf } from './contract.js';
+import { ApiError, type ApiHandlers, type MethodName, type ResponseOf } from '../../shared/api/contract.js';
 
 /**
  * Calls one handler for either transport. Errors that are not ApiErrors become `internal` with their

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { RunManager } from '../engine/run/run-manager.js';
-import { eventsClientMessageSchema, type EventsServerMessage } from './contract.js';
+import { runSnapshot } from './views/run-snapshot.js';
+import { eventsClientMessageSchema, type EventsServerMessage } from '../../shared/api/contract.js';
 
 /** Snapshots at most this often per run: the UI stays live without flooding the socket. */
 const THROTTLE_MS = 200;
@@ -38,7 +39,7 @@ export function serveEventsSocket(socket: WebSocket, manager: RunManager): void 
       timer = null;
       lastSent = Date.now();
       if (run.progress) send({ type: 'run.progress', runId: run.id, progress: run.progress });
-      send({ type: 'run.snapshot', snapshot: run.snapshot() });
+      send({ type: 'run.snapshot', snapshot: runSnapshot(run) });
     };
     const onChange = () => {
       if (timer) return;
@@ -56,7 +57,7 @@ export function serveEventsSocket(socket: WebSocket, manager: RunManager): void 
   const heartbeat = setInterval(() => {
     for (const runId of subscriptions.keys()) {
       const run = manager.get(runId);
-      if (run) send({ type: 'run.snapshot', snapshot: run.snapshot() });
+      if (run) send({ type: 'run.snapshot', snapshot: runSnapshot(run) });
     }
   }, 1000);
 

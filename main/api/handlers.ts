@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DoctorReport } from '../../sandbox/prereqs/doctor.js';
+import type { DoctorReport } from '../../shared/doctor.js';
+import type { RuntimeKind, SandboxRuntime } from '../../sandbox/runtime.js';
 import {
   sessionEvents,
-  buildReport,
   createdEvent,
   importBundle,
   listHistory,
@@ -15,20 +15,22 @@ import {
   saveReport,
   savedReport,
   sessionPath,
-} from '../app/sessions.js';
+} from '../sessions/store.js';
 import type { RunEvent } from '../engine/events/types.js';
 import type { Run } from '../engine/run/run.js';
 import { imageSpecs } from '../engine/run/spec.js';
-import { applyVariant } from '../engine/run/variants.js';
+import { playedScenario } from '../engine/run/variants.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { LoadedScenario } from '../engine/scenario/load.js';
+import { buildReport } from './views/report.js';
+import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
-import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreReport } from './contract.js';
+import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreView } from '../../shared/api/contract.js';
 
 /** Scoring, as the handlers need it (the real one is main/scoring). */
 export interface Scoring {
-  troubleshooting(events: RunEvent[], scenario: Scenario): ScoreReport;
-  grade(markdown: string, scenario: Scenario, events: RunEvent[]): ScoreReport;
+  troubleshooting(events: RunEvent[], scenario: Scenario): ScoreView;
+  grade(markdown: string, scenario: Scenario, events: RunEvent[]): ScoreView;
   draft(events: RunEvent[], scenario: Scenario): string;
 }
 
@@ -60,7 +62,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     return run;
   };
 
-  /** The scenario a session was played with: the live run's, else loaded again from the pack. */
+  /**
+   * The scenario a session was played with: the live run's, else loaded again from the pack with the
+   * variant its run.created names (null: the base scenario, never a new pick from a seed).
+   */
   const sessionScenario = async (runId: string, events: RunEvent[]): Promise<Scenario> => {
     const live = manager.get(runId);
     if (live) return live.scenario;
@@ -69,7 +74,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       throw new ApiError('not_found', `the scenario pack of ${runId} is not on this machine (${created.scenarioDir})`);
     }
     const loaded = await deps.loadScenario(created.scenarioDir);
-    return applyVariant(loaded.scenario, { seed: 0, ...(created.variant ? { variant: created.variant } : {}) }).scenario;
+    return playedScenario(loaded.scenario, created);
   };
 
   const eventsOf = (runId: string): RunEvent[] => {
@@ -82,13 +87,20 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
 
   const summaries = async (): Promise<(ScenarioSummary & { briefing: string; hintCount: number })[]> => {
     const packs = await manager.packs();
-    let dockerProblem: string | null = null;
-    const tags = packs.flatMap((p) => (p.loaded ? imageTags(p.loaded) : []));
-    let present: Record<string, boolean> = {};
-    try {
-      present = await manager.runtime.imagesPresent(tags);
-    } catch (error) {
-      dockerProblem = `Docker is not reachable (${(error as Error).message}). Run \`firedrill doctor\` for the fix.`;
+    // Which images each runtime already has, asked once per runtime for all its packs.
+    const byRuntime = new Map<SandboxRuntime, string[]>();
+    for (const pack of packs) {
+      const runtime = pack.loaded ? manager.runtimeFor(pack.loaded) : null;
+      if (runtime) byRuntime.set(runtime, [...(byRuntime.get(runtime) ?? []), ...imageTags(pack.loaded!)]);
+    }
+    const present = new Map<SandboxRuntime, Record<string, boolean>>();
+    const unreachable = new Map<SandboxRuntime, string>();
+    for (const [runtime, tags] of byRuntime) {
+      try {
+        present.set(runtime, await runtime.imagesPresent(tags));
+      } catch (error) {
+        unreachable.set(runtime, `${runtimeTitle(runtime.kind)} is not reachable (${(error as Error).message}). Run \`firedrill doctor\` for the fix.`);
+      }
     }
     return packs.map((pack) => {
       if (!pack.loaded) {
@@ -111,8 +123,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       }
       const { scenario } = pack.loaded;
       const problems: string[] = [];
-      if (!scenario.runtimes.includes('docker')) problems.push('Needs the kind runtime, which this version does not have yet.');
-      if (dockerProblem) problems.push(dockerProblem);
+      const runtime = manager.runtimeFor(pack.loaded);
+      if (!runtime) problems.push(`Needs the ${scenario.runtimes.map(runtimeTitle).join(' or ')} runtime, which this version does not have yet.`);
+      else if (unreachable.has(runtime)) problems.push(unreachable.get(runtime)!);
+      const built = runtime ? present.get(runtime) : undefined;
       return {
         name: scenario.metadata.name,
         title: scenario.metadata.title,
@@ -123,7 +137,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         parMinutes: scenario.metadata.parMinutes,
         runtimes: scenario.runtimes,
         variants: scenario.variants.map((v) => v.name),
-        imagesBuilt: imageTags(pack.loaded).every((tag) => present[tag]),
+        imagesBuilt: built !== undefined && imageTags(pack.loaded).every((tag) => built[tag]),
         runnable: problems.length === 0,
         problems,
         briefing: scenario.briefing,
@@ -165,16 +179,16 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         throw new ApiError('bad_request', (error as Error).message);
       }
     },
-    'runs.get': async ({ runId }) => requireRun(runId).snapshot(),
+    'runs.get': async ({ runId }) => runSnapshot(requireRun(runId)),
     'runs.cancel': async ({ runId }) => {
       const run = requireRun(runId);
       await run.cancel();
-      return run.snapshot();
+      return runSnapshot(run);
     },
     'runs.abandon': async ({ runId }) => {
       const run = requireRun(runId);
       await run.abandon();
-      return run.snapshot();
+      return runSnapshot(run);
     },
     'runs.checkFix': async ({ runId }) => {
       const run = requireRun(runId);
@@ -234,6 +248,10 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       }
     },
   };
+}
+
+function runtimeTitle(kind: RuntimeKind): string {
+  return kind === 'docker' ? 'Docker' : 'Kubernetes';
 }
 
 function imageTags(loaded: LoadedScenario): string[] {

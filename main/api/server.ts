@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, isMethodName, parseRequest, type ApiHandlers } from './contract.js';
+import { ApiError, isMethodName, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
 import { callHandler } from './dispatch.js';
 
 export const TOKEN_COOKIE = 'firedrill_token';

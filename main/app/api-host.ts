@@ -8,14 +8,13 @@ import { runDoctor } from '../../sandbox/prereqs/doctor.js';
 import { createHandlers } from '../api/handlers.js';
 import { serveEventsSocket } from '../api/events-socket.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
-import type { ApiHandlers, AppInfo } from '../api/contract.js';
-import { loadScenario } from '../engine/scenario/load.js';
-import { packageVersion } from '../package-root.js';
+import type { ApiHandlers, AppInfo } from '../../shared/api/contract.js';
+import { packageVersion } from '../platform/package-root.js';
 import { renderReportHtml } from '../report/html.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../platform/package-root.js';
 import { createAppContext, type AppContext } from './context.js';
 import { createScoring } from './scoring-adapter.js';
-import { bundleStream, castStream, sessionPath } from './sessions.js';
+import { bundleStream, castStream, sessionPath } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
 
 export interface ApiHost {
@@ -56,7 +55,7 @@ export async function startApiHost(options: {
       token: server!.token,
       dataDir: context.home,
     }),
-    loadScenario,
+    loadScenario: (dir) => context.manager.load(dir),
   });
   server = await startApiServer({
     handlers,
@@ -84,8 +83,8 @@ export async function startApiHost(options: {
       },
     },
   });
-  // Containers of runs whose process died (a crash, a kill -9) are removed at start.
-  void context.runtime.cleanup({ onlyOrphans: true }).catch(() => undefined);
+  // Objects of runs whose process died (a crash, a kill -9) are removed at start, on every runtime.
+  void context.runtimes.cleanup({ onlyOrphans: true }).catch(() => undefined);
   const started = server;
   return {
     context,

@@ -2,19 +2,19 @@
  * The host's answers to `lab status|hint|check|submit` typed in a run's bastion: the same actions as
  * the UI's buttons, as plain text for a terminal.
  */
+import { formatDuration } from '../../shared/format/duration.js';
+import { runSnapshot } from '../api/views/run-snapshot.js';
 import type { Run } from '../engine/run/run.js';
 import type { LabHandler } from '../terminal/lab.js';
 
 function clock(ms: number | null): string {
-  if (ms === null) return 'not paged yet';
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s since the page`;
+  return ms === null ? 'not paged yet' : `${formatDuration(ms, 'minutes')} since the page`;
 }
 
 export function labHandlerFor(run: Run): LabHandler {
   return {
     async status() {
-      const snapshot = run.snapshot();
+      const snapshot = runSnapshot(run);
       const lines = [`${snapshot.title}: ${snapshot.phase}, ${clock(run.sincePageMs())}`];
       for (const check of snapshot.health) {
         lines.push(`  ${check.pass === null ? '·' : check.pass ? '✓' : '✗'} ${check.title}${check.observed ? ` (${check.observed})` : ''}`);

@@ -1,7 +1,7 @@
 import type { Scoring } from '../api/handlers.js';
 import { gradePostmortem } from '../scoring/postmortem/index.js';
 import { draftPostmortem } from '../scoring/postmortem/draft.js';
-import { reachedResolution } from '../scoring/scenario.js';
+import { reachedResolution } from '../scoring/resolution.js';
 import { scoreSession } from '../scoring/troubleshooting/index.js';
 
 /** The real scoring behind the API: pure functions over the event log and the scenario. */

@@ -1,3 +1,5 @@
+import { RUNTIME_KINDS, type RuntimeKind } from '../../sandbox/runtime.js';
+
 /** What a command writes to; tests capture it instead of the real streams. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -11,3 +13,13 @@ export const processIO: CliIO = {
 
 /** A command-line mistake: usage is printed and the exit code is 2. */
 export class UsageError extends Error {}
+
+/** `--runtime docker|kubernetes` (`kind` reads as kubernetes, as in scenario files); undefined: the scenario's first. */
+export function runtimeOption(value: string | undefined): RuntimeKind | undefined {
+  if (value === undefined) return undefined;
+  const kind = value === 'kind' ? 'kubernetes' : value;
+  if (!(RUNTIME_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`unknown runtime "${value}" (runtimes: ${RUNTIME_KINDS.join(', ')})`);
+  }
+  return kind as RuntimeKind;
+}

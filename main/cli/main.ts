@@ -2,7 +2,7 @@
  * The `firedrill` command line. Each command lives in `commands/` and is loaded on demand, so
  * `firedrill --help` stays fast and `validate` works on a machine without Docker.
  */
-import { packageVersion } from '../package-root.js';
+import { packageVersion } from '../platform/package-root.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { USAGE } from './usage.js';
 

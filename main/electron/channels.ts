@@ -1,4 +1,4 @@
-import type { MethodName } from '../api/contract.js';
+import type { MethodName } from '../../shared/api/contract.js';
 
 /** One IPC channel per API method, e.g. `firedrill:doctor.run`. */
 export function ipcChannel(method: MethodName): string {

@@ -4,10 +4,10 @@
  */
 import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { methodNames, parseRequest, ApiError } from '../api/contract.js';
+import { methodNames, parseRequest, ApiError } from '../../shared/api/contract.js';
 import { callHandler } from '../api/dispatch.js';
 import { startApiHost, type ApiHost } from '../app/api-host.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../platform/package-root.js';
 import { ipcChannel } from './channels.js';
 
 let host: ApiHost | null = null;

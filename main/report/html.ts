@@ -4,11 +4,12 @@
  * Everything that comes from a run (titles, commands, feedback, the learner's markdown) is escaped;
  * the postmortem markdown is rendered by micromark with raw HTML disabled and images reduced to their alt text.
  */
-import type { Criterion, Report, ScoreReport, TimelineItem } from '../api/contract.js';
-import { castTranscript, parseCast } from './cast.js';
-import { escapeXml as escapeHtml, renderTimelineSvg } from './chart.js';
-import { renderMarkdownSafe } from './markdown.js';
-import { KIND_ICONS } from './timeline-icons.js';
+import { formatDuration } from '../../shared/format/duration.js';
+import type { Criterion, Report, ScoreView, TimelineItem } from '../../shared/api/contract.js';
+import { castTranscript, parseCast } from '../../shared/report/cast.js';
+import { escapeXml as escapeHtml, renderTimelineSvg } from '../../shared/report/chart.js';
+import { renderMarkdownSafe } from '../../shared/report/markdown.js';
+import { KIND_ICONS } from '../../shared/report/timeline-icons.js';
 
 export { escapeHtml, renderMarkdownSafe };
 
@@ -25,10 +26,7 @@ function formatDate(iso: string): string {
 }
 
 function formatSince(ms: number | null): string {
-  if (ms === null) return '';
-  const sign = ms < 0 ? '-' : '+';
-  const total = Math.round(Math.abs(ms) / 1000);
-  return `${sign}${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  return ms === null ? '' : formatDuration(ms, 'clock', { sign: 'always', padMinutes: false, hours: false, rounding: 'nearest' });
 }
 
 function evidenceText(evidence: Criterion['evidence'][number]): string {
@@ -38,7 +36,7 @@ function evidenceText(evidence: Criterion['evidence'][number]): string {
     .join(' ');
 }
 
-function scoreSection(id: string, title: string, score: ScoreReport | null): string {
+function scoreSection(id: string, title: string, score: ScoreView | null): string {
   if (!score) {
     return `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2><p class="muted">Not scored.</p></section>`;
   }

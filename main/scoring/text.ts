@@ -1,7 +1,22 @@
 /**
- * Small, deterministic text matching for grading prose: a light stemmer, phrase matching that
- * tolerates word order and punctuation, clause-scoped negation and hedging.
+ * Small, deterministic text matching for grading prose: Porter stems (the `stemmer` package), phrase
+ * matching that tolerates word order and punctuation, clause-scoped negation and hedging.
  */
+import { stemmer } from 'stemmer';
+
+/** Forms Porter's rules do not join to their word (irregular verbs and plurals). */
+const IRREGULAR: Record<string, string> = {
+  indices: 'index',
+  ran: 'run',
+  analyses: 'analysis',
+};
+
+/** The word's stem: both sides of every comparison go through it. Numbers stay as they are. */
+export function stem(word: string): string {
+  const irregular = IRREGULAR[word];
+  if (irregular) return stemmer(irregular);
+  return /^\d/.test(word) ? word : stemmer(word);
+}
 
 const STOPWORDS = new Set(
   (
@@ -12,35 +27,20 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+/** The words and their stems, so a list can be checked against a token's raw form or its stem. */
+const withStems = (words: string): Set<string> => new Set(words.split(/\s+/).flatMap((w) => [w, stem(w)]));
+
 /** Words that may sit between a negation cue and the thing it negates ("not caused by the ..."). */
 const FILLER = new Set([
   ...STOPWORDS,
-  ...'actually really simply just caus due related relat because about any real clear obvious direct directly primary main underlying actual'.split(
-    ' ',
-  ),
+  ...withStems('actually really simply just cause caused due related because about any real clear obvious direct directly primary main underlying actual'),
 ]);
 
 const NEGATION_CUES = new Set(['not', 'no', 'negx', 'nor', 'neither', 'without']);
 /** After "X was not ..." only these make it a denial of X ("X was not the cause"). */
-const POST_NEGATION_OBJECTS = new Set([
-  'caus',
-  'problem',
-  'issu',
-  'culprit',
-  'reason',
-  'responsibl',
-  'root',
-  'why',
-  'blam',
-  'factor',
-  'it',
-  'involv',
-  'relevant',
-]);
-const HEDGES = new Set(
-  'suspect suspicion thought think assum assumpt hypothes hypothesi initial initially first seem seemingly look appear guess mayb might possibl possibly wonder symptom believ misleading mislead theory'.split(
-    ' ',
-  ),
+const POST_NEGATION_OBJECTS = withStems('cause problem issue culprit reason responsible root why blame factor it involved relevant');
+const HEDGES = withStems(
+  'suspect suspicion thought think assume assumption hypothesis hypothesize hypothesised initial initially first seem seemingly look appear guess maybe might possible possibly wonder symptom believe misleading mislead theory',
 );
 const CLAUSE_WORDS = new Set([
   'but',
@@ -54,40 +54,6 @@ const CLAUSE_WORDS = new Set([
   'while',
   'whil',
 ]);
-
-const IRREGULAR: Record<string, string> = {
-  indices: 'index',
-  ran: 'run',
-  running: 'run',
-  analyses: 'analysis',
-  analysis: 'analysis',
-  data: 'data',
-  was: 'was',
-  has: 'has',
-  this: 'this',
-  status: 'status',
-  rolled: 'roll',
-};
-
-/** A light suffix stemmer: both sides of every comparison go through it, so it only needs to be consistent. */
-export function stem(word: string): string {
-  const irregular = IRREGULAR[word];
-  if (irregular) return irregular;
-  let w = word;
-  if (w.length <= 3 || /^\d/.test(w)) return w;
-  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith('ied') && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith('sses')) w = w.slice(0, -2);
-  else if (w.endsWith('s') && !/(ss|us|is|as)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
-  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
-  else if (w.endsWith('ment') && w.length > 7) w = w.slice(0, -4);
-  else if (w.endsWith('tion') && w.length > 6) w = w.slice(0, -3);
-  else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
-  if (/([bdfgmnprtz])\1$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
-  return w;
-}
 
 export interface Token {
   raw: string;

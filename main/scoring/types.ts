@@ -1,87 +1,25 @@
 /**
- * The parts of a scenario that scoring reads, typed structurally so the engine can pass its parsed
- * scenario (`Scenario` from `main/engine/scenario/schema.ts`) as is. Field names follow the YAML.
- * Fields the schema fills with defaults are optional here, so hand-written fixtures stay small.
+ * Scoring reads the scenario as the run played it (variant applied: see playedScenario in
+ * main/engine/run/variants.ts), through Pick<>s of the zod-inferred types in main/engine/scenario/schema.ts:
+ * no second definition of a scenario shape lives here. What is defined here is what scoring produces.
  */
+import type { Check, PostmortemRubric, Resolution, Scenario } from '../engine/scenario/schema.js';
 
-export interface PhraseConcept {
-  id: string;
-  description?: string | undefined;
-  phrases: string[];
-}
+export type { PostmortemRubric } from '../engine/scenario/schema.js';
 
-export interface PostmortemRubric {
-  rootCause: PhraseConcept[];
-  wrongRootCauses?: PhraseConcept[] | undefined;
-  trigger?: { phrases: string[] } | undefined;
-  detection?: { phrases: string[] } | undefined;
-  mustMention?: PhraseConcept[] | undefined;
-  actionItemThemes?: PhraseConcept[] | undefined;
-  /** resolution id -> action-item theme ids (or bare phrases) a write-up of that outcome must cover. */
-  requiredThemesByResolution?: Record<string, string[]> | undefined;
-}
+/** A rubric concept (root cause, wrong root cause, must-mention, action-item theme). */
+export type PhraseConcept = PostmortemRubric['rootCause'][number];
 
-export interface InvestigationSignal {
-  id: string;
-  description?: string | undefined;
-  /** JavaScript regex sources, matched case-insensitively against learner commands. */
-  patterns: string[];
-  rootCause?: boolean | undefined;
-  order?: number | undefined;
-}
+/** A resolution as scoring names it: its checks by id and title only. */
+export type ScoredResolution = Pick<Resolution, 'id' | 'title' | 'points'> & { checks: Pick<Check, 'id' | 'title'>[] };
 
-export interface ScoringWeights {
-  outcome: number;
-  time: number;
-  investigation: number;
-  safety: number;
-  hints: number;
-}
-
-export interface RiskyPattern {
-  pattern: string;
-  reason: string;
-  cost?: number | undefined;
-}
-
-export interface ScoringConfig {
-  weights?: Partial<ScoringWeights> | undefined;
-  hintCost?: number | undefined;
-  risky?: RiskyPattern[] | undefined;
-}
-
-export interface ScoringResolution {
-  id: string;
-  title: string;
-  points: number;
-  checks: { id: string; title: string }[];
-}
-
-export interface ScoringVariant {
-  name: string;
-  resolutions?: ScoringResolution[] | undefined;
-  postmortem?: PostmortemRubric | undefined;
-  investigation?: InvestigationSignal[] | undefined;
-}
-
+/** The parts of a played scenario the troubleshooting score and the postmortem draft read. */
 export interface ScoringScenario {
-  metadata: { name: string; title: string; parMinutes: number };
-  investigation?: InvestigationSignal[] | undefined;
-  scoring?: ScoringConfig | undefined;
-  checks: { resolutions: ScoringResolution[] };
-  postmortem?: PostmortemRubric | undefined;
-  variants?: ScoringVariant[] | undefined;
+  metadata: Pick<Scenario['metadata'], 'name' | 'title' | 'parMinutes'>;
+  investigation: Scenario['investigation'];
+  scoring: Scenario['scoring'];
+  checks: { resolutions: ScoredResolution[] };
 }
-
-export const DEFAULT_WEIGHTS: ScoringWeights = {
-  outcome: 40,
-  time: 20,
-  investigation: 20,
-  safety: 10,
-  hints: 10,
-};
-export const DEFAULT_HINT_COST = 5;
-export const DEFAULT_RISKY_COST = 5;
 
 /** One piece of evidence for a troubleshooting criterion: an event, the command, when, and why. */
 export interface Evidence {
@@ -91,7 +29,7 @@ export interface Evidence {
   note?: string;
 }
 
-export interface ScoreCriterion {
+export interface TroubleshootingCriterion {
   id: 'outcome' | 'time' | 'investigation' | 'safety' | 'hints';
   title: string;
   points: number;
@@ -101,14 +39,15 @@ export interface ScoreCriterion {
   feedback: string;
 }
 
-export interface ScoreReport {
+/** How a session was troubleshot, from its event log. */
+export interface TroubleshootingReport {
   score: number;
   max: 100;
   runId: string | null;
   scenario: string;
   /** The resolution reached (best one), or null. */
   resolutionId: string | null;
-  criteria: ScoreCriterion[];
+  criteria: TroubleshootingCriterion[];
 }
 
 export interface GradeCriterion {
@@ -120,6 +59,7 @@ export interface GradeCriterion {
   feedback: string;
 }
 
+/** How a postmortem reads against the rubric. */
 export interface GradeReport {
   score: number;
   max: 100;

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { ServiceFile } from '../../sandbox/runtime.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../platform/package-root.js';
 
 export function bastionDir(root: string = packageRoot()): string {
   return join(root, 'sandbox', 'images', 'bastion');

@@ -3,7 +3,7 @@
  * `startRun` in `PlayDeps` (main/cli/commands/play.ts).
  */
 import type { EventLog } from '../engine/events/event-log.js';
-import type { ProgressListener } from '../../sandbox/progress.js';
+import type { ProgressListener } from '../../shared/progress.js';
 import type { LabHandler } from './lab.js';
 import type { ShellCommand } from './pty.js';
 

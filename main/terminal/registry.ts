@@ -3,7 +3,7 @@
  * (`terminals.open`); the WebSocket (`serveTerminalSocket`) attaches to terminals opened here.
  */
 import type { Clock, EventLog } from '../engine/events/event-log.js';
-import { parseTerminalId } from '../api/terminal-protocol.js';
+import { parseTerminalId } from '../../shared/api/terminal-protocol.js';
 import type { LabHandler } from './lab.js';
 import type { PtySpawn, ShellCommand } from './pty.js';
 import { TerminalSession } from './session.js';

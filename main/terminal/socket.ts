@@ -1,5 +1,5 @@
 /**
- * Serves the terminal protocol (main/api/terminal-protocol.ts) on one already-authenticated
+ * Serves the terminal protocol (shared/api/terminal-protocol.ts) on one already-authenticated
  * WebSocket. Any number of terminals can be attached on one socket; closing the socket detaches
  * them but leaves their ptys running, so a reconnecting client gets the same shell back.
  */
@@ -8,7 +8,7 @@ import {
   parseClientMessage,
   type ServerMessage,
   type TerminalErrorCode,
-} from '../api/terminal-protocol.js';
+} from '../../shared/api/terminal-protocol.js';
 import type { TerminalRegistry } from './registry.js';
 import type { TerminalSession } from './session.js';
 import { Backpressure } from './backpressure.js';

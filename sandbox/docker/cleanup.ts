@@ -62,7 +62,7 @@ export async function cleanupRuns(docker: Docker, options: CleanupOptions = {}):
     return !keep(run !== undefined ? runLabels.get(run) : labels);
   };
 
-  const report: CleanupReport = { containers: [], networks: [], volumes: [] };
+  const removed: CleanupReport['removed'] = [];
   const targets = {
     containers: containers.filter((c) => doomed(c.Labels)),
     networks: networks.filter((n) => doomed(n.Labels)),
@@ -76,14 +76,14 @@ export async function cleanupRuns(docker: Docker, options: CleanupOptions = {}):
   await Promise.all(
     targets.containers.map(async (c) => {
       const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
-      if (await removeContainer(docker, c.Id)) report.containers.push(name);
+      if (await removeContainer(docker, c.Id)) removed.push({ kind: 'container', name });
       tick(`removed container ${name}`);
     }),
   );
   for (const n of targets.networks) {
     try {
       await docker.getNetwork(n.Id).remove();
-      report.networks.push(n.Name);
+      removed.push({ kind: 'network', name: n.Name });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -92,12 +92,14 @@ export async function cleanupRuns(docker: Docker, options: CleanupOptions = {}):
   for (const v of targets.volumes) {
     try {
       await docker.getVolume(v.Name).remove({ force: true });
-      report.volumes.push(v.Name);
+      removed.push({ kind: 'volume', name: v.Name });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
     tick(`removed volume ${v.Name}`);
   }
-  report.containers.sort();
-  return report;
+  // Containers go in parallel: keep the report in a stable order.
+  const order = { container: 0, network: 1, volume: 2 } as Record<string, number>;
+  removed.sort((a, b) => (order[a.kind] ?? 9) - (order[b.kind] ?? 9) || (a.kind === 'container' ? a.name.localeCompare(b.name) : 0));
+  return { removed };
 }

@@ -1,3 +1,5 @@
+import { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 /**
  * Containers of a run: the create options built from a ServiceSpec (pure, unit-tested), copying
@@ -8,7 +10,7 @@ import type Docker from 'dockerode';
 import type { HealthcheckSpec, ServiceSpec } from '../runtime.js';
 import { isNotFound } from './client.js';
 import { assertCapabilitiesAllowed, assertSafeCreateOptions } from './safety.js';
-import { demuxBuffer, tarFiles } from './tar.js';
+import { tarFiles } from './tar.js';
 
 const MS_TO_NS = 1_000_000;
 
@@ -26,9 +28,9 @@ export function endpointConfig(attachment: Attachment): Docker.EndpointSettings 
   };
 }
 
+/** The neutral probe in Docker's HEALTHCHECK form: an argv is `CMD`, a shell string `CMD-SHELL`. */
 function healthcheck(spec: HealthcheckSpec): Docker.HealthConfig {
-  // Accept ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"], or a bare argv (taken as CMD).
-  const test = ['CMD', 'CMD-SHELL', 'NONE'].includes(spec.test[0] ?? '') ? spec.test : ['CMD', ...spec.test];
+  const test = 'argv' in spec.command ? ['CMD', ...spec.command.argv] : ['CMD-SHELL', spec.command.shell];
   return {
     Test: test,
     Interval: spec.intervalMs * MS_TO_NS,
@@ -108,16 +110,39 @@ export async function createContainer(
   return container;
 }
 
-/** The last lines a container printed (for error messages). */
-export async function lastLogLines(container: Docker.Container, lines = 30): Promise<string> {
+/**
+ * The last lines a container printed (for error messages). Logs of a container without a TTY come
+ * multiplexed (stdout and stderr frames): dockerode's own demuxStream splits them.
+ */
+export async function lastLogLines(docker: Docker, container: Docker.Container, tty: boolean, lines = 30): Promise<string> {
   try {
     const raw = (await container.logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
-    const { stdout, stderr } = demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+    const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    let stdout = buffer.toString('utf8');
+    let stderr = '';
+    if (!tty) {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const source = Readable.from([buffer]);
+      docker.modem.demuxStream(source, sink(out), sink(err));
+      await finished(source);
+      stdout = Buffer.concat(out).toString('utf8');
+      stderr = Buffer.concat(err).toString('utf8');
+    }
     const text = [stdout, stderr].filter(Boolean).join('\n').trim();
     return text || '(no output)';
   } catch (error) {
     return `(logs unavailable: ${(error as Error).message})`;
   }
+}
+
+function sink(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
 }
 
 /** node's timers/promises sleep drops its abort listener when it resolves (polling must not pile them up). */
@@ -137,6 +162,7 @@ export class ServiceNotHealthyError extends Error {
  * Fails fast when it exits or turns `unhealthy`, with its last log lines.
  */
 export async function waitHealthy(
+  docker: Docker,
   container: Docker.Container,
   service: string,
   timeoutMs: number,
@@ -165,7 +191,7 @@ export async function waitHealthy(
             ? `was not ${info.Config.Healthcheck ? 'healthy' : 'running'} after ${Math.round(timeoutMs / 1000)} s (state: ${state.Status}${health ? `, health: ${health}` : ''})`
             : undefined;
     if (why) {
-      throw new ServiceNotHealthyError(`service "${service}" ${why}. Last log lines:\n${await lastLogLines(container)}`);
+      throw new ServiceNotHealthyError(`service "${service}" ${why}. Last log lines:\n${await lastLogLines(docker, container, info.Config.Tty === true)}`);
     }
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 500);

@@ -8,15 +8,18 @@ import type {
   ImageSpec,
   ProgressListener,
   Sandbox,
+  SandboxOperation,
   SandboxRuntime,
   SandboxSpec,
 } from '../runtime.js';
+import { SANDBOX_OPERATIONS } from '../runtime.js';
 import { buildImages, imageExists } from './build.js';
 import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
 import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
 import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
-import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, cidrContains, existingNetworks, networkCreateOptions, parseCidr } from './network.js';
+import { cidrContains, parseIpv4Cidr } from '../../shared/net/ipv4.js';
+import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, existingNetworks, networkCreateOptions } from './network.js';
 import { startOrder, startWaves } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
@@ -34,8 +37,11 @@ export interface DockerRuntimeOptions {
   owner?: Owner;
 }
 
+/** Containers on Docker networks can do every sandbox operation. */
+export const DOCKER_OPERATIONS: readonly SandboxOperation[] = SANDBOX_OPERATIONS;
+
 export class DockerRuntime implements SandboxRuntime {
-  readonly name = 'docker' as const;
+  readonly kind = 'docker' as const;
   readonly endpoint: DockerEndpoint;
   readonly docker: Docker;
   private readonly healthTimeoutMs: number;
@@ -48,6 +54,10 @@ export class DockerRuntime implements SandboxRuntime {
     this.healthTimeoutMs = options.healthTimeoutMs ?? 120_000;
     this.dockerCli = options.dockerCli ?? 'docker';
     this.owner = options.owner ?? currentOwner();
+  }
+
+  supports(operation: SandboxOperation): boolean {
+    return DOCKER_OPERATIONS.includes(operation);
   }
 
   async imagesPresent(tags: string[]): Promise<Record<string, boolean>> {
@@ -100,7 +110,7 @@ export class DockerRuntime implements SandboxRuntime {
       this.docker.listNetworks({ filters }),
     ]);
     if (clashContainers.length + clashNetworks.length > 0) {
-      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill cleanup\`) before starting it again`);
+      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill clean --run ${spec.runId}\`) before starting it again`);
     }
 
     try {
@@ -129,7 +139,7 @@ export class DockerRuntime implements SandboxRuntime {
         check();
         await container.start();
         step(`${service.name}: started`);
-        await waitHealthy(container, service.name, this.healthTimeoutMs, signal);
+        await waitHealthy(this.docker, container, service.name, this.healthTimeoutMs, signal);
         if (service.publish.length > 0) state.ports = await publishedPorts(container);
         step(`${service.name}: ${service.healthcheck ? 'healthy' : 'running'}`);
       };
@@ -166,7 +176,7 @@ export class DockerRuntime implements SandboxRuntime {
       const network = networks.get(wanted.name);
       if (!network) throw new Error(`service "${service.name}" uses unknown network "${wanted.name}"`);
       if (wanted.ipv4) {
-        const subnet = network.spec.subnet ? parseCidr(network.spec.subnet) : undefined;
+        const subnet = network.spec.subnet ? parseIpv4Cidr(network.spec.subnet) : undefined;
         if (!subnet) throw new Error(`service "${service.name}" wants ${wanted.ipv4} on network "${wanted.name}", which has no subnet`);
         if (!cidrContains(subnet, wanted.ipv4)) {
           throw new Error(`service "${service.name}": ${wanted.ipv4} is outside network "${wanted.name}" (${network.spec.subnet})`);

@@ -1,43 +1,7 @@
 /** Scenario networks: bridges we create, with a check that a fixed subnet collides with nothing. */
 import type Docker from 'dockerode';
+import { cidrsOverlap, parseIpv4Cidr } from '../../shared/net/ipv4.js';
 import type { NetworkSpec } from '../runtime.js';
-
-export interface Cidr {
-  base: number;
-  bits: number;
-}
-
-export function parseIpv4(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = value * 256 + Number(part);
-  }
-  return value;
-}
-
-/** Parse an IPv4 CIDR; undefined for IPv6 or garbage (we only compare IPv4). */
-export function parseCidr(cidr: string): Cidr | undefined {
-  const [ip, bitsText] = cidr.split('/');
-  const base = parseIpv4(ip ?? '');
-  const bits = Number(bitsText);
-  if (base === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
-  const size = 2 ** (32 - bits);
-  return { base: base - (base % size), bits };
-}
-
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  const aEnd = a.base + 2 ** (32 - a.bits);
-  const bEnd = b.base + 2 ** (32 - b.bits);
-  return a.base < bEnd && b.base < aEnd;
-}
-
-export function cidrContains(cidr: Cidr, ip: string): boolean {
-  const value = parseIpv4(ip);
-  return value !== undefined && value >= cidr.base && value < cidr.base + 2 ** (32 - cidr.bits);
-}
 
 export interface ExistingNetwork {
   name: string;
@@ -46,11 +10,12 @@ export interface ExistingNetwork {
 
 /** The first existing network whose subnet overlaps `subnet`, if any. */
 export function findSubnetConflict(subnet: string, existing: ExistingNetwork[]): { network: string; subnet: string } | undefined {
-  const wanted = parseCidr(subnet);
+  const wanted = parseIpv4Cidr(subnet);
   if (!wanted) throw new Error(`subnet "${subnet}" is not an IPv4 CIDR like 10.42.0.0/24`);
   for (const network of existing) {
     for (const other of network.subnets) {
-      const parsed = parseCidr(other);
+      // Only IPv4 blocks are compared (an engine's IPv6 pools cannot collide with them).
+      const parsed = parseIpv4Cidr(other);
       if (parsed && cidrsOverlap(wanted, parsed)) return { network: network.name, subnet: other };
     }
   }

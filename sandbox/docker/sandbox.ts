@@ -161,7 +161,7 @@ export class DockerSandbox implements Sandbox {
     try {
       created = await createContainer(this.docker, options, attachments, spec.files);
       await created.start();
-      await waitHealthy(created, service, this.options.healthTimeoutMs);
+      await waitHealthy(this.docker, created, service, this.options.healthTimeoutMs);
     } catch (error) {
       // Roll back: the old container takes its name (and addresses) again.
       if (created) await removeContainer(this.docker, created.id);
@@ -174,7 +174,7 @@ export class DockerSandbox implements Sandbox {
     await this.refreshPorts(service);
   }
 
-  endpoint(service: string, containerPort: number): { host: string; port: number } {
+  async endpoint(service: string, containerPort: number): Promise<{ host: string; port: number }> {
     const state = this.state(service);
     const port = state.ports.get(containerPort);
     if (port === undefined) {
@@ -185,17 +185,13 @@ export class DockerSandbox implements Sandbox {
     return { host: '127.0.0.1', port };
   }
 
-  containerId(service: string): string {
-    this.state(service);
-    return containerName(this.runId, service);
-  }
 
   shellCommand(service: string, shell?: string[]): { file: string; args: string[]; env: Record<string, string> } {
     // Default: bash when the image has it, else sh.
     const command = shell ?? ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
     return {
       file: this.options.dockerCli,
-      args: ['exec', '-it', '-e', 'TERM=xterm-256color', this.containerId(service), ...command],
+      args: ['exec', '-it', '-e', 'TERM=xterm-256color', this.container(service).id, ...command],
       env: dockerCliEnv(this.options.endpoint),
     };
   }

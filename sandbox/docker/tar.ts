@@ -81,21 +81,3 @@ export async function tarContext(contextDir: string, dockerfile: string): Promis
     map: (header) => ({ ...header, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
   }) as unknown as Readable;
 }
-
-/** Split Docker's multiplexed stream format (8-byte headers: stream, 0,0,0, size BE) from a buffer. */
-export function demuxBuffer(buffer: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const type = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    const payload = buffer.subarray(offset + 8, offset + 8 + size);
-    if (type === 2) err.push(payload);
-    else out.push(payload);
-    offset += 8 + size;
-  }
-  // Not multiplexed (a TTY container): the whole buffer is output.
-  if (offset === 0 && buffer.length > 0) return { stdout: buffer.toString('utf8'), stderr: '' };
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}

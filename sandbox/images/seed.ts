@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ProgressListener } from '../progress.js';
+import type { ProgressListener } from '../../shared/progress.js';
 
 export const BASE_IMAGE = 'debian:bookworm';
 export const FIREDRILL_BASE_IMAGE = 'firedrill/base:bookworm';

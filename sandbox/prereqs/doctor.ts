@@ -7,26 +7,11 @@ import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { dirname } from 'node:path';
-import { z } from 'zod';
-import { dataDir } from '../../main/paths.js';
+import type { DoctorCheck, DoctorCheckId, DoctorReport, DoctorStatus } from '../../shared/doctor.js';
 import { createDockerClient } from '../docker/client.js';
 import { describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from '../docker/socket.js';
 
-export const CheckStatusSchema = z.enum(['pass', 'warn', 'fail']);
-export const DoctorCheckSchema = z.object({
-  id: z.enum(['docker', 'docker-cli', 'base-image', 'kind', 'kubectl', 'disk', 'memory']),
-  title: z.string(),
-  status: CheckStatusSchema,
-  detail: z.string(),
-  /** One sentence; empty when the check passes. */
-  fix: z.string(),
-});
-export const DoctorReportSchema = z.object({ ok: z.boolean(), checks: z.array(DoctorCheckSchema) });
-
-export type CheckStatus = z.infer<typeof CheckStatusSchema>;
-export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
-export type DoctorCheckId = DoctorCheck['id'];
-export type DoctorReport = z.infer<typeof DoctorReportSchema>;
+export type { DoctorCheck, DoctorCheckId, DoctorReport, DoctorStatus } from '../../shared/doctor.js';
 
 /** The part of the Docker API the doctor uses (dockerode fits; tests pass a fake). */
 export interface DoctorDockerClient {
@@ -61,7 +46,8 @@ function gb(bytes: number): string {
   return `${(bytes / GB).toFixed(1)} GB`;
 }
 
-export function defaultDoctorDeps(): DoctorDeps {
+/** The real machine; the data directory comes from the caller (the sandbox knows nothing of main's paths). */
+export function defaultDoctorDeps(dataDir: string): DoctorDeps {
   return {
     resolveEndpoint: () => resolveDockerEndpoint(),
     docker: (endpoint) => createDockerClient(endpoint) as unknown as DoctorDockerClient,
@@ -88,12 +74,12 @@ export function defaultDoctorDeps(): DoctorDeps {
       }
     },
     freeMemoryBytes: () => freemem(),
-    dataDir: dataDir(),
+    dataDir,
     platform: process.platform,
   };
 }
 
-function check(id: DoctorCheckId, title: string, status: CheckStatus, detail: string, fix = ''): DoctorCheck {
+function check(id: DoctorCheckId, title: string, status: DoctorStatus, detail: string, fix = ''): DoctorCheck {
   return { id, title, status, detail, fix: status === 'pass' ? '' : fix };
 }
 
@@ -232,8 +218,8 @@ function checkMemory(deps: DoctorDeps): DoctorCheck {
 }
 
 /** Run every check; `ok` is false when any check fails (warnings do not block). */
-export async function runDoctor(partial: Partial<DoctorDeps> = {}): Promise<DoctorReport> {
-  const deps: DoctorDeps = { ...defaultDoctorDeps(), ...partial };
+export async function runDoctor(partial: Partial<DoctorDeps> & Pick<DoctorDeps, 'dataDir'>): Promise<DoctorReport> {
+  const deps: DoctorDeps = { ...defaultDoctorDeps(partial.dataDir), ...partial };
   const docker = await checkDocker(deps);
   const checks = [
     docker.check,

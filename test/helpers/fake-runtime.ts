@@ -2,7 +2,7 @@
  * A SandboxRuntime without Docker for engine unit tests: one pretend "switch" per run that fault steps,
  * solutions and checks read and write through exec, recording every call.
  */
-import type { ExecResult, Sandbox, SandboxRuntime, SandboxSpec } from '../../sandbox/runtime.js';
+import type { ExecResult, Sandbox, SandboxOperation, SandboxRuntime, SandboxSpec } from '../../sandbox/runtime.js';
 
 export class FakeSandbox implements Sandbox {
   state = 'ok';
@@ -34,14 +34,14 @@ export class FakeSandbox implements Sandbox {
   async replace(service: string, overrides: { image?: string }) {
     this.calls.push(`replace ${service} ${overrides.image ?? ''}`);
   }
-  endpoint() { return { host: '127.0.0.1', port: 1 }; }
-  containerId(service: string) { return `fake-${service}`; }
+  async endpoint() { return { host: '127.0.0.1', port: 1 }; }
   shellCommand() { return { file: 'bash', args: [], env: {} }; }
   async teardown() { this.tornDown = true; }
 }
 
 export class FakeRuntime implements SandboxRuntime {
-  readonly name = 'docker' as const;
+  readonly kind = 'docker' as const;
+  supports(_operation: SandboxOperation) { return true; }
   sandboxes: FakeSandbox[] = [];
   built: string[] = [];
   cleaned: string[] = [];
@@ -54,6 +54,6 @@ export class FakeRuntime implements SandboxRuntime {
   }
   async cleanup(options: { runId?: string } = {}) {
     this.cleaned.push(options.runId ?? '*');
-    return { containers: [], networks: [], volumes: [] };
+    return { removed: [] };
   }
 }

@@ -2,24 +2,26 @@ import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { CliIO } from '../io.js';
 
-/** Removes every labelled Docker object, including what a crashed run left behind. */
+/** Removes every labelled object of every runtime, including what a crashed run left behind. */
 export async function runClean(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { json: { type: 'boolean', default: false }, orphans: { type: 'boolean', default: false }, run: { type: 'string' } },
     strict: true,
   });
-  const { runtime } = createAppContext();
-  const report = await runtime.cleanup({ onlyOrphans: values.orphans, ...(values.run ? { runId: values.run } : {}) });
+  const { runtimes } = createAppContext();
+  const report = await runtimes.cleanup({ onlyOrphans: values.orphans, ...(values.run ? { runId: values.run } : {}) });
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2));
     return 0;
   }
-  const total = report.containers.length + report.networks.length + report.volumes.length;
-  if (total === 0) io.stdout('Nothing to clean: no Firedrill containers, networks or volumes.');
-  else {
-    io.stdout(`Removed ${report.containers.length} container(s), ${report.networks.length} network(s), ${report.volumes.length} volume(s).`);
-    for (const name of [...report.containers, ...report.networks, ...report.volumes]) io.stdout(`  ${name}`);
+  if (report.removed.length === 0) {
+    io.stdout('Nothing to clean: no Firedrill objects left.');
+    return 0;
   }
+  const counts = new Map<string, number>();
+  for (const { kind } of report.removed) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  io.stdout(`Removed ${[...counts].map(([kind, n]) => `${n} ${kind}(s)`).join(', ')}.`);
+  for (const { kind, name } of report.removed) io.stdout(`  ${kind} ${name}`);
   return 0;
 }

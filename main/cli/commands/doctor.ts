@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runDoctor } from '../../../sandbox/prereqs/doctor.js';
-import { dataDir } from '../../paths.js';
+import { dataDir } from '../../platform/paths.js';
 import type { CliIO } from '../io.js';
 
 const ICON = { pass: '✓', warn: '!', fail: '✗' } as const;

@@ -8,17 +8,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
+import { playedScenario } from '../../engine/run/variants.js';
 import { gradePostmortem } from '../../scoring/postmortem/index.js';
-import {
-  applyVariant,
-  asScoringScenario,
-  defaultLoadScenario,
-  reachedResolution,
-  rubricOf,
-  unwrapLoaded,
-} from '../../scoring/scenario.js';
+import { reachedResolution } from '../../scoring/resolution.js';
 import type { GradeReport } from '../../scoring/types.js';
-import type { ScoringCliIO } from './score.js';
+import { loadPackScenario, type ScoringCliIO } from './score.js';
 
 const USAGE = 'usage: firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json]';
 
@@ -61,12 +55,11 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
     let events: RunEvent[] | undefined;
     if (values.session) events = readEvents(join(values.session, 'events.jsonl')).events;
     const created = events?.find((e) => e.type === 'run.created');
-    const scenario = applyVariant(
-      asScoringScenario(unwrapLoaded(await io.loadScenario(values.scenario)), values.scenario),
-      created?.type === 'run.created' ? created.variant : null,
-    );
+    const pack = await io.loadScenario(values.scenario);
+    // With a session, the rubric of the variant it played; without, the base scenario's.
+    const scenario = created?.type === 'run.created' ? playedScenario(pack, created) : pack;
     const resolution = events ? reachedResolution(events) : null;
-    const report = gradePostmortem(markdown, rubricOf(scenario, values.scenario), {
+    const report = gradePostmortem(markdown, scenario.postmortem, {
       events,
       ...(resolution ? { resolutionId: resolution.id } : {}),
     });
@@ -101,5 +94,5 @@ export async function runGradeCommand(
   args: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void },
 ): Promise<number> {
-  return runGrade(args, { ...io, loadScenario: defaultLoadScenario });
+  return runGrade(args, { ...io, loadScenario: loadPackScenario });
 }

@@ -28,8 +28,10 @@ export async function runImages(args: string[], io: CliIO): Promise<number> {
   }
   if (sub === 'build') {
     if (positionals.length !== 1) throw new UsageError('images build takes one scenario (a name or a pack folder)');
-    const { manager, runtime } = createAppContext();
+    const { manager } = createAppContext();
     const loaded = await manager.resolvePack(positionals[0]!);
+    const runtime = manager.runtimeFor(loaded);
+    if (!runtime) throw new Error(`${loaded.scenario.metadata.name} needs the ${loaded.scenario.runtimes.join(' or ')} runtime, which this version does not have`);
     const images = imageSpecs(loaded.scenario, loaded.dir);
     const present = await runtime.imagesPresent(images.map((i) => i.tag));
     const missing = images.filter((i) => !present[i.tag]);

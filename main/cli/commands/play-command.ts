@@ -8,25 +8,25 @@ import { createScoring } from '../../app/scoring-adapter.js';
 import type { Run } from '../../engine/run/run.js';
 import type { PlayableRun } from '../../terminal/playable.js';
 import type { CliIO } from '../io.js';
-import { UsageError } from '../io.js';
+import { runtimeOption, UsageError } from '../io.js';
 import { runPlay } from './play.js';
 
 export async function runPlayCommand(args: string[], _io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { runtime: { type: 'string', default: 'docker' }, variant: { type: 'string' }, seed: { type: 'string' } },
+    options: { runtime: { type: 'string' }, variant: { type: 'string' }, seed: { type: 'string' } },
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('play takes exactly one scenario (a name or a pack folder)');
-  if (values.runtime !== 'docker') throw new UsageError(`runtime "${values.runtime}" is not available yet; use --runtime docker`);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
+  const runtime = runtimeOption(values.runtime);
   const { manager } = createAppContext();
   return runPlay(
     { scenarioDir: positionals[0]!, ...(values.variant ? { variant: values.variant } : {}), ...(seed !== undefined ? { seed } : {}) },
     {
-      startRun: async (nameOrDir, options) => playable(manager.create(await manager.resolvePack(nameOrDir), options)),
+      startRun: async (nameOrDir, options) => playable(manager.create(await manager.resolvePack(nameOrDir), { ...options, ...(runtime ? { runtime } : {}) })),
     },
   );
 }

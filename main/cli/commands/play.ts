@@ -4,7 +4,7 @@
  * command capture, recording and `lab` helper as the app. `lab submit` or leaving the shell ends
  * the run: summary, then teardown. SIGINT/SIGTERM/SIGHUP tear down at any moment.
  */
-import type { ProgressListener } from '../../../sandbox/progress.js';
+import type { ProgressListener } from '../../../shared/progress.js';
 import type { StartRun, PlayableRun } from '../../terminal/playable.js';
 import type { PtySpawn } from '../../terminal/pty.js';
 import { TerminalSession } from '../../terminal/session.js';

@@ -5,9 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { draftPostmortem } from '../../scoring/postmortem/draft.js';
-import { defaultLoadScenario } from '../../scoring/scenario.js';
 import { loadSession } from '../../scoring/troubleshooting/index.js';
-import type { ScoringCliIO } from './score.js';
+import { loadPackScenario, type ScoringCliIO } from './score.js';
 
 const USAGE = 'usage: firedrill postmortem draft <session-dir> [--out <file>]';
 
@@ -52,5 +51,5 @@ export async function runPostmortemCommand(
   args: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void },
 ): Promise<number> {
-  return runPostmortem(args, { ...io, loadScenario: defaultLoadScenario });
+  return runPostmortem(args, { ...io, loadScenario: loadPackScenario });
 }

@@ -3,19 +3,26 @@
  * Exit codes: 0 scored, 1 the session or scenario could not be read, 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { defaultLoadScenario } from '../../scoring/scenario.js';
+import { loadScenario } from '../../engine/scenario/load.js';
+import type { Scenario } from '../../engine/scenario/schema.js';
 import { loadSession, scoreSession } from '../../scoring/troubleshooting/index.js';
-import type { ScoreReport } from '../../scoring/types.js';
+import type { TroubleshootingReport } from '../../scoring/types.js';
 
 export interface ScoringCliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  loadScenario: (dir: string) => Promise<unknown>;
+  /** A pack's scenario (validated); tests pass their own. */
+  loadScenario: (dir: string) => Promise<Scenario>;
+}
+
+/** The scoring commands' default loader: the engine's, validated pack. */
+export async function loadPackScenario(dir: string): Promise<Scenario> {
+  return (await loadScenario(dir)).scenario;
 }
 
 const USAGE = 'usage: firedrill score <session-dir> [--json]';
 
-export function formatScoreReport(report: ScoreReport): string {
+export function formatScoreReport(report: TroubleshootingReport): string {
   const lines = [
     `Troubleshooting score: ${report.score} / ${report.max}${report.resolutionId ? ` (resolution: ${report.resolutionId})` : ''}`,
     '',
@@ -72,5 +79,5 @@ export async function runScoreCommand(
   args: string[],
   io: { stdout: (s: string) => void; stderr: (s: string) => void },
 ): Promise<number> {
-  return runScore(args, { ...io, loadScenario: defaultLoadScenario });
+  return runScore(args, { ...io, loadScenario: loadPackScenario });
 }

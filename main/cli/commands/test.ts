@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { Run } from '../../engine/run/run.js';
 import { toMs } from '../../engine/scenario/duration.js';
-import type { SandboxRuntime } from '../../../sandbox/runtime.js';
+import type { RuntimeRegistry } from '../../../sandbox/registry.js';
 import type { CliIO } from '../io.js';
-import { UsageError } from '../io.js';
+import { runtimeOption, UsageError } from '../io.js';
 import { progressPrinter } from '../progress-bar.js';
 
 export interface PhaseResult {
@@ -24,7 +24,7 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      runtime: { type: 'string', default: 'docker' },
+      runtime: { type: 'string' },
       variant: { type: 'string' },
       seed: { type: 'string' },
       timeout: { type: 'string', default: '300' },
@@ -32,13 +32,17 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('test takes exactly one scenario (a name or a pack folder)');
-  if (values.runtime !== 'docker') throw new UsageError(`runtime "${values.runtime}" is not available yet; use --runtime docker`);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
 
   const { manager } = createAppContext();
   const loaded = await manager.resolvePack(positionals[0]!);
-  const run = manager.create(loaded, { ...(values.variant ? { variant: values.variant } : {}), ...(seed !== undefined ? { seed } : {}) });
+  const runtime = runtimeOption(values.runtime);
+  const run = manager.create(loaded, {
+    ...(values.variant ? { variant: values.variant } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(runtime ? { runtime } : {}),
+  });
   const bar = values.json ? null : progressPrinter();
   const unsubscribe = run.onChange(() => run.progress && bar?.update(run.progress));
   const phases: PhaseResult[] = [];
@@ -92,7 +96,7 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
   await phase('teardown', async () => {
     await run.teardown(ok ? 'resolved' : 'failed');
   });
-  await phase('leftovers', async () => leftovers(run, manager.runtime));
+  await phase('leftovers', async () => leftovers(run, manager.runtimes));
   unsubscribe();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
@@ -113,9 +117,8 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
 }
 
 /** After teardown nothing of the run may remain; cleanup reports (and removes) whatever did. */
-async function leftovers(run: Run, runtime: SandboxRuntime): Promise<string> {
-  const report = await runtime.cleanup({ runId: run.id });
-  const left = [...report.containers, ...report.networks, ...report.volumes];
-  if (left.length > 0) throw new Error(`teardown left ${left.length} labelled object(s): ${left.join(', ')}`);
+async function leftovers(run: Run, runtimes: RuntimeRegistry): Promise<string> {
+  const left = (await runtimes.cleanup({ runId: run.id })).removed;
+  if (left.length > 0) throw new Error(`teardown left ${left.length} labelled object(s): ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
   return 'no labelled object left';
 }

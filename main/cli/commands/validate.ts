@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Diagnostic, formatDiagnostic } from '../../engine/scenario/diagnostics.js';
+import { createRuntimeRegistry } from '../../app/runtimes.js';
 import { SCENARIO_FILE, validateScenarioDir } from '../../engine/scenario/validate.js';
 
 export interface ValidateIO {
@@ -47,9 +48,10 @@ export async function runValidate(args: string[], io: ValidateIO): Promise<numbe
     packs.push(...found);
   }
 
+  const runtimes = createRuntimeRegistry();
   const results: ValidateResultJson[] = [];
   for (const pack of packs) {
-    const result = await validateScenarioDir(pack);
+    const result = await validateScenarioDir(pack, { supports: (kind, operation) => runtimes.supports(kind, operation) });
     results.push({ path: pack, ok: result.ok, diagnostics: result.diagnostics });
   }
   const ok = results.every((r) => r.ok);

@@ -1,9 +1,14 @@
+/**
+ * Alertmanager, the one client: the `alertmanager` check kind and the run's alert mirror both read
+ * alerts through `fetchAlerts`.
+ */
 import { toMs } from '../scenario/duration.js';
 import type { Check } from '../scenario/schema.js';
-import type { CheckRunner } from './types.js';
+import type { CheckContext, CheckRunner } from './types.js';
 
 type AlertmanagerCheck = Extract<Check, { kind: 'alertmanager' }>;
 
+/** An alert as Alertmanager's v2 API returns it (the fields we read). */
 export interface AmAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -12,14 +17,29 @@ export interface AmAlert {
   status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
 }
 
-/** Alertmanager's v2 API: only active, unsilenced, uninhibited alerts count as paging someone. */
+export type AlertsAnswer = { ok: true; alerts: AmAlert[] } | { ok: false; status: number };
+
+/**
+ * `GET /api/v2/alerts` on a service's published port. `paging` keeps only what would page someone:
+ * active, unsilenced, uninhibited alerts.
+ */
+export async function fetchAlerts(
+  context: Pick<CheckContext, 'sandbox' | 'fetch'>,
+  target: { service: string; port: number },
+  options: { paging?: boolean; timeoutMs: number },
+): Promise<AlertsAnswer> {
+  const { host, port } = await context.sandbox.endpoint(target.service, target.port);
+  const query = options.paging ? '?active=true&silenced=false&inhibited=false' : '';
+  const response = await context.fetch(`http://${host}:${port}/api/v2/alerts${query}`, { signal: AbortSignal.timeout(options.timeoutMs) });
+  if (!response.ok) return { ok: false, status: response.status };
+  return { ok: true, alerts: (await response.json()) as AmAlert[] };
+}
+
+/** Only active, unsilenced, uninhibited alerts count as paging someone. */
 export const runAlertmanagerCheck: CheckRunner<AlertmanagerCheck> = async (check, context) => {
-  const { host, port } = context.sandbox.endpoint(check.service, check.port);
-  const url = `http://${host}:${port}/api/v2/alerts?active=true&silenced=false&inhibited=false`;
-  const response = await context.fetch(url, { signal: AbortSignal.timeout(toMs(check.timeout)) });
-  if (!response.ok) return { pass: false, observed: `HTTP ${response.status}` };
-  const alerts = (await response.json()) as AmAlert[];
-  const matching = alerts.filter(
+  const answer = await fetchAlerts(context, check, { paging: true, timeoutMs: toMs(check.timeout) });
+  if (!answer.ok) return { pass: false, observed: `HTTP ${answer.status}` };
+  const matching = answer.alerts.filter(
     (alert) =>
       alert.labels.alertname === check.alertname &&
       Object.entries(check.labels).every(([key, value]) => alert.labels[key] === value),

@@ -5,7 +5,7 @@ import { compare, jsonPath, OP_TEXT, percentile, regex, type CheckContext, type 
 type HttpCheck = Extract<Check, { kind: 'http' }>;
 
 export const runHttpCheck: CheckRunner<HttpCheck> = async (check, context) => {
-  const { host, port } = context.sandbox.endpoint(check.service, check.port);
+  const { host, port } = await context.sandbox.endpoint(check.service, check.port);
   const url = `http://${host}:${port}${check.path}`;
   const samples = check.latency ? check.latency.samples : 1;
   let last: { status: number; body: string } | null = null;

@@ -11,7 +11,7 @@ interface PromResponse {
 }
 
 export const runPromqlCheck: CheckRunner<PromqlCheck> = async (check, context) => {
-  const { host, port } = context.sandbox.endpoint(check.service, check.port);
+  const { host, port } = await context.sandbox.endpoint(check.service, check.port);
   const url = `http://${host}:${port}/api/v1/query?query=${encodeURIComponent(check.query)}`;
   const response = await context.fetch(url, { signal: AbortSignal.timeout(toMs(check.timeout)) });
   const body = (await response.json()) as PromResponse;

@@ -4,6 +4,8 @@ import type { FaultStep } from '../scenario/schema.js';
 export interface TimelineOptions {
   apply: (step: FaultStep) => Promise<void>;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Monotonic milliseconds (the run's clock): `at` offsets are measured with it. */
+  now: () => number;
   signal?: AbortSignal;
 }
 
@@ -14,7 +16,7 @@ export interface TimelineOptions {
  */
 export async function runFaultTimeline(steps: FaultStep[], options: TimelineOptions): Promise<void> {
   const done = new Map<string, Promise<void>>();
-  const started = Date.now();
+  const started = options.now();
   const schedule = (step: FaultStep): Promise<void> => {
     const existing = done.get(step.id);
     if (existing) return existing;
@@ -25,7 +27,7 @@ export async function runFaultTimeline(steps: FaultStep[], options: TimelineOpti
         await schedule(parent);
         await options.sleep(toMs(step.delay), options.signal);
       } else {
-        const wait = toMs(step.at ?? 0) + toMs(step.delay) - (Date.now() - started);
+        const wait = toMs(step.at ?? 0) + toMs(step.delay) - (options.now() - started);
         if (wait > 0) await options.sleep(wait, options.signal);
       }
       options.signal?.throwIfAborted();

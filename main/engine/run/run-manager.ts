@@ -4,9 +4,22 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { RuntimeRegistry } from '../../../sandbox/registry.js';
+import type { RuntimeKind, SandboxRuntime } from '../../../sandbox/runtime.js';
 import { ScenarioError } from '../scenario/diagnostics.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
-import { Run, type RunDeps, type RunOptions } from './run.js';
+import { Run, RunFailure, type RunDeps, type RunOptions } from './run.js';
+
+export interface RunManagerDeps extends Omit<RunDeps, 'runtime'> {
+  /** The runtimes this build has; each run gets the one its scenario names. */
+  runtimes: RuntimeRegistry;
+  scenariosDirs: string[];
+}
+
+export interface CreateOptions extends RunOptions {
+  /** Run on this runtime (it must be one the scenario names); default the first of them available. */
+  runtime?: RuntimeKind;
+}
 
 export interface PackEntry {
   name: string;
@@ -19,12 +32,20 @@ export interface PackEntry {
 export class RunManager {
   private readonly runs = new Map<string, Run>();
 
-  constructor(
-    private readonly deps: RunDeps & { scenariosDirs: string[] },
-  ) {}
+  constructor(private readonly deps: RunManagerDeps) {}
 
-  get runtime(): RunDeps['runtime'] {
-    return this.deps.runtime;
+  get runtimes(): RuntimeRegistry {
+    return this.deps.runtimes;
+  }
+
+  /** Loads a pack, checking its actions against what this build's runtimes can do. */
+  load(dir: string): Promise<LoadedScenario> {
+    return loadScenario(dir, { supports: (kind, operation) => this.deps.runtimes.supports(kind, operation) });
+  }
+
+  /** The runtime a scenario would run on here, or null when this build has none of its runtimes. */
+  runtimeFor(loaded: LoadedScenario, preferred?: RuntimeKind): SandboxRuntime | null {
+    return this.deps.runtimes.forScenario(loaded.scenario.runtimes, preferred);
   }
 
   get home(): string {
@@ -40,7 +61,7 @@ export class RunManager {
         const dir = join(root, name);
         if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'scenario.yaml'))) continue;
         try {
-          entries.push({ name, dir, loaded: await loadScenario(dir), problems: [] });
+          entries.push({ name, dir, loaded: await this.load(dir), problems: [] });
         } catch (error) {
           const problems = error instanceof ScenarioError ? error.message.split('\n') : [String(error)];
           entries.push({ name, dir, loaded: null, problems });
@@ -54,24 +75,29 @@ export class RunManager {
   async resolvePack(nameOrPath: string): Promise<LoadedScenario> {
     const asPath = resolve(nameOrPath);
     if (existsSync(join(asPath, 'scenario.yaml')) || asPath.endsWith('.yaml')) {
-      return loadScenario(asPath.endsWith('.yaml') ? resolve(asPath, '..') : asPath);
+      return this.load(asPath.endsWith('.yaml') ? resolve(asPath, '..') : asPath);
     }
     for (const root of this.deps.scenariosDirs) {
       const dir = join(root, nameOrPath);
-      if (existsSync(join(dir, 'scenario.yaml'))) return loadScenario(dir);
+      if (existsSync(join(dir, 'scenario.yaml'))) return this.load(dir);
     }
     throw new Error(`no scenario "${nameOrPath}": not a pack folder, and not in ${this.deps.scenariosDirs.join(', ')}`);
   }
 
   /** Creates a run without starting it (the caller drives the phases, as `firedrill test` does). */
-  create(loaded: LoadedScenario, options: RunOptions = {}): Run {
-    const run = new Run(loaded, this.deps, options);
+  create(loaded: LoadedScenario, options: CreateOptions = {}): Run {
+    const { runtime: preferred, ...runOptions } = options;
+    const runtime = this.runtimeFor(loaded, preferred);
+    if (!runtime) {
+      throw new RunFailure(`${loaded.scenario.metadata.name} needs the ${loaded.scenario.runtimes.join(' or ')} runtime, which this version does not have`);
+    }
+    const run = new Run(loaded, { ...this.deps, runtime }, runOptions);
     this.runs.set(run.id, run);
     return run;
   }
 
   /** Creates a run and brings it to live in the background; progress and failures show on the run. */
-  start(loaded: LoadedScenario, options: RunOptions = {}): Run {
+  start(loaded: LoadedScenario, options: CreateOptions = {}): Run {
     const run = this.create(loaded, options);
     run.startLive().catch(() => {
       // The run records its own failure (phase `failed`, run.error); clean up what came up.

@@ -1,30 +1,31 @@
 /**
- * One run of a scenario: the state machine
+ * One run of a scenario: the phase machine
  *   preparing → baseline → injecting → live → resolved | abandoned → teardown → ended
- * (or `failed` from anywhere), the checks that drive it, hints, alerts, and the event log it writes.
- * Each phase is also a public step, so `firedrill test` can drive the same machine with the solution.
+ * (or `failed` from anywhere) and the learner's actions on it. The checks live in check-monitor.ts, the
+ * alerts in alert-mirror.ts, the hints in hints.ts; the API's view of a run is built outside the engine
+ * (main/api/views/run-snapshot.ts). Each phase is also a public step, so `firedrill test` drives the same
+ * machine with the solution.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { AlertView, CheckStatus, HintView, RunSnapshot } from '../../api/contract.js';
 import type { Progress, Sandbox, SandboxRuntime, ServiceFile } from '../../../sandbox/runtime.js';
-import type { AmAlert } from '../checks/alertmanager-check.js';
-import { runCheck } from '../checks/run-check.js';
-import type { CheckContext, CheckResult } from '../checks/types.js';
-import { EventLog, systemClock, type Clock } from '../events/event-log.js';
 import type { CheckGroup, RunEvent, RunPhase } from '../events/types.js';
+import { EventLog, systemClock, type Clock } from '../events/event-log.js';
 import { abortableSleep, runFaultTimeline } from '../faults/timeline.js';
 import { actionName, applyAction, describeAction } from '../faults/apply-action.js';
 import { toMs } from '../scenario/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Check, Resolution, Scenario } from '../scenario/schema.js';
+import { AlertMirror, type MirroredAlert } from './alert-mirror.js';
+import { CheckMonitor, type CheckState } from './check-monitor.js';
+import { Hints, type HintState } from './hints.js';
 import { imageSpecs, imageTagResolver, sandboxSpec } from './spec.js';
-import { timelineFromEvents } from './timeline-view.js';
 import { applyVariant, newSeed } from './variants.js';
 
 export interface RunDeps {
+  /** The runtime this run's sandbox lives on (the run manager picks it from the registry). */
   runtime: SandboxRuntime;
   /** The data directory; the session folder is `<home>/sessions/<runId>`. */
   home: string;
@@ -43,12 +44,13 @@ export interface RunOptions {
 
 export class RunFailure extends Error {}
 
-interface CheckState extends CheckStatus {
-  key: string;
-  message?: string;
+export interface FixCheck {
+  allPass: boolean;
+  results: { title: string; pass: boolean }[];
+  message: string;
 }
 
-const TERMINAL_PHASES: RunPhase[] = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'];
+export const TERMINAL_PHASES: readonly RunPhase[] = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'];
 
 export class Run {
   readonly id: string;
@@ -65,18 +67,15 @@ export class Run {
   pagedAt: Date | null = null;
   endedAt: Date | null = null;
   resolution: Resolution | null = null;
-  alerts: AlertView[] = [];
   readonly terminals: number[] = [];
 
   private readonly clock: Clock;
-  private readonly fetchFn: typeof fetch;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly abort = new AbortController();
-  private readonly checks = new Map<string, CheckState>();
-  private readonly windows = new Map<string, { at: number; ms: number }[]>();
+  private readonly checks: CheckMonitor;
+  private readonly alertMirror: AlertMirror;
+  private readonly hints: Hints;
   private readonly listeners = new Set<() => void>();
-  private readonly shownHints = new Set<number>();
-  private readonly unlockedHints = new Set<number>();
   private pagedMono: number | null = null;
   private monitor: Promise<void> | null = null;
   private holding: { resolution: Resolution; since: number } | null = null;
@@ -90,7 +89,6 @@ export class Run {
     options: RunOptions = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.fetchFn = deps.fetch ?? fetch;
     this.sleep = deps.sleep ?? abortableSleep;
     this.seed = options.seed ?? newSeed();
     const chosen = applyVariant(loaded.scenario, { seed: this.seed, ...(options.variant ? { variant: options.variant } : {}) });
@@ -103,17 +101,21 @@ export class Run {
     // Who owns the run: the app reaps sessions and containers whose owner is gone.
     writeFileSync(join(this.dir, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname() }));
     this.events = new EventLog(join(this.dir, 'events.jsonl'), this.clock);
-    // An in-memory copy of the log for snapshots; the file stays the source of truth.
+    // An in-memory copy of the log for views; the file stays the source of truth.
     this.events.subscribe((event) => this.eventsCache.push(event));
+    this.checks = new CheckMonitor({ events: this.events, fetch: deps.fetch ?? fetch, now: () => this.clock.monotonic() });
+    this.alertMirror = new AlertMirror(this.scenario.observability, this.events, deps.fetch ?? fetch);
+    this.hints = new Hints(this.scenario.hints, this.events, () => this.sincePageMs());
     this.events.append({
       type: 'run.created',
       runId: this.id,
       scenario: this.scenario.metadata.name,
       scenarioDir: loaded.dir,
       scenarioTitle: this.scenario.metadata.title,
+      // null is the base scenario: history re-scores with exactly this (see main/api/handlers.ts).
       variant: this.variant,
       seed: this.seed,
-      runtime: deps.runtime.name,
+      runtime: deps.runtime.kind,
       parMinutes: this.scenario.metadata.parMinutes,
     });
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
@@ -125,6 +127,11 @@ export class Run {
 
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  /** Has the run reached a phase it cannot leave except towards `ended`? */
+  get over(): boolean {
+    return TERMINAL_PHASES.includes(this.phase);
   }
 
   onChange(listener: () => void): () => void {
@@ -189,6 +196,7 @@ export class Run {
     await runFaultTimeline(this.scenario.faults, {
       signal: this.signal,
       sleep: this.sleep,
+      now: () => this.clock.monotonic(),
       apply: async (step) => {
         try {
           const detail = await applyAction(step.action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf });
@@ -231,24 +239,19 @@ export class Run {
     if (this.monitor) return;
     const interval = toMs(this.scenario.checks.interval);
     this.monitor = (async () => {
-      while (!TERMINAL_PHASES.includes(this.phase) && !this.signal.aborted) {
+      while (!this.over && !this.signal.aborted) {
         await this.monitorOnce();
-        if (TERMINAL_PHASES.includes(this.phase)) break;
+        if (this.over) break;
         await this.sleep(interval, this.signal).catch(() => undefined);
       }
     })().catch((error: unknown) => this.fail(error));
   }
 
   private async monitorOnce(): Promise<void> {
-    const steady = await this.evaluate('steadyState', this.scenario.checks.steadyState);
-    const resolutions = [...this.scenario.checks.resolutions].sort((a, b) => b.points - a.points);
-    let holdingNow: Resolution | null = null;
-    for (const resolution of resolutions) {
-      const results = await this.evaluate(`resolution:${resolution.id}`, resolution.checks);
-      if (!holdingNow && steady && results) holdingNow = resolution;
-    }
-    await this.pollAlerts();
-    this.unlockHints();
+    const sandbox = this.requireSandbox();
+    const holdingNow = await this.checks.holdingResolution(sandbox, this.scenario.checks.steadyState, this.scenario.checks.resolutions);
+    await this.alertMirror.poll(sandbox);
+    this.hints.logUnlocked();
     const now = this.events.elapsed();
     if (!holdingNow) {
       this.holding = null;
@@ -272,7 +275,7 @@ export class Run {
     this.startMonitor();
     if (this.phase !== 'resolved') {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new RunFailure(`not resolved within ${Math.round(timeoutMs / 1000)}s: ${this.failingSummary()}`)), timeoutMs);
+        const timer = setTimeout(() => reject(new RunFailure(`not resolved within ${Math.round(timeoutMs / 1000)}s: ${this.checks.failingSummary()}`)), timeoutMs);
         this.resolvedWaiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -299,21 +302,19 @@ export class Run {
   // ---------------------------------------------------------------- learner actions
 
   /** "Check my fix": says which checks hold, without the check details that would give the answer. */
-  async checkFix(): Promise<{ allPass: boolean; results: { title: string; pass: boolean }[]; message: string }> {
+  async checkFix(): Promise<FixCheck> {
     const sandbox = this.requireSandbox();
-    const context = this.checkContext(sandbox);
-    const results: { group: CheckGroup; checkId: string; title: string; pass: boolean }[] = [];
-    for (const check of this.scenario.checks.steadyState) {
-      results.push({ group: 'steadyState', checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
-    }
+    type Row = { group: CheckGroup; checkId: string; title: string; pass: boolean };
+    const rowsOf = async (group: CheckGroup, checks: readonly Check[]): Promise<Row[]> => {
+      const passes = await this.checks.probe(sandbox, checks);
+      return checks.map((check, i) => ({ group, checkId: check.id, title: check.title, pass: passes[i]! }));
+    };
+    const results = await rowsOf('steadyState', this.scenario.checks.steadyState);
     let anyResolution = false;
-    let holdingRows: typeof results | null = null;
-    const allRows: typeof results = [];
+    let holdingRows: Row[] | null = null;
+    const allRows: Row[] = [];
     for (const resolution of this.scenario.checks.resolutions) {
-      const rows = [];
-      for (const check of resolution.checks) {
-        rows.push({ group: `resolution:${resolution.id}` as CheckGroup, checkId: check.id, title: check.title, pass: (await runCheck(check, context)).pass });
-      }
+      const rows = await rowsOf(`resolution:${resolution.id}`, resolution.checks);
       if (rows.every((r) => r.pass)) {
         anyResolution = true;
         holdingRows ??= rows;
@@ -337,30 +338,19 @@ export class Run {
     return { allPass, results: [...seen].map(([title, pass]) => ({ title, pass })), message };
   }
 
-  hintViews(): HintView[] {
-    const sincePage = this.sincePageMs();
-    return this.scenario.hints.map((hint, index) => {
-      const unlockAfterMs = toMs(hint.after);
-      const unlocked = sincePage !== null && sincePage >= unlockAfterMs;
-      const shown = this.shownHints.has(index);
-      return { index, id: hint.id, unlockAfterMs, unlocked, shown, ...(shown ? { text: hint.text } : {}) };
-    });
+  hintStates(): HintState[] {
+    return this.hints.states();
+  }
+
+  get hintCount(): number {
+    return this.hints.count;
   }
 
   /** Shows the next unlocked hint (each costs points), or says when the next one unlocks. */
-  takeHint(): HintView {
-    const views = this.hintViews();
-    const next = views.find((h) => !h.shown);
-    if (!next) throw new RunFailure('there are no more hints');
-    if (!next.unlocked) {
-      const wait = Math.ceil((next.unlockAfterMs - (this.sincePageMs() ?? 0)) / 1000);
-      throw new RunFailure(`the next hint unlocks in ${formatSeconds(wait)}`);
-    }
-    const hint = this.scenario.hints[next.index]!;
-    this.shownHints.add(next.index);
-    this.events.append({ type: 'hint.shown', hintId: hint.id, index: next.index, text: hint.text });
+  takeHint(): HintState {
+    const hint = this.hints.take();
     this.changed();
-    return { ...next, shown: true, text: hint.text };
+    return hint;
   }
 
   /** Runs a scenario operation the learner asked for from the bastion (`lab op <id>`), e.g. a rollback. */
@@ -380,7 +370,7 @@ export class Run {
   }
 
   async abandon(reason = 'the learner gave up'): Promise<void> {
-    if (TERMINAL_PHASES.includes(this.phase)) return;
+    if (this.over) return;
     this.endedAt = this.clock.now();
     this.setPhase('abandoned', reason);
     this.abort.abort(new RunFailure('abandoned'));
@@ -389,7 +379,7 @@ export class Run {
 
   /** Stops a run that is still coming up. */
   async cancel(): Promise<void> {
-    if (TERMINAL_PHASES.includes(this.phase)) return;
+    if (this.over) return;
     this.abort.abort(new RunFailure('cancelled'));
     this.endedAt = this.clock.now();
     this.setPhase('abandoned', 'cancelled');
@@ -397,7 +387,7 @@ export class Run {
   }
 
   async fail(error: unknown): Promise<void> {
-    if (TERMINAL_PHASES.includes(this.phase) && this.phase !== 'resolved') return;
+    if (this.over && this.phase !== 'resolved') return;
     const message = error instanceof Error ? error.message : String(error);
     if (this.signal.aborted) return;
     this.error = message;
@@ -426,7 +416,7 @@ export class Run {
     return this.teardownPromise;
   }
 
-  // ---------------------------------------------------------------- views
+  // ---------------------------------------------------------------- what views read
 
   sincePageMs(): number | null {
     return this.pagedMono === null ? null : this.events.elapsed() - this.pagedMono;
@@ -437,38 +427,18 @@ export class Run {
     return this.eventsCache;
   }
 
-  snapshot(): RunSnapshot {
-    const reveal = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'].includes(this.phase);
-    return {
-      runId: this.id,
-      scenario: this.scenario.metadata.name,
-      title: this.scenario.metadata.title,
-      variant: this.variant,
-      seed: this.seed,
-      phase: this.phase,
-      progress: this.progress,
-      startedAt: this.startedAt.toISOString(),
-      pagedAt: this.pagedAt?.toISOString() ?? null,
-      endedAt: this.endedAt?.toISOString() ?? null,
-      parMinutes: this.scenario.metadata.parMinutes,
-      health: this.scenario.checks.steadyState.map((check) => {
-        const state = this.checks.get(`steadyState/${check.id}`);
-        return {
-          group: 'steadyState',
-          checkId: check.id,
-          title: check.title,
-          pass: state?.pass ?? null,
-          ...(state?.observed ? { observed: state.observed } : {}),
-        };
-      }),
-      alerts: this.alerts,
-      alertsSource: this.scenario.observability.find((o) => o.kind === 'alertmanager')?.id ?? null,
-      timeline: timelineFromEvents(this.eventsCache, { reveal }),
-      hints: this.hintViews(),
-      resolution: this.resolution ? { id: this.resolution.id, title: this.resolution.title, points: this.resolution.points } : null,
-      terminals: [...this.terminals],
-      error: this.error,
-    };
+  /** The last result of a check, if it ran. */
+  checkState(group: CheckGroup, checkId: string): CheckState | undefined {
+    return this.checks.state(group, checkId);
+  }
+
+  get alerts(): MirroredAlert[] {
+    return this.alertMirror.alerts;
+  }
+
+  /** The id of the observability entry the alerts come from, or null. */
+  get alertsSource(): string | null {
+    return this.alertMirror.source?.id ?? null;
   }
 
   // ---------------------------------------------------------------- internals
@@ -478,102 +448,19 @@ export class Run {
     return this.sandbox;
   }
 
-  private checkContext(sandbox: Sandbox): CheckContext {
-    return { sandbox, fetch: this.fetchFn, now: () => this.clock.monotonic(), windows: this.windows };
-  }
-
-  /** Runs a group once, logs changes; true when every check in it passed. */
-  private async evaluate(group: CheckGroup, checks: Check[]): Promise<boolean> {
-    const context = this.checkContext(this.requireSandbox());
-    let all = true;
-    for (const check of checks) {
-      const result = await runCheck(check, context);
-      this.record(group, check, result);
-      all &&= result.pass;
-    }
-    return all;
-  }
-
-  private record(group: CheckGroup, check: Check, result: CheckResult): void {
-    const key = `${group}/${check.id}`;
-    const previous = this.checks.get(key);
-    const state = {
-      group,
-      checkId: check.id,
-      title: check.title,
-      pass: result.pass,
-      observed: result.observed,
-      ...(result.message ? { message: result.message } : {}),
-    };
-    this.checks.set(key, { key, ...state });
-    // The log keeps changes only: a check polled every 2 s would otherwise drown everything else.
-    if (previous?.pass !== result.pass) this.events.append({ type: 'check.changed', ...state });
-  }
-
   private async pollUntil(group: CheckGroup, checks: Check[], timeoutMs: number, failure: string): Promise<void> {
+    const sandbox = this.requireSandbox();
     const deadline = this.events.elapsed() + timeoutMs;
     const interval = toMs(this.scenario.checks.interval);
     for (;;) {
       this.signal.throwIfAborted();
-      if (await this.evaluate(group, checks)) return;
-      const passing = checks.filter((c) => this.checks.get(`${group}/${c.id}`)?.pass).length;
+      if (await this.checks.evaluate(sandbox, group, checks)) return;
+      const passing = this.checks.passing(group, checks);
       this.report({ current: passing, max: checks.length, description: `${group === 'broken' ? 'Waiting for the fault to show' : 'Waiting for the steady state'}: ${passing}/${checks.length} checks hold` });
       if (this.events.elapsed() > deadline) {
-        throw new RunFailure(`${failure} within ${Math.round(timeoutMs / 1000)}s: ${this.failingSummary(group)}`);
+        throw new RunFailure(`${failure} within ${Math.round(timeoutMs / 1000)}s: ${this.checks.failingSummary(group)}`);
       }
       await this.sleep(interval, this.signal);
-    }
-  }
-
-  private failingSummary(group?: string): string {
-    const failing = [...this.checks.values()].filter((c) => (group ? c.group === group : true) && c.pass === false);
-    return failing.map((c) => `${c.title} (${[c.observed, c.message].filter(Boolean).join(': ') || 'failing'})`).join('; ') || 'no check failed';
-  }
-
-  /** Mirrors the scenario's Alertmanager into the snapshot and the log (fired / resolved). */
-  private async pollAlerts(): Promise<void> {
-    const source = this.scenario.observability.find((o) => o.kind === 'alertmanager');
-    if (!source || !this.sandbox) return;
-    let alerts: AmAlert[];
-    try {
-      const { host, port } = this.sandbox.endpoint(source.service, source.port);
-      const response = await this.fetchFn(`http://${host}:${port}/api/v2/alerts`, { signal: AbortSignal.timeout(5000) });
-      if (!response.ok) return;
-      alerts = (await response.json()) as AmAlert[];
-    } catch {
-      return;
-    }
-    const before = new Map(this.alerts.map((a) => [a.fingerprint, a]));
-    this.alerts = alerts.map((alert) => ({
-      fingerprint: alert.fingerprint,
-      alertname: alert.labels.alertname ?? '(unnamed)',
-      ...(alert.labels.severity ? { severity: alert.labels.severity } : {}),
-      state: alert.status.state,
-      labels: alert.labels,
-      annotations: alert.annotations ?? {},
-      startsAt: alert.startsAt,
-      inhibitedBy: alert.status.inhibitedBy ?? [],
-      silencedBy: alert.status.silencedBy ?? [],
-    }));
-    const now = new Map(this.alerts.map((a) => [a.fingerprint, a]));
-    for (const alert of this.alerts) {
-      if (!before.has(alert.fingerprint) && alert.state === 'active') {
-        this.events.append({ type: 'alert.fired', alertname: alert.alertname, ...(alert.severity ? { severity: alert.severity } : {}), fingerprint: alert.fingerprint, labels: alert.labels, startsAt: alert.startsAt });
-      }
-    }
-    for (const alert of before.values()) {
-      if (!now.has(alert.fingerprint)) {
-        this.events.append({ type: 'alert.resolved', alertname: alert.alertname, fingerprint: alert.fingerprint, labels: alert.labels });
-      }
-    }
-  }
-
-  private unlockHints(): void {
-    for (const hint of this.hintViews()) {
-      if (hint.unlocked && !this.unlockedHints.has(hint.index)) {
-        this.unlockedHints.add(hint.index);
-        this.events.append({ type: 'hint.unlocked', hintId: hint.id, index: hint.index });
-      }
     }
   }
 }
@@ -581,8 +468,4 @@ export class Run {
 export function newRunId(scenario: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${scenario}-${stamp}-${randomBytes(2).toString('hex')}`;
-}
-
-function formatSeconds(seconds: number): string {
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60 ? `${seconds % 60}s` : ''}` : `${seconds}s`;
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { HealthcheckSpec, ImageSpec, ServiceFile, ServiceSpec, SandboxSpec } from '../../../sandbox/runtime.js';
 import { argv } from '../checks/types.js';
 import { toMs } from '../scenario/duration.js';
+import { statSignature } from '../scenario/stat-cache.js';
 import type { Scenario, Service } from '../scenario/schema.js';
 
 /** Image tags are content-addressed, so "already built" means exactly this Dockerfile and context. */
@@ -25,19 +26,29 @@ export function imageTagResolver(images: ImageSpec[]): (name: string) => string 
   return (name) => images.find((image) => image.name === name)?.tag ?? name;
 }
 
+/** sha256 of a folder's files (names and contents) and a salt; read again only when a file's stats moved. */
 export function hashTree(dir: string, salt = ''): string {
-  const hash = createHash('sha256').update(salt);
+  const files = new Map<string, Stats>();
   const walk = (current: string): void => {
     for (const entry of readdirSync(current).sort()) {
       const path = join(current, entry);
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else hash.update(relative(dir, path)).update('\0').update(readFileSync(path)).update('\0');
+      else files.set(path, stat);
     }
   };
   walk(dir);
-  return hash.digest('hex');
+  const key = `${salt}\0${statSignature(dir, files)}`;
+  const cached = treeHashes.get(dir);
+  if (cached?.key === key) return cached.hash;
+  const hash = createHash('sha256').update(salt);
+  for (const path of files.keys()) hash.update(relative(dir, path)).update('\0').update(readFileSync(path)).update('\0');
+  const digest = hash.digest('hex');
+  treeHashes.set(dir, { key, hash: digest });
+  return digest;
 }
+
+const treeHashes = new Map<string, { key: string; hash: string }>();
 
 function parseMemory(text: string | undefined): number | undefined {
   if (!text) return undefined;
@@ -50,9 +61,8 @@ function parseMemory(text: string | undefined): number | undefined {
 function healthcheck(service: Service): HealthcheckSpec | undefined {
   const hc = service.healthcheck;
   if (!hc) return undefined;
-  const test = typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : ['CMD', ...hc.test];
   return {
-    test,
+    command: typeof hc.test === 'string' ? { shell: hc.test } : { argv: hc.test },
     intervalMs: toMs(hc.interval),
     timeoutMs: toMs(hc.timeout),
     retries: hc.retries,

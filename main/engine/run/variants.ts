@@ -52,3 +52,12 @@ export function applyVariant(
     },
   };
 }
+
+/**
+ * The scenario a recorded run played, from its `run.created` event: the variant it names, or the base
+ * scenario when it names none (never a fresh pick from a seed: reopened from history, a session is
+ * scored against its own variant's rubric).
+ */
+export function playedScenario(scenario: Scenario, created: { variant: string | null }): Scenario {
+  return applyVariant(scenario, { variant: created.variant ?? 'default', seed: 0 }).scenario;
+}

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { packageRoot } from '../../package-root.js';
+import { packageRoot } from '../../platform/package-root.js';
 import * as schema from './schema.js';
 import { scenarioSchema } from './schema.js';
 

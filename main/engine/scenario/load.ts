@@ -1,15 +1,17 @@
 /**
  * Loads a scenario pack: validates it (see validate.ts) and fingerprints it. The hash covers scenario.yaml, every
  * file of every image build context, and the pack files the scenario copies in (files[].source, script paths), so
- * it changes exactly when what a run would build or copy changes.
+ * it changes exactly when what a run would build or copy changes. Files are read again only when their
+ * size or modification time moved (the catalog loads every pack on each call).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize, relative, sep } from 'node:path';
 import { ScenarioError } from './diagnostics.js';
 import type { Scenario } from './schema.js';
-import { scenarioPaths, validateScenarioText } from './validate.js';
+import { scenarioPaths, unreadableDiagnostic, validateScenarioText, type ValidateOptions } from './validate.js';
+import { statSignature } from './stat-cache.js';
 
 export { ScenarioError } from './diagnostics.js';
 export type { Diagnostic } from './diagnostics.js';
@@ -25,46 +27,35 @@ export interface LoadedScenario {
 }
 
 /** Loads and validates a pack (its folder or its scenario.yaml). Throws ScenarioError when the pack is invalid. */
-export async function loadScenario(dir: string): Promise<LoadedScenario> {
+export async function loadScenario(dir: string, options: ValidateOptions = {}): Promise<LoadedScenario> {
   const { packDir, file } = scenarioPaths(dir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw unreadable(file, error);
+    throw new ScenarioError([unreadableDiagnostic(file, error)]);
   }
-  const scenario = validated(text, file, packDir);
-  const hash = createHash('sha256');
-  hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
-  for (const rel of await packFilesAsync(packDir, scenario)) hashEntry(hash, rel, await readFile(join(packDir, rel)));
-  return { dir: packDir, file, scenario, hash: hash.digest('hex') };
+  const scenario = validated(text, file, packDir, options);
+  const files = await packFilesAsync(packDir, scenario);
+  const key = `${text}\0${statSignature(packDir, files.map((f) => [f.rel, f.stats] as const))}`;
+  let digest = packHashes.get(packDir);
+  if (digest?.key !== key) {
+    const hash = createHash('sha256');
+    hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
+    for (const { rel } of files) hashEntry(hash, rel, await readFile(join(packDir, rel)));
+    digest = { key, hash: hash.digest('hex') };
+    packHashes.set(packDir, digest);
+  }
+  return { dir: packDir, file, scenario, hash: digest.hash };
 }
 
-export function loadScenarioSync(dir: string): LoadedScenario {
-  const { packDir, file } = scenarioPaths(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw unreadable(file, error);
-  }
-  const scenario = validated(text, file, packDir);
-  const hash = createHash('sha256');
-  hashEntry(hash, 'scenario.yaml', Buffer.from(text, 'utf8'));
-  for (const rel of packFilesSync(packDir, scenario)) hashEntry(hash, rel, readFileSync(join(packDir, rel)));
-  return { dir: packDir, file, scenario, hash: hash.digest('hex') };
-}
+/** The last hash of each pack folder, with what it was computed from (scenario.yaml's text, the files' stats). */
+const packHashes = new Map<string, { key: string; hash: string }>();
 
-function validated(text: string, file: string, packDir: string): Scenario {
-  const result = validateScenarioText(text, file, packDir);
+function validated(text: string, file: string, packDir: string, options: ValidateOptions): Scenario {
+  const result = validateScenarioText(text, file, packDir, options);
   if (!result.ok || !result.scenario) throw new ScenarioError(result.diagnostics);
   return result.scenario;
-}
-
-function unreadable(file: string, error: unknown): ScenarioError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = code === 'ENOENT' ? 'no scenario.yaml here: a scenario pack is a folder with a scenario.yaml' : `cannot read scenario.yaml: ${(error as Error).message}`;
-  return new ScenarioError([{ file, line: 1, column: 1, path: '', message, severity: 'error' }]);
 }
 
 /** Length-prefixed so that (name, content) pairs can never run into each other. */
@@ -89,29 +80,18 @@ function hashRoots(scenario: Scenario): string[] {
   return [...roots].sort();
 }
 
-async function packFilesAsync(packDir: string, scenario: Scenario): Promise<string[]> {
-  const files = new Set<string>();
+async function packFilesAsync(packDir: string, scenario: Scenario): Promise<{ rel: string; stats: Stats }[]> {
+  const files = new Map<string, Stats>();
   const walk = async (rel: string): Promise<void> => {
     const info = await stat(join(packDir, rel));
-    if (info.isFile()) files.add(rel);
+    if (info.isFile()) files.set(rel, info);
     else if (info.isDirectory()) for (const entry of (await readdir(join(packDir, rel))).sort()) await walk(join(rel, entry));
   };
   for (const root of hashRoots(scenario)) await walk(root);
-  return [...files].sort();
-}
-
-function packFilesSync(packDir: string, scenario: Scenario): string[] {
-  const files = new Set<string>();
-  const walk = (rel: string): void => {
-    const info = statSync(join(packDir, rel));
-    if (info.isFile()) files.add(rel);
-    else if (info.isDirectory()) for (const entry of readdirSync(join(packDir, rel)).sort()) walk(join(rel, entry));
-  };
-  for (const root of hashRoots(scenario)) walk(root);
-  return [...files].sort();
+  return [...files.keys()].sort().map((rel) => ({ rel, stats: files.get(rel)! }));
 }
 
 /** For tests: the pack-relative files the hash covers besides scenario.yaml. */
-export function hashedFiles(loaded: Pick<LoadedScenario, 'dir' | 'scenario'>): string[] {
-  return packFilesSync(loaded.dir, loaded.scenario).map((rel) => relative('.', rel));
+export async function hashedFiles(loaded: Pick<LoadedScenario, 'dir' | 'scenario'>): Promise<string[]> {
+  return (await packFilesAsync(loaded.dir, loaded.scenario)).map(({ rel }) => relative('.', rel));
 }

@@ -6,6 +6,7 @@
  * Objects are strict: an unknown field is an error, because a typo in a check silently passing is worse.
  */
 import { z } from 'zod';
+import { RUNTIME_KINDS, type RuntimeKind } from '../../../sandbox/runtime.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const id = z
@@ -385,19 +386,28 @@ export const postmortemRubricSchema = z.strictObject({
   requiredThemesByResolution: z.record(id, z.array(id)).default({}),
 });
 
+/** The troubleshooting weights and costs a pack gets when it says nothing (scoring reads them from here). */
+export const DEFAULT_SCORING = {
+  weights: { outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 },
+  hintCost: 5,
+  riskyCost: 5,
+} as const;
+
+const weight = (name: keyof typeof DEFAULT_SCORING.weights) => z.number().min(0).default(DEFAULT_SCORING.weights[name]);
+
 export const scoringSchema = z.strictObject({
   weights: z
     .strictObject({
-      outcome: z.number().min(0).default(40),
-      time: z.number().min(0).default(20),
-      investigation: z.number().min(0).default(20),
-      safety: z.number().min(0).default(10),
-      hints: z.number().min(0).default(10),
+      outcome: weight('outcome'),
+      time: weight('time'),
+      investigation: weight('investigation'),
+      safety: weight('safety'),
+      hints: weight('hints'),
     })
-    .default({ outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 }),
-  hintCost: z.number().min(0).default(5),
+    .default({ ...DEFAULT_SCORING.weights }),
+  hintCost: z.number().min(0).default(DEFAULT_SCORING.hintCost),
   risky: z
-    .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(5) }))
+    .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(DEFAULT_SCORING.riskyCost) }))
     .default([]),
 });
 
@@ -413,11 +423,21 @@ export const variantSchema = z.strictObject({
   investigation: z.array(investigationSignalSchema).optional(),
 });
 
+/**
+ * Where a pack can run: `docker` (containers on Docker networks) and/or `kubernetes` (a kind cluster, or
+ * any cluster by kubeconfig). `kind` is read as `kubernetes`, the name packs used before.
+ */
+export const runtimesSchema = z
+  .array(z.enum([...RUNTIME_KINDS, 'kind']))
+  .min(1)
+  .transform((list): RuntimeKind[] => [...new Set(list.map((kind) => (kind === 'kind' ? 'kubernetes' : kind)))])
+  .describe('The runtimes this pack runs on, in order of preference: docker and/or kubernetes (kind is an alias).');
+
 export const scenarioSchema = z.strictObject({
   apiVersion: z.literal('firedrill/v1'),
   metadata: metadataSchema,
   briefing: z.string().min(1).describe('Markdown: the page the learner got.'),
-  runtimes: z.array(z.enum(['docker', 'kind'])).min(1),
+  runtimes: runtimesSchema,
   environment: environmentSchema,
   observability: z.array(observabilitySchema).default([]),
   faults: z.array(faultStepSchema).min(1),
@@ -427,11 +447,7 @@ export const scenarioSchema = z.strictObject({
   hints: z.array(hintSchema).default([]),
   solution: solutionSchema,
   postmortem: postmortemRubricSchema,
-  scoring: scoringSchema.default({
-    weights: { outcome: 40, time: 20, investigation: 20, safety: 10, hints: 10 },
-    hintCost: 5,
-    risky: [],
-  }),
+  scoring: scoringSchema.default({ weights: { ...DEFAULT_SCORING.weights }, hintCost: DEFAULT_SCORING.hintCost, risky: [] }),
   variants: z.array(variantSchema).default([]),
 });
 

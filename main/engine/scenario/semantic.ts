@@ -5,8 +5,11 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
+import { cidrContains, cidrSize, cidrsOverlap, offsetInCidr, parseIpv4, parseIpv4Cidr, type Ipv4Cidr } from '../../../shared/net/ipv4.js';
+import { operationsOf, type RuntimeSupport } from '../faults/operations.js';
 import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
-import { formatMs, toMs } from './duration.js';
+import { formatDuration } from '../../../shared/format/duration.js';
+import { toMs } from './duration.js';
 import type { PositionTarget } from './positions.js';
 import {
   ALLOWED_CAPABILITIES,
@@ -26,6 +29,8 @@ export interface SemanticOptions {
   dir?: string;
   /** metadata.name must equal it. */
   folderName?: string;
+  /** What the runtimes of this build can do: an action one of the pack's runtimes cannot perform is an error. */
+  supports?: RuntimeSupport;
 }
 
 export type SemanticReport = (path: PathSegment[], message: string, severity?: Severity, target?: PositionTarget) => void;
@@ -215,10 +220,10 @@ class SemanticChecker {
       this.packFile(dockerfile, [...path, 'dockerfile'], 'dockerfile');
     });
 
-    const subnets = new Map<string, { base: number; prefix: number; text: string }>();
+    const subnets = new Map<string, Ipv4Cidr & { text: string }>();
     env.networks.forEach((n, i) => {
       if (n.subnet === undefined) return;
-      const parsed = parseCidr(n.subnet);
+      const parsed = packSubnet(n.subnet);
       if (typeof parsed === 'string') {
         this.report(['environment', 'networks', i, 'subnet'], `subnet "${n.subnet}": ${parsed}`);
         return;
@@ -236,8 +241,7 @@ class SemanticChecker {
     const list = [...subnets.entries()];
     list.forEach(([name, a], i) => {
       for (const [other, b] of list.slice(0, i)) {
-        const prefix = Math.min(a.prefix, b.prefix);
-        if (maskOf(a.base, prefix) === maskOf(b.base, prefix)) {
+        if (cidrsOverlap(a, b)) {
           const index = env.networks.findIndex((n) => n.name === name);
           this.report(['environment', 'networks', index, 'subnet'], `subnet ${a.text} of network "${name}" overlaps ${b.text} of network "${other}"`);
         }
@@ -267,12 +271,12 @@ class SemanticChecker {
           if (env.networks[index]?.subnet === undefined) this.report(ipPath, `ipv4 ${cfg.ipv4} needs a subnet: set environment.networks[${index}].subnet for network "${net}"`);
           continue;
         }
-        if (maskOf(ip, subnet.prefix) !== subnet.base) {
+        if (!cidrContains(subnet, ip)) {
           this.report(ipPath, `ipv4 ${cfg.ipv4} is outside the subnet ${subnet.text} of network "${net}"`);
           continue;
         }
-        const size = 2 ** (32 - subnet.prefix);
-        const offset = ip - subnet.base;
+        const size = cidrSize(subnet);
+        const offset = offsetInCidr(subnet, ip);
         if (subnet.prefix <= 30 && (offset === 0 || offset === size - 1)) {
           this.report(ipPath, `ipv4 ${cfg.ipv4} is the ${offset === 0 ? 'network' : 'broadcast'} address of ${subnet.text}`);
           continue;
@@ -281,7 +285,7 @@ class SemanticChecker {
           this.report(ipPath, `ipv4 ${cfg.ipv4} is the gateway of ${subnet.text} (Docker takes the first address); use another address`);
           continue;
         }
-        const key = `${net}/${ip}`;
+        const key = `${net}/${ip.toString()}`;
         const seen = addresses.get(key);
         if (seen) this.report(ipPath, `ipv4 ${cfg.ipv4} on network "${net}" is already used by service "${seen}"`);
         else addresses.set(key, name);
@@ -363,9 +367,22 @@ class SemanticChecker {
     const [kind, body] = Object.entries(action)[0] as [string, { service: string } & Record<string, unknown>];
     const bodyPath = [...path, kind];
     this.service(body.service, [...bodyPath, 'service']);
+    this.runtimesCanDo(action, kind, bodyPath);
     if ((kind === 'connect' || kind === 'disconnect') && typeof body.network === 'string') this.network(body.network, [...bodyPath, 'network']);
     if (kind === 'script' && typeof body.path === 'string') this.packFile(body.path, [...bodyPath, 'path'], 'script path');
     if (kind === 'replace' && typeof body.image === 'string') this.image(body.image, [...bodyPath, 'image']);
+  }
+
+  /** Every runtime the pack names (and this build has) must be able to perform the action. */
+  private runtimesCanDo(action: Action, kind: string, path: Path): void {
+    const supports = this.options.supports;
+    if (!supports) return;
+    for (const runtime of this.s.runtimes) {
+      const missing = operationsOf(action).filter((operation) => supports(runtime, operation) === false);
+      if (missing.length > 0) {
+        this.report(path, `the ${runtime} runtime cannot ${missing.join(' or ')}, which the ${kind} action needs: drop ${runtime} from runtimes or use another action`);
+      }
+    }
   }
 
   // ------------------------------------------------------------ content (base or variant)
@@ -438,7 +455,7 @@ class SemanticChecker {
     this.unique(c.hints.value.map((h, i) => ({ id: h.id, path: [...c.hints.path, i, 'id'] })), 'hint id');
     c.hints.value.forEach((h, i) => {
       const ms = toMs(h.after);
-      if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatMs(ms)}, later than the par time of ${formatMs(par)} (metadata.parMinutes)`);
+      if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatDuration(ms)}, later than the par time of ${formatDuration(par)} (metadata.parMinutes)`);
     });
     this.unique(c.investigation.value.map((sig, i) => ({ id: sig.id, path: [...c.investigation.path, i, 'id'] })), 'investigation signal id');
     c.investigation.value.forEach((sig, i) => sig.patterns.forEach((p, j) => this.regex(p, [...c.investigation.path, i, 'patterns', j])));
@@ -497,38 +514,12 @@ class SemanticChecker {
 
 // ---------------------------------------------------------------- IPv4
 
-function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = value * 256 + n;
-  }
-  return value;
+/** A pack subnet: an IPv4 block between /8 and /30 with no host bits set, or why not. */
+function packSubnet(text: string): Ipv4Cidr | string {
+  const cidr = parseIpv4Cidr(text);
+  if (!cidr) return parseIpv4(text.split('/')[0] ?? '') ? 'the prefix length must be between /8 and /30' : 'not an IPv4 address (each part 0-255)';
+  if (cidr.prefix < 8 || cidr.prefix > 30) return 'the prefix length must be between /8 and /30';
+  if (cidr.network.toString() !== cidr.address.toString()) return `host bits are set; use ${cidr.network.toString()}/${cidr.prefix}`;
+  return cidr;
 }
 
-function maskOf(ip: number, prefix: number): number {
-  if (prefix === 0) return 0;
-  const block = 2 ** (32 - prefix);
-  return Math.floor(ip / block) * block;
-}
-
-function parseCidr(text: string): { base: number; prefix: number } | string {
-  const [address, prefixText] = text.split('/');
-  const ip = parseIpv4(address ?? '');
-  if (ip === undefined) return 'not an IPv4 address (each part 0-255)';
-  const prefix = Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 8 || prefix > 30) return 'the prefix length must be between /8 and /30';
-  const base = maskOf(ip, prefix);
-  if (base !== ip) return `host bits are set; use ${formatIpv4(base)}/${prefix}`;
-  return { base, prefix };
-}
-
-function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
-export const _internal = { parseCidr, parseIpv4, LOCAL_TAG };

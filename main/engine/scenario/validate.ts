@@ -3,7 +3,6 @@
  * line and column of the offending node) and the semantic rules of `semantic.ts` (references, ids, files, network
  * addresses, allowlists). Never throws for bad input: everything wrong becomes a diagnostic.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -18,6 +17,7 @@ import {
 } from './diagnostics.js';
 import { PositionIndex, type PositionTarget } from './positions.js';
 import { scenarioSchema, type Scenario } from './schema.js';
+import type { RuntimeSupport } from '../faults/operations.js';
 import { checkSemantics, type SemanticOptions } from './semantic.js';
 
 export const SCENARIO_FILE = 'scenario.yaml';
@@ -29,8 +29,13 @@ export interface ValidationResult {
 }
 
 
+export interface ValidateOptions {
+  /** What this build's runtimes can do (main/app/runtimes.ts); without it, actions are not checked against runtimes. */
+  supports?: RuntimeSupport;
+}
+
 /** Validates scenario.yaml text. With `dirForFileChecks`, also checks the pack's files and that metadata.name is the folder name. */
-export function validateScenarioText(text: string, file: string, dirForFileChecks?: string): ValidationResult {
+export function validateScenarioText(text: string, file: string, dirForFileChecks?: string, validateOptions: ValidateOptions = {}): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
@@ -70,7 +75,10 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
     return { ok: false, diagnostics: sortDiagnostics(dropMissingExplainedByTypos(dedupe(diagnostics))) };
   }
 
-  const options: SemanticOptions = dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {};
+  const options: SemanticOptions = {
+    ...(dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {}),
+    ...(validateOptions.supports ? { supports: validateOptions.supports } : {}),
+  };
   checkSemantics(parsed.data, options, (path, message, severity = 'error', target = 'value') => report(path, message, target, severity));
   const unique = sortDiagnostics(dedupe(diagnostics));
   const ok = !hasErrors(unique);
@@ -78,26 +86,15 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
 }
 
 /** Validates `<dir>/scenario.yaml` (or the given scenario.yaml) and the pack's files. */
-export async function validateScenarioDir(dir: string): Promise<ValidationResult> {
+export async function validateScenarioDir(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const { packDir, file } = scenarioPaths(dir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return missingFile(file, error);
+    return { ok: false, diagnostics: [unreadableDiagnostic(file, error)] };
   }
-  return validateScenarioText(text, file, packDir);
-}
-
-export function validateScenarioDirSync(dir: string): ValidationResult {
-  const { packDir, file } = scenarioPaths(dir);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return missingFile(file, error);
-  }
-  return validateScenarioText(text, file, packDir);
+  return validateScenarioText(text, file, packDir, options);
 }
 
 /** A pack folder or its scenario.yaml → absolute folder and file. */
@@ -107,10 +104,11 @@ export function scenarioPaths(dirOrFile: string): { packDir: string; file: strin
   return { packDir: absolute, file: join(absolute, SCENARIO_FILE) };
 }
 
-function missingFile(file: string, error: unknown): ValidationResult {
+/** Why a pack's scenario.yaml could not be read, as a diagnostic at its first line. */
+export function unreadableDiagnostic(file: string, error: unknown): Diagnostic {
   const code = (error as NodeJS.ErrnoException).code;
   const message = code === 'ENOENT' ? `no ${SCENARIO_FILE} here: a scenario pack is a folder with a ${SCENARIO_FILE}` : `cannot read ${SCENARIO_FILE}: ${(error as Error).message}`;
-  return { ok: false, diagnostics: [{ file, line: 1, column: 1, path: '', message, severity: 'error' }] };
+  return { file, line: 1, column: 1, path: '', message, severity: 'error' };
 }
 
 function yamlMessage(message: string): string {

@@ -1,5 +1,5 @@
+import { formatDuration } from '../../../shared/format/duration.js';
 import type { RunEvent } from '../../engine/events/types.js';
-import { applyVariant } from '../scenario.js';
 import type { ScoringScenario } from '../types.js';
 import { pageEvent } from './timeline.js';
 
@@ -13,10 +13,7 @@ function utc(iso: string): string {
 
 function relative(iso: string, pageMs: number | null): string {
   if (pageMs === null) return '';
-  const delta = Math.round((Date.parse(iso) - pageMs) / 1000);
-  const sign = delta < 0 ? '-' : '+';
-  const abs = Math.abs(delta);
-  return `T${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `T${formatDuration(Date.parse(iso) - pageMs, 'clock', { sign: 'always', hours: false, rounding: 'nearest' })}`;
 }
 
 function cell(text: string): string {
@@ -33,7 +30,7 @@ interface Row {
 
 /** The learner's commands, condensed: the first per investigation signal, then other notable ones, at most 15. */
 function commandRows(commands: CommandEvent[], scenario: ScoringScenario): Row[] {
-  const signals = (scenario.investigation ?? []).map((s) => ({
+  const signals = scenario.investigation.map((s) => ({
     id: s.id,
     res: s.patterns.flatMap((p) => {
       try {
@@ -69,11 +66,10 @@ function commandRows(commands: CommandEvent[], scenario: ScoringScenario): Row[]
 
 /**
  * A postmortem template with the timeline filled in from the session log (UTC times and T+mm:ss from the
- * page). Everything else is prompts for the learner.
+ * page), against the scenario as the run played it (variant applied). Everything else is prompts for the learner.
  */
-export function draftPostmortem(events: RunEvent[], scenarioIn: ScoringScenario): string {
+export function draftPostmortem(events: RunEvent[], scenario: ScoringScenario): string {
   const created = events.find((e) => e.type === 'run.created');
-  const scenario = applyVariant(scenarioIn, created?.type === 'run.created' ? created.variant : null);
   const page = pageEvent(events);
   const pageMs = page ? Date.parse(page.time) : null;
   const rows: Row[] = [];

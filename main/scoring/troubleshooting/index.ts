@@ -1,18 +1,12 @@
 import { join } from 'node:path';
+import { formatDuration } from '../../../shared/format/duration.js';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
-import { applyVariant, asScoringScenario, unwrapLoaded } from '../scenario.js';
-import {
-  DEFAULT_HINT_COST,
-  DEFAULT_RISKY_COST,
-  DEFAULT_WEIGHTS,
-  type Evidence,
-  type InvestigationSignal,
-  type ScoreCriterion,
-  type ScoreReport,
-  type ScoringScenario,
-  type ScoringWeights,
-} from '../types.js';
+import { playedScenario } from '../../engine/run/variants.js';
+import { DEFAULT_SCORING, type InvestigationSignal, type Scenario } from '../../engine/scenario/schema.js';
+import type { Evidence, ScoringScenario, TroubleshootingCriterion, TroubleshootingReport } from '../types.js';
+
+type ScoringWeights = ScoringScenario['scoring']['weights'];
 import { BUILTIN_RISKY, scenarioRisky, type RiskyRule } from './risky.js';
 
 export { BUILTIN_RISKY } from './risky.js';
@@ -23,12 +17,7 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
 const ms = (iso: string): number => Date.parse(iso);
 
 /** "12m05s" */
-export function formatDuration(milliseconds: number): string {
-  const total = Math.max(0, Math.round(milliseconds / 1000));
-  const m = Math.floor(total / 60);
-  const s = total % 60;
-  return `${m}m${String(s).padStart(2, '0')}s`;
-}
+const minutes = (ms: number): string => formatDuration(ms, 'minutes');
 
 /** Full credit up to par, then linearly down to nothing at three times par. */
 export function parCredit(elapsedMs: number, parMs: number): number {
@@ -38,9 +27,9 @@ export function parCredit(elapsedMs: number, parMs: number): number {
 }
 
 function weightsOf(scenario: ScoringScenario): { weights: ScoringWeights; scale: number } {
-  const weights = { ...DEFAULT_WEIGHTS, ...(scenario.scoring?.weights ?? {}) } as ScoringWeights;
+  const weights = scenario.scoring.weights;
   const sum = weights.outcome + weights.time + weights.investigation + weights.safety + weights.hints;
-  if (sum <= 0) return { weights: DEFAULT_WEIGHTS, scale: 1 };
+  if (sum <= 0) return { weights: DEFAULT_SCORING.weights, scale: 1 };
   return { weights, scale: 100 / sum };
 }
 
@@ -77,12 +66,12 @@ interface Context {
 }
 
 function since(ctx: Context, iso: string): string {
-  return ctx.page ? `T+${formatDuration(ms(iso) - ms(ctx.page.time))}` : iso;
+  return ctx.page ? `T+${minutes(ms(iso) - ms(ctx.page.time))}` : iso;
 }
 
 // ------------------------------------------------------------------ outcome
 
-function outcome(ctx: Context): { criterion: ScoreCriterion; resolutionId: string | null } {
+function outcome(ctx: Context): { criterion: TroubleshootingCriterion; resolutionId: string | null } {
   const max = round1(ctx.weights.outcome * ctx.scale);
   const resolutions = ctx.scenario.checks.resolutions;
   const bestPoints = Math.max(100, ...resolutions.map((r) => r.points)) || 100;
@@ -99,7 +88,7 @@ function outcome(ctx: Context): { criterion: ScoreCriterion; resolutionId: strin
     evidence.push({
       eventId: best.id,
       time: best.time,
-      note: `reached "${title}" (${best.resolutionId}, ${best.points} of ${bestPoints} points), held ${formatDuration(best.heldMs)} at ${since(ctx, best.time)}`,
+      note: `reached "${title}" (${best.resolutionId}, ${best.points} of ${bestPoints} points), held ${minutes(best.heldMs)} at ${since(ctx, best.time)}`,
     });
     // Did it keep holding? A resolution check that fails after it was reached and never passes again.
     const lastState = new Map<string, Extract<RunEvent, { type: 'check.changed' }>>();
@@ -168,7 +157,7 @@ function outcome(ctx: Context): { criterion: ScoreCriterion; resolutionId: strin
 
 // ------------------------------------------------------------------ time
 
-function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriterion {
+function time(ctx: Context, rootCauseHit: CommandEvent | undefined): TroubleshootingCriterion {
   const max = round1(ctx.weights.time * ctx.scale);
   const evidence: Evidence[] = [];
   const parMin = ctx.parMs / 60_000;
@@ -197,7 +186,7 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
       eventId: rootCauseHit.id,
       command: rootCauseHit.command,
       time: commandTime(rootCauseHit),
-      note: `time to detect: ${formatDuration(detectMs)} (first look at a root-cause signal; par ${formatDuration(ctx.parMs / 2)})`,
+      note: `time to detect: ${minutes(detectMs)} (first look at a root-cause signal; par ${minutes(ctx.parMs / 2)})`,
     });
   } else evidence.push({ note: 'no command looked at a root-cause signal' });
   let mitigate = 0;
@@ -208,7 +197,7 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
     evidence.push({
       eventId: ctx.mitigation.id,
       time: ctx.mitigation.time,
-      note: `time to mitigate: ${formatDuration(mitigateMs)} (par ${formatDuration(ctx.parMs)})`,
+      note: `time to mitigate: ${minutes(mitigateMs)} (par ${minutes(ctx.parMs)})`,
     });
   } else evidence.push({ note: 'not mitigated' });
   const fraction = 0.4 * detect + 0.6 * mitigate;
@@ -216,10 +205,10 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
     mitigateMs === null
       ? detectMs === null
         ? 'The incident was neither diagnosed nor mitigated in this run.'
-        : `You reached the root-cause evidence after ${formatDuration(detectMs)} but did not mitigate.`
+        : `You reached the root-cause evidence after ${minutes(detectMs)} but did not mitigate.`
       : mitigate >= 1 && detect >= 1
-        ? `Detected in ${formatDuration(detectMs ?? 0)} and mitigated in ${formatDuration(mitigateMs)}, within par (${parMin} min).`
-        : `Mitigated in ${formatDuration(mitigateMs)} against a par of ${parMin} min${detectMs !== null ? `, root-cause evidence after ${formatDuration(detectMs)}` : ''}; going to the database statistics sooner saves the most time.`;
+        ? `Detected in ${minutes(detectMs ?? 0)} and mitigated in ${minutes(mitigateMs)}, within par (${parMin} min).`
+        : `Mitigated in ${minutes(mitigateMs)} against a par of ${parMin} min${detectMs !== null ? `, root-cause evidence after ${minutes(detectMs)}` : ''}; going to the database statistics sooner saves the most time.`;
   return { id: 'time', title: 'Time', points: round1(max * fraction), max, evidence, feedback };
 }
 
@@ -228,7 +217,7 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): ScoreCriter
 function investigation(
   ctx: Context,
   compiled: ReturnType<typeof compileSignals>,
-): { criterion: ScoreCriterion; rootCauseHit: CommandEvent | undefined } {
+): { criterion: TroubleshootingCriterion; rootCauseHit: CommandEvent | undefined } {
   const max = round1(ctx.weights.investigation * ctx.scale);
   const evidence: Evidence[] = [];
   const pageMs = ctx.page ? ms(ctx.page.time) : -Infinity;
@@ -328,10 +317,10 @@ function investigation(
 
 // ------------------------------------------------------------------ safety
 
-function safety(ctx: Context): ScoreCriterion {
+function safety(ctx: Context): TroubleshootingCriterion {
   const max = round1(ctx.weights.safety * ctx.scale);
   const evidence: Evidence[] = [];
-  const own = scenarioRisky(ctx.scenario.scoring?.risky ?? [], DEFAULT_RISKY_COST);
+  const own = scenarioRisky(ctx.scenario.scoring.risky);
   for (const p of own.invalid)
     evidence.push({ note: `scenario risky pattern ${p} is not a valid regular expression (ignored)` });
   const rules: RiskyRule[] = [...BUILTIN_RISKY, ...own.rules];
@@ -358,9 +347,9 @@ function safety(ctx: Context): ScoreCriterion {
 
 // ------------------------------------------------------------------ hints
 
-function hints(ctx: Context): ScoreCriterion {
+function hints(ctx: Context): TroubleshootingCriterion {
   const max = round1(ctx.weights.hints * ctx.scale);
-  const cost = ctx.scenario.scoring?.hintCost ?? DEFAULT_HINT_COST;
+  const cost = ctx.scenario.scoring.hintCost;
   const seen = new Set<string>();
   const evidence: Evidence[] = [];
   for (const e of ctx.events) {
@@ -382,10 +371,12 @@ function hints(ctx: Context): ScoreCriterion {
 
 // ------------------------------------------------------------------ entry points
 
-/** Scores a session from its event log. Pure: same events and scenario, same report. */
-export function scoreSession(events: RunEvent[], scenarioIn: ScoringScenario): ScoreReport {
+/**
+ * Scores a session from its event log against the scenario as the run played it (its variant applied:
+ * playedScenario). Pure: same events and scenario, same report.
+ */
+export function scoreSession(events: RunEvent[], scenario: ScoringScenario): TroubleshootingReport {
   const created = events.find((e) => e.type === 'run.created');
-  const scenario = applyVariant(scenarioIn, created?.type === 'run.created' ? created.variant : null);
   const { weights, scale } = weightsOf(scenario);
   const parMinutes =
     scenario.metadata.parMinutes || (created?.type === 'run.created' ? created.parMinutes : 0) || 15;
@@ -399,7 +390,7 @@ export function scoreSession(events: RunEvent[], scenarioIn: ScoringScenario): S
     weights,
     scale,
   };
-  const compiled = compileSignals(scenario.investigation ?? []);
+  const compiled = compileSignals(scenario.investigation);
   const out = outcome(ctx);
   const inv = investigation(ctx, compiled);
   const criteria = [out.criterion, time(ctx, inv.rootCauseHit), inv.criterion, safety(ctx), hints(ctx)];
@@ -415,33 +406,31 @@ export function scoreSession(events: RunEvent[], scenarioIn: ScoringScenario): S
 
 export interface LoadedSession {
   events: RunEvent[];
-  scenario: ScoringScenario;
+  /** As the run played it: its variant applied. */
+  scenario: Scenario;
   scenarioDir: string;
   /** Lines of the log that could not be parsed (a torn last line after a crash). */
   damaged: number;
 }
 
-/** Reads `<dir>/events.jsonl` and loads the scenario its `run.created` names. */
+/** Reads `<dir>/events.jsonl` and loads the scenario its `run.created` names, with the variant the run played. */
 export async function loadSession(
   dir: string,
-  loadScenario: (scenarioDir: string) => Promise<unknown>,
+  loadScenario: (scenarioDir: string) => Promise<Scenario>,
 ): Promise<LoadedSession> {
   const path = join(dir, 'events.jsonl');
   const { events, damaged } = readEvents(path);
   const created = events.find((e) => e.type === 'run.created');
   if (!created || created.type !== 'run.created') throw new Error(`${path}: no run.created event`);
-  const scenario = asScoringScenario(
-    unwrapLoaded(await loadScenario(created.scenarioDir)),
-    created.scenarioDir,
-  );
+  const scenario = playedScenario(await loadScenario(created.scenarioDir), created);
   return { events, scenario, scenarioDir: created.scenarioDir, damaged: damaged.length };
 }
 
 /** Reads a session directory and scores it (the thin, impure wrapper around scoreSession). */
 export async function scoreSessionDir(
   dir: string,
-  loadScenario: (scenarioDir: string) => Promise<unknown>,
-): Promise<ScoreReport> {
+  loadScenario: (scenarioDir: string) => Promise<Scenario>,
+): Promise<TroubleshootingReport> {
   const { events, scenario } = await loadSession(dir, loadScenario);
   return scoreSession(events, scenario);
 }

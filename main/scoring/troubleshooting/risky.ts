@@ -1,3 +1,5 @@
+import type { Scenario } from '../../engine/scenario/schema.js';
+
 /** Commands an on-call engineer should not run blindly; each costs safety points, with the command as evidence. */
 export interface RiskyRule {
   id: string;
@@ -106,10 +108,7 @@ export const BUILTIN_RISKY: RiskyRule[] = [
 ];
 
 /** A scenario's own patterns (YAML: risky: [{pattern, reason, cost}]); invalid regexes are reported, not thrown. */
-export function scenarioRisky(
-  rules: readonly { pattern: string; reason: string; cost?: number | undefined }[],
-  defaultCost: number,
-): { rules: RiskyRule[]; invalid: string[] } {
+export function scenarioRisky(rules: Scenario['scoring']['risky']): { rules: RiskyRule[]; invalid: string[] } {
   const out: RiskyRule[] = [];
   const invalid: string[] = [];
   rules.forEach((rule, i) => {
@@ -118,7 +117,7 @@ export function scenarioRisky(
         id: `scenario-${i + 1}`,
         pattern: new RegExp(rule.pattern, 'i'),
         reason: rule.reason,
-        cost: rule.cost ?? defaultCost,
+        cost: rule.cost,
       });
     } catch {
       invalid.push(rule.pattern);

@@ -16,7 +16,8 @@ import {
   type MethodName,
   type RequestOf,
   type ResponseOf,
-} from '../../../main/api/contract';
+} from '../../../shared/api/contract';
+import { Reconnect, type Schedule } from './reconnect';
 
 export { ApiError };
 
@@ -109,13 +110,12 @@ export function subscribeEvents(
   url: string,
   runId: string,
   onMessage: (message: EventsServerMessage) => void,
-  options: EventsOptions & { socketFactory?: SocketFactory; schedule?: (fn: () => void, ms: number) => unknown } = {},
+  options: EventsOptions & { socketFactory?: SocketFactory; schedule?: Schedule } = {},
 ): () => void {
   const factory: SocketFactory = options.socketFactory ?? ((u) => new WebSocket(u) as unknown as SocketLike);
-  const schedule = options.schedule ?? ((fn, ms) => setTimeout(fn, ms));
+  const reconnect = new Reconnect(options.schedule ?? ((fn, ms) => setTimeout(fn, ms)), () => undefined);
   let socket: SocketLike | null = null;
   let stopped = false;
-  let attempt = 0;
 
   const connect = (): void => {
     if (stopped) return;
@@ -123,7 +123,7 @@ export function subscribeEvents(
     const ws = factory(url);
     socket = ws;
     ws.onopen = () => {
-      attempt = 0;
+      reconnect.succeeded();
       options.onState?.('open');
       ws.send(JSON.stringify({ type: 'subscribe', runId }));
     };
@@ -145,8 +145,7 @@ export function subscribeEvents(
       socket = null;
       options.onState?.('closed');
       if (stopped) return;
-      attempt += 1;
-      schedule(connect, Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
+      reconnect.retry(connect);
     };
   };
   connect();

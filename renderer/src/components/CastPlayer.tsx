@@ -5,9 +5,9 @@
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import { eventsUntil, parseCast, type ParsedCast } from '../../../main/report/cast';
+import { eventsUntil, parseCast, type ParsedCast } from '../../../shared/report/cast';
 import { ApiError } from '../api/client';
-import { formatDuration } from '../lib/format';
+import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from './ErrorBox';
 import { Loading } from './Loading';
 
@@ -162,7 +162,7 @@ function Player({ cast, label }: { cast: ParsedCast; label: string }) {
           }}
         />
         <span className="mono muted">
-          {formatDuration(shown * 1000)} / {formatDuration(cast.duration * 1000)}
+          {formatDuration(shown * 1000, 'clock')} / {formatDuration(cast.duration * 1000, 'clock')}
         </span>
       </div>
       <div className="player-screen" ref={host} aria-label={`${label} replay`} />

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { renderMarkdownSafe } from '../../../main/report/markdown';
+import { renderMarkdownSafe } from '../../../shared/report/markdown';
 
 /** Renders markdown with raw HTML escaped (micromark, allowDangerousHtml off); safe to inject. */
 export function Markdown({ source, className, label }: { source: string; className?: string; label?: string }) {

@@ -1,4 +1,4 @@
-import type { Progress } from '../../../main/api/contract';
+import type { Progress } from '../../../shared/api/contract';
 
 /** Real progress from `run.progress`: a bar and the list of steps seen so far. */
 export function ProgressView({ progress, steps, label }: { progress: Progress | null; steps: string[]; label: string }) {

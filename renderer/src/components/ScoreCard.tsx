@@ -1,4 +1,4 @@
-import type { Criterion, ScoreReport } from '../../../main/api/contract';
+import type { Criterion, ScoreView } from '../../../shared/api/contract';
 import { percent } from '../lib/format';
 
 export function evidenceText(evidence: Criterion['evidence'][number]): string {
@@ -35,7 +35,7 @@ export function CriterionRow({ criterion, showEvidence = true }: { criterion: Cr
   );
 }
 
-export function ScoreCard({ title, score, testId }: { title: string; score: ScoreReport | null; testId: string }) {
+export function ScoreCard({ title, score, testId }: { title: string; score: ScoreView | null; testId: string }) {
   return (
     <section className="panel" aria-label={title} data-testid={testId}>
       <div className="panel-head">

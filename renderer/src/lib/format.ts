@@ -1,15 +1,4 @@
-/** Small formatting helpers shared by the screens. Pure. */
-
-export function formatDuration(ms: number): string {
-  const total = Math.floor(Math.abs(ms) / 1000);
-  // Less than a second before the page reads as 00:00, not -00:00.
-  const negative = ms < 0 && total > 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const body = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-  return negative ? `-${body}` : body;
-}
+/** Small formatting helpers shared by the screens. Pure. Durations: shared/format/duration.ts. */
 
 export function formatClockTime(iso: string): string {
   const date = new Date(iso);

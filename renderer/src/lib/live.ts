@@ -1,5 +1,5 @@
 /** Pure helpers for the live view (tested without a DOM). */
-import type { AlertView, HintView, RunSnapshot } from '../../../main/api/contract';
+import type { AlertView, HintView, RunSnapshot } from '../../../shared/api/contract';
 
 export interface AlertGroup {
   alertname: string;

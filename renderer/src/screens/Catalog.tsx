@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
-import type { DoctorReport, ScenarioSummary } from '../../../main/api/contract';
+import type { DoctorReport, ScenarioSummary } from '../../../shared/api/contract';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { useApp } from '../store/context';

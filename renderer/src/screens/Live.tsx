@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RunSnapshot } from '../../../main/api/contract';
+import type { RunSnapshot } from '../../../shared/api/contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { ProgressView } from '../components/ProgressView';
-import { formatDuration } from '../lib/format';
+import { formatDuration } from '../../../shared/format/duration';
 import { elapsedSincePage, resolvedAfterMs } from '../lib/live';
 import { useNow } from '../lib/useNow';
 import { useApp } from '../store/context';
@@ -44,9 +44,9 @@ function Clock({ snapshot }: { snapshot: RunSnapshot }) {
       className={`clock${overPar ? ' over-par' : ''}`}
       data-testid="clock"
       role="timer"
-      aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed)}`}
+      aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed, 'clock')}`}
     >
-      {elapsed === null ? '--:--' : formatDuration(elapsed)}
+      {elapsed === null ? '--:--' : formatDuration(elapsed, 'clock')}
     </span>
   );
 }
@@ -105,7 +105,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
             <strong>Resolved.</strong>
             <span>
               {snapshot.resolution ? `${snapshot.resolution.title} — ` : ''}
-              {resolvedIn !== null ? `mitigated in ${formatDuration(resolvedIn)}` : ''}
+              {resolvedIn !== null ? `mitigated in ${formatDuration(resolvedIn, 'clock')}` : ''}
               {resolvedIn !== null ? (overPar ? ' (over par)' : ' (under par)') : ''}
             </span>
             <span className="actions">

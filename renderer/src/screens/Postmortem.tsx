@@ -3,7 +3,8 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { Markdown } from '../components/Markdown';
 import { CriterionRow } from '../components/ScoreCard';
-import { formatDuration, percent } from '../lib/format';
+import { formatDuration } from '../../../shared/format/duration';
+import { percent } from '../lib/format';
 import { resolvedAfterMs } from '../lib/live';
 import { useApp } from '../store/context';
 
@@ -34,7 +35,7 @@ export function PostmortemScreen({ runId }: { runId: string }) {
           <strong>Resolved.</strong>
           <span>
             {snapshot.resolution ? `${snapshot.resolution.title}.` : 'The fix holds.'}
-            {resolvedIn !== null ? ` Mitigated in ${formatDuration(resolvedIn)}.` : ''} Now write it up, blamelessly.
+            {resolvedIn !== null ? ` Mitigated in ${formatDuration(resolvedIn, 'clock')}.` : ''} Now write it up, blamelessly.
           </span>
         </div>
       ) : null}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { renderTimelineSvg } from '../../../main/report/chart';
+import { renderTimelineSvg } from '../../../shared/report/chart';
 import { CastPlayer } from '../components/CastPlayer';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
@@ -95,7 +95,7 @@ export function ReportScreen({ runId }: { runId: string }) {
           <h3 id="chart-title">Timeline against par</h3>
           <span className="count">▲ fault · ● alert · ▮ command · ● hint · ● check · ◆ mitigation</span>
         </div>
-        {/* The SVG is built by main/report/chart.ts, which escapes every piece of text. */}
+        {/* The SVG is built by shared/report/chart.ts, which escapes every piece of text. */}
         <div className="panel-body" dangerouslySetInnerHTML={{ __html: chart }} />
       </section>
       {data.recordings.length > 0 ? (

@@ -1,4 +1,4 @@
-import type { ScenarioSummary } from '../../../main/api/contract';
+import type { ScenarioSummary } from '../../../shared/api/contract';
 
 export type Difficulty = ScenarioSummary['difficulty'];
 

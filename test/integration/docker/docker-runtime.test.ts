@@ -76,7 +76,7 @@ function spec(): SandboxSpec {
           { name: 'front', ipv4: WEB_IP, aliases: ['www'] },
           { name: 'back', aliases: ['api'] },
         ],
-        healthcheck: { test: ['CMD', 'bash', '-c', 'echo > /dev/tcp/127.0.0.1/8080'], intervalMs: 500, timeoutMs: 2000, retries: 20, startPeriodMs: 0 },
+        healthcheck: { command: { argv: ['bash', '-c', 'echo > /dev/tcp/127.0.0.1/8080'] }, intervalMs: 500, timeoutMs: 2000, retries: 20, startPeriodMs: 0 },
         files: [{ source: join(dir, 'config.txt'), target: '/etc/fd/config.txt', mode: 0o640 }],
         publish: [8080],
       }),
@@ -129,7 +129,7 @@ describeDocker('DockerRuntime on the real engine', () => {
   });
 
   it('doctor passes the docker check and names the socket', async () => {
-    const report = await runDoctor();
+    const report = await runDoctor({ dataDir: tmpdir() });
     const docker = report.checks.find((c) => c.id === 'docker')!;
     expect(docker.status).not.toBe('fail');
     expect(docker.detail).toContain(runtime.endpoint.host);
@@ -191,7 +191,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     expect(access.Options['com.docker.network.bridge.enable_ip_masquerade']).toBe('false');
     expect(access.Labels[LABELS.run]).toBe(runId);
 
-    const { host, port } = sandbox.endpoint('web', 8080);
+    const { host, port } = await sandbox.endpoint('web', 8080);
     expect(host).toBe('127.0.0.1');
     expect(await httpGet(host, port)).toBe('hello\n');
   });
@@ -237,7 +237,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     await sandbox!.disconnect('web', 'front');
     expect((await get('web')).exitCode).not.toBe(0);
     await sandbox!.connect('web', 'front');
-    const web = await runtime.docker.getContainer(sandbox!.containerId('web')).inspect();
+    const web = await runtime.docker.getContainer(`fd-${runId}-web`).inspect();
     expect(web.NetworkSettings.Networks[`fd-${runId}-front`]?.IPAddress).toBe(WEB_IP);
     expect((await get('www')).stdout).toBe('hello\n');
   });
@@ -249,7 +249,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     await sandbox!.pause('web');
     await sandbox!.unpause('web');
     await sandbox!.restart('web');
-    const { host, port } = sandbox!.endpoint('web', 8080);
+    const { host, port } = await sandbox!.endpoint('web', 8080);
     // The server needs a moment after a restart: a bounded retry loop.
     let body = '';
     for (let i = 0; i < 50 && !body; i++) {
@@ -267,7 +267,7 @@ describeDocker('DockerRuntime on the real engine', () => {
     expect(after.Config.Labels).toEqual(before.Config.Labels);
     expect(after.NetworkSettings.Networks[`fd-${runId}-front`]?.IPAddress).toBe(WEB_IP);
     expect(Object.keys(after.NetworkSettings.Networks).sort()).toEqual([`fd-${runId}-back`, `fd-${runId}-front`, `fd-${runId}-host-access`]);
-    const { host, port } = sandbox!.endpoint('web', 8080);
+    const { host, port } = await sandbox!.endpoint('web', 8080);
     expect(await httpGet(host, port)).toBe('v2\n');
     const files = await sandbox!.exec('web', ['cat', '/etc/fd/config.txt']);
     expect(files.stdout).toBe('mode=640\n');
@@ -327,10 +327,10 @@ describeDocker('DockerRuntime on the real engine', () => {
     await orphanRuntime.up(orphan, () => {});
     expect(await labelled(orphan.runId)).toEqual({ containers: 1, networks: 1 });
 
-    const report = await runtime.cleanup({ onlyOrphans: true });
-    expect(report.containers).toContain(`fd-${orphan.runId}-s`);
-    expect(report.networks).toContain(`fd-${orphan.runId}-n`);
-    expect(report.containers.some((c) => c.startsWith(`fd-${runId}-web`))).toBe(false);
+    const { removed } = await runtime.cleanup({ onlyOrphans: true });
+    expect(removed).toContainEqual({ kind: 'container', name: `fd-${orphan.runId}-s` });
+    expect(removed).toContainEqual({ kind: 'network', name: `fd-${orphan.runId}-n` });
+    expect(removed.some((o) => o.name.startsWith(`fd-${runId}-web`))).toBe(false);
     expect(await labelled(orphan.runId)).toEqual({ containers: 0, networks: 0 });
     expect(await labelled(runId)).toEqual({ containers: 2, networks: 3 });
   });

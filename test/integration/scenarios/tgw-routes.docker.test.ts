@@ -8,7 +8,6 @@ import { createAppContext } from '../../../main/app/context.js';
 import { readEvents } from '../../../main/engine/events/event-log.js';
 import type { Run } from '../../../main/engine/run/run.js';
 import { imageSpecs } from '../../../main/engine/run/spec.js';
-import { loadScenario } from '../../../main/engine/scenario/load.js';
 import type { Sandbox } from '../../../sandbox/runtime.js';
 import { ROOT, runCli } from '../../helpers/cli.js';
 import { describeDocker } from '../../helpers/docker-gate.js';
@@ -99,12 +98,12 @@ describeDocker(
     }, 1_000_000);
 
     it("runs the agent's own unit tests inside its image (wire format against botocore, AWS semantics, rendering)", async () => {
-      const { scenario } = await loadScenario(PACK);
-      const agent = imageSpecs(scenario, PACK).find((image) => image.name === 'agent')!;
-      const { runtime } = createAppContext({
+      const { manager } = createAppContext({
         env: { ...process.env, FIREDRILL_HOME: mkdtempSync(join(tmpdir(), 'fd-tgw-')) },
       });
-      await runtime.buildImages([agent], () => undefined);
+      const loaded = await manager.resolvePack(PACK);
+      const agent = imageSpecs(loaded.scenario, loaded.dir).find((image) => image.name === 'agent')!;
+      await manager.runtimeFor(loaded)!.buildImages([agent], () => undefined);
       const { stdout, stderr } = await run(
         'docker',
         [

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDocker } from '../../helpers/docker-gate.js';
 import { EventLog, readEvents } from '../../../main/engine/events/event-log.js';
-import { castOutput, parseAsciicast } from '../../../main/terminal/asciicast.js';
+import { castOutput, parseCast } from '../../../shared/report/cast.js';
 import { TerminalRegistry } from '../../../main/terminal/registry.js';
 import type { TerminalSession } from '../../../main/terminal/session.js';
 import { startBastion, waitUntil, type BastionContainer } from './bastion-container.js';
@@ -121,11 +121,12 @@ describeDocker('learner terminal on a real bastion container', () => {
 
   it('records a .cast whose output is exactly what the learner saw', async () => {
     await session.kill();
-    const cast = parseAsciicast(readFileSync(join(dir, 'terminal-1.cast'), 'utf8'));
-    expect(cast.header).toMatchObject({ version: 2, width: 120, height: 30 });
-    expect(cast.events.some((e) => e[1] === 'r' && e[2] === '100x40')).toBe(true);
+    const cast = parseCast(readFileSync(join(dir, 'terminal-1.cast'), 'utf8'));
+    expect(cast.header).toMatchObject({ width: 120, height: 30 });
+    expect(cast.skipped).toBe(0);
+    expect(cast.events.some((e) => e.kind === 'r' && e.cols === 100 && e.rows === 40)).toBe(true);
     expect(castOutput(cast)).toBe(seen);
-    const times = cast.events.map((e) => e[0]);
+    const times = cast.events.map((e) => e.time);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     const last = readEvents(events.path).events.at(-1);
     expect(last).toMatchObject({ type: 'terminal.closed', terminal: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, methodNames, parseRequest } from '../../../main/api/contract.js';
+import { ApiError, methodNames, parseRequest } from '../../../shared/api/contract.js';
 
 describe('the API contract validates requests at the boundary', () => {
   it('accepts a well-formed request', () => {

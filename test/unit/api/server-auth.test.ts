@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ApiHandlers } from '../../../main/api/contract.js';
+import type { ApiHandlers } from '../../../shared/api/contract.js';
 import { startApiServer, type ApiServer } from '../../../main/api/server.js';
 
 const doctorReport = { ok: true, checks: [{ id: 'docker', title: 'Docker engine', status: 'pass' as const, detail: 'ok', fix: '' }] };

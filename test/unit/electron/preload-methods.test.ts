@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { methodNames } from '../../../main/api/contract.js';
+import { methodNames } from '../../../shared/api/contract.js';
 import { preloadName } from '../../../main/electron/channels.js';
 
 // The sandboxed preload cannot import the contract, so it spells the methods out; this keeps them equal.

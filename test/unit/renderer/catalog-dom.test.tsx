@@ -2,7 +2,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../main/api/contract';
+import { ApiError } from '../../../shared/api/contract';
 import { CatalogScreen } from '../../../renderer/src/screens/Catalog';
 import { AppProvider } from '../../../renderer/src/store/context';
 import { createAppStore } from '../../../renderer/src/store/store';

@@ -11,7 +11,7 @@ import {
   UNREACHABLE_FIX,
   type SocketLike,
 } from '../../../renderer/src/api/client';
-import { methodNames } from '../../../main/api/contract';
+import { methodNames } from '../../../shared/api/contract';
 import { doctorOk, scenario, snapshot } from './fixtures';
 
 function jsonResponse(status: number, body: unknown): Response {

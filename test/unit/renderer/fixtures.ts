@@ -7,10 +7,10 @@ import type {
   RunSnapshot,
   ScenarioDetail,
   ScenarioSummary,
-  ScoreReport,
+  ScoreView,
   Report,
-} from '../../../main/api/contract';
-import { ApiError } from '../../../main/api/contract';
+} from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/contract';
 import type { ApiClient } from '../../../renderer/src/api/client';
 
 export const scenario = (patch: Partial<ScenarioSummary> = {}): ScenarioSummary => ({
@@ -87,7 +87,7 @@ export const snapshot = (patch: Partial<RunSnapshot> = {}): RunSnapshot => ({
   ...patch,
 });
 
-export const score = (patch: Partial<ScoreReport> = {}): ScoreReport => ({
+export const score = (patch: Partial<ScoreView> = {}): ScoreView => ({
   score: 6,
   max: 10,
   criteria: [

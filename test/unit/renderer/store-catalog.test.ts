@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../main/api/contract';
+import { ApiError } from '../../../shared/api/contract';
 import { createAppStore } from '../../../renderer/src/store/store';
 import { doctorOk, fakeClient, scenario } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../../main/api/contract';
+import { ApiError } from '../../../shared/api/contract';
 import { createAppStore, GRADE_DEBOUNCE_MS } from '../../../renderer/src/store/store';
 import { detail, fakeClient, flush, report, score, snapshot } from './fixtures';
 

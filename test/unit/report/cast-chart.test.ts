@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { castTranscript, eventsUntil, parseCast, plainText } from '../../../main/report/cast';
-import { chartModel, renderTimelineSvg } from '../../../main/report/chart';
+import { castTranscript, eventsUntil, parseCast, plainText } from '../../../shared/report/cast';
+import { chartModel, renderTimelineSvg } from '../../../shared/report/chart';
 
 describe('asciicast parsing', () => {
   it('reads the header, output and resize events, and skips a torn last line', () => {

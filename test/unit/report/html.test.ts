@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../../main/api/contract';
+import type { Report } from '../../../shared/api/contract';
 import { renderMarkdownSafe, renderReportHtml } from '../../../main/report/html';
 
 const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';

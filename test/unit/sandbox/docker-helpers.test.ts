@@ -2,16 +2,18 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStep } from '../../../sandbox/docker/build.js';
 import { isOrphan } from '../../../sandbox/docker/cleanup.js';
-import { containerCreateOptions } from '../../../sandbox/docker/containers.js';
+import { containerCreateOptions, lastLogLines } from '../../../sandbox/docker/containers.js';
 import { assertNamePart, containerName, labelFilters, networkName, runLabels } from '../../../sandbox/docker/labels.js';
-import { assertNoSubnetConflicts, cidrContains, findSubnetConflict, networkCreateOptions, parseCidr } from '../../../sandbox/docker/network.js';
+import { assertNoSubnetConflicts, findSubnetConflict, networkCreateOptions } from '../../../sandbox/docker/network.js';
+import { cidrContains, cidrsOverlap, parseIpv4Cidr } from '../../../shared/net/ipv4.js';
 import { startOrder, startWaves } from '../../../sandbox/docker/order.js';
 import { assertSafeCreateOptions } from '../../../sandbox/docker/safety.js';
-import { archiveName, demuxBuffer, tarContext, tarFiles } from '../../../sandbox/docker/tar.js';
+import { archiveName, tarContext, tarFiles } from '../../../sandbox/docker/tar.js';
 import { LABELS, type ServiceSpec } from '../../../sandbox/runtime.js';
 
 interface Entry {
@@ -77,15 +79,20 @@ describe('tar helpers', () => {
     expect(names).toEqual(['.dockerignore', 'Dockerfile', 'app.sh']);
   });
 
-  it('demuxes Docker\'s multiplexed log format, and passes TTY output through', () => {
+  it('reads the last log lines through dockerode\'s demuxer, and TTY output as it is', async () => {
     const frame = (type: number, text: string) => {
       const header = Buffer.alloc(8);
       header[0] = type;
       header.writeUInt32BE(Buffer.byteLength(text), 4);
       return Buffer.concat([header, Buffer.from(text)]);
     };
-    expect(demuxBuffer(Buffer.concat([frame(1, 'out1 '), frame(2, 'err'), frame(1, 'out2')]))).toEqual({ stdout: 'out1 out2', stderr: 'err' });
-    expect(demuxBuffer(Buffer.from('hi'))).toEqual({ stdout: 'hi', stderr: '' });
+    // The modem's demuxer is pure; nothing connects to this socket.
+    const docker = new Docker({ socketPath: '/nonexistent/docker.sock' });
+    const logs = (buffer: Buffer) => ({ logs: async () => buffer }) as unknown as Docker.Container;
+    const multiplexed = Buffer.concat([frame(1, 'out1 '), frame(2, 'err'), frame(1, 'out2')]);
+    expect(await lastLogLines(docker, logs(multiplexed), false)).toBe('out1 out2\nerr');
+    expect(await lastLogLines(docker, logs(Buffer.from('hi')), true)).toBe('hi');
+    expect(await lastLogLines(docker, logs(Buffer.alloc(0)), false)).toBe('(no output)');
   });
 });
 
@@ -130,9 +137,13 @@ describe('networks', () => {
   });
 
   it('parses CIDRs and membership', () => {
-    expect(parseCidr('10.1.2.3/24')).toEqual({ base: parseCidr('10.1.2.0/24')!.base, bits: 24 });
-    expect(cidrContains(parseCidr('10.1.2.0/24')!, '10.1.2.200')).toBe(true);
-    expect(cidrContains(parseCidr('10.1.2.0/24')!, '10.1.3.1')).toBe(false);
+    expect(parseIpv4Cidr('10.1.2.3/24')!.network.toString()).toBe('10.1.2.0');
+    expect(parseIpv4Cidr('fd00::/64')).toBeUndefined();
+    expect(parseIpv4Cidr('10.1.2/24')).toBeUndefined();
+    expect(cidrContains(parseIpv4Cidr('10.1.2.0/24')!, '10.1.2.200')).toBe(true);
+    expect(cidrContains(parseIpv4Cidr('10.1.2.0/24')!, '10.1.3.1')).toBe(false);
+    expect(cidrsOverlap(parseIpv4Cidr('10.9.0.0/16')!, parseIpv4Cidr('10.9.3.0/24')!)).toBe(true);
+    expect(cidrsOverlap(parseIpv4Cidr('10.9.0.0/24')!, parseIpv4Cidr('10.9.1.0/24')!)).toBe(false);
   });
 
   it('makes routed networks plain bridges the host holds no address on and never masquerades', () => {
@@ -183,7 +194,7 @@ describe('container create options', () => {
     publish: [8080],
     dependsOn: [],
     tty: false,
-    healthcheck: { test: ['curl', '-f', 'http://localhost'], intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 2000 },
+    healthcheck: { command: { argv: ['curl', '-f', 'http://localhost'] }, intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 2000 },
     memoryBytes: 256 * 1024 * 1024,
     cpus: 0.5,
     user: 'app',
@@ -218,8 +229,8 @@ describe('container create options', () => {
     expect(containerCreateOptions('n', { ...base, publish: [], healthcheck: undefined }, {}, []).HostConfig?.NetworkMode).toBe('none');
   });
 
-  it('keeps CMD-SHELL healthchecks as written', () => {
-    const options = containerCreateOptions('n', { ...base, healthcheck: { ...base.healthcheck!, test: ['CMD-SHELL', 'pg_isready'] } }, {}, []);
+  it('turns a shell-string healthcheck into CMD-SHELL', () => {
+    const options = containerCreateOptions('n', { ...base, healthcheck: { ...base.healthcheck!, command: { shell: 'pg_isready' } } }, {}, []);
     expect(options.Healthcheck?.Test).toEqual(['CMD-SHELL', 'pg_isready']);
   });
 

@@ -1,3 +1,4 @@
+import type { Scenario } from '../../../main/engine/scenario/schema.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +68,8 @@ describe('CLI handlers', () => {
       io: {
         stdout: (s: string) => out.push(s),
         stderr: (s: string) => err.push(s),
-        loadScenario: async () => ({ scenario }),
+        // The CLI loads the real pack; the scoring parts are all these commands read.
+        loadScenario: async () => scenario as unknown as Scenario,
       },
     };
   };

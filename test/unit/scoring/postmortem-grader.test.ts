@@ -8,7 +8,7 @@ import { classifyHeading, gradePostmortem } from '../../../main/scoring/postmort
 import type { GradeReport, PostmortemRubric } from '../../../main/scoring/types.js';
 import { fastLearner, fixture, rubricYaml, SessionBuilder, slowQueryScenario } from './session.js';
 
-const rubric = slowQueryScenario().postmortem!;
+const rubric = slowQueryScenario().postmortem;
 const grade = (name: string, extra: Parameters<typeof gradePostmortem>[2] = {}): GradeReport =>
   gradePostmortem(fixture(name), rubric, {
     events: fastLearner(),
@@ -83,10 +83,10 @@ describe('calibration corpus (slow-query)', () => {
 });
 
 describe('root cause: negation and placement', () => {
-  const small: PostmortemRubric = {
+  const small: PostmortemRubric = postmortemRubricSchema.parse({
     rootCause: [{ id: 'missing-index', phrases: ['missing index', 'sequential scan'] }],
     wrongRootCauses: [{ id: 'db-capacity', phrases: ['database was undersized', 'not enough cpu'] }],
-  };
+  });
   const rootCause = (body: string, extra = ''): GradeReport =>
     gradePostmortem(`# PM\n\n## Summary\n\n${extra}\n\n## Root cause\n\n${body}\n`, small, {});
   const evidence = (r: GradeReport): string => criterion(r, 'root-cause').evidence.join('\n');

@@ -1,5 +1,7 @@
 /** Synthetic session event logs for scoring tests: one builder, readable timelines. */
 import type { EventPayload, RunEvent } from '../../../main/engine/events/types.js';
+import { z } from 'zod';
+import { investigationSignalSchema, postmortemRubricSchema, scoringSchema, type Scenario } from '../../../main/engine/scenario/schema.js';
 import type { ScoringScenario } from '../../../main/scoring/types.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +16,14 @@ export function fixture(name: string): string {
 export const rubricYaml = (): { investigation: unknown; scoring: unknown; postmortem: unknown } =>
   parse(fixture('rubric.yaml')) as { investigation: unknown; scoring: unknown; postmortem: unknown };
 
-/** slow-query as scoring sees it: the rubric fixture plus metadata and resolutions. */
-export function slowQueryScenario(): ScoringScenario {
+/** slow-query as scoring sees it: the rubric fixture (read through the real schema) plus metadata and resolutions. */
+export function slowQueryScenario(): ScoringScenario & Pick<Scenario, 'postmortem'> {
   const y = rubricYaml();
   return {
     metadata: { name: 'slow-query', title: 'Checkout is slow', parMinutes: 15 },
-    investigation: y.investigation as ScoringScenario['investigation'],
-    scoring: y.scoring as ScoringScenario['scoring'],
-    postmortem: y.postmortem as ScoringScenario['postmortem'],
+    investigation: z.array(investigationSignalSchema).parse(y.investigation),
+    scoring: scoringSchema.parse(y.scoring),
+    postmortem: postmortemRubricSchema.parse(y.postmortem),
     checks: {
       resolutions: [
         {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../main/engine/events/types.js';
 import { applyVariant } from '../../../main/engine/run/variants.js';
-import { loadScenarioSync } from '../../../main/engine/scenario/load.js';
+import { loadScenario } from '../../../main/engine/scenario/load.js';
 import { gradePostmortem } from '../../../main/scoring/postmortem/index.js';
 import type { GradeReport } from '../../../main/scoring/types.js';
 import { SessionBuilder } from './session.js';
@@ -26,7 +26,7 @@ interface Band {
 }
 
 const bands = JSON.parse(readFileSync(`${CORPUS}bands.json`, 'utf8')) as Record<string, Band>;
-const { scenario } = loadScenarioSync(PACK);
+const { scenario } = await loadScenario(PACK);
 
 /** The run the write-ups describe: fault 14:00:20, page 14:00:40, the route found at 14:05, deleted at 14:09:10. */
 function session(resolution: string): RunEvent[] {

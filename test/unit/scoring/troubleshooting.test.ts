@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSession } from '../../../main/scoring/troubleshooting/index.js';
-import type { ScoreReport, ScoringScenario } from '../../../main/scoring/types.js';
+import { scoringSchema } from '../../../main/engine/scenario/schema.js';
+import type { ScoringScenario, TroubleshootingReport } from '../../../main/scoring/types.js';
 import { fastLearner, SessionBuilder, slowQueryScenario } from './session.js';
 
 const scenario = slowQueryScenario();
-const criterion = (r: ScoreReport, id: string) => r.criteria.find((c) => c.id === id)!;
+const criterion = (r: TroubleshootingReport, id: string) => r.criteria.find((c) => c.id === id)!;
 
 describe('a fast, careful learner', () => {
   const report = scoreSession(fastLearner(), scenario);
@@ -171,7 +172,7 @@ describe('an abandoned run', () => {
   });
 });
 
-describe('scenario weights and variants', () => {
+describe('scenario weights', () => {
   it('scales the scenario’s weights to 100', () => {
     const weighted: ScoringScenario = {
       ...scenario,
@@ -195,24 +196,10 @@ describe('scenario weights and variants', () => {
         points: 60,
         heldMs: 10_000,
       });
-    const r = scoreSession(b.events, { ...scenario, scoring: { weights: { outcome: 40 } } });
+    // The schema fills the weights a pack leaves out (time 20, investigation 20, safety 10, hints 10).
+    const r = scoreSession(b.events, { ...scenario, scoring: scoringSchema.parse({ weights: { outcome: 40 } }) });
     expect(criterion(r, 'outcome').points).toBe(24);
     expect(r.resolutionId).toBe('rolled-back');
-  });
-
-  it('uses a variant’s investigation signals when the run names the variant', () => {
-    const events = fastLearner().map((e) => (e.type === 'run.created' ? { ...e, variant: 'odd' } : e));
-    const variant: ScoringScenario = {
-      ...scenario,
-      variants: [
-        {
-          name: 'odd',
-          investigation: [{ id: 'never', patterns: ['nothing-matches-this'], rootCause: true }],
-        },
-      ],
-    };
-    const r = scoreSession(events, variant);
-    expect(criterion(r, 'investigation').points).toBe(0);
   });
 
   it('is pure: the same events and scenario give the same report', () => {

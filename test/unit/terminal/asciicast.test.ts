@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AsciicastWriter, castOutput, parseAsciicast } from '../../../main/terminal/asciicast.js';
+import { AsciicastWriter } from '../../../main/terminal/asciicast.js';
+import { castOutput, parseCast } from '../../../shared/report/cast.js';
 
 describe('asciicast v2', () => {
   it('writes a header, output and resize events that the reader parses back', async () => {
@@ -22,22 +23,22 @@ describe('asciicast v2', () => {
     const first = JSON.parse(text.split('\n')[0]!);
     expect(first).toMatchObject({ version: 2, width: 100, height: 30, timestamp: 1735689600 });
     expect(first.env).toMatchObject({ TERM: 'xterm-256color' });
-    const cast = parseAsciicast(text);
+    const cast = parseCast(text);
     expect(cast.events).toEqual([
-      [0, 'o', 'hello "world"\r\n'],
-      [1.5, 'r', '120x40'],
-      [2.2505, 'o', '\x1b[31mred\x1b[0m ünïcode\n'],
+      { time: 0, kind: 'o', data: 'hello "world"\r\n' },
+      { time: 1.5, kind: 'r', cols: 120, rows: 40 },
+      { time: 2.2505, kind: 'o', data: '\x1b[31mred\x1b[0m ünïcode\n' },
     ]);
+    expect(cast.skipped).toBe(0);
     expect(castOutput(cast)).toBe('hello "world"\r\n\x1b[31mred\x1b[0m ünïcode\n');
   });
 
-  it('tolerates a torn last line but names a bad line elsewhere', () => {
+  it('reads past a torn last line (a crash while recording) and counts what it skipped', () => {
     const header = JSON.stringify({ version: 2, width: 80, height: 24 });
-    expect(parseAsciicast(`${header}\n[0.1,"o","a"]\n[0.2,"o","b`).events).toEqual([[0.1, 'o', 'a']]);
-    expect(() => parseAsciicast(`${header}\n[0.1,"o"\n[0.2,"o","b"]\n`)).toThrow(/line 2/);
-    expect(() => parseAsciicast('{"version":1}\n')).toThrow(/line 1/);
-    const dir = mkdtempSync(join(tmpdir(), 'cast-'));
-    writeFileSync(join(dir, 'x.cast'), '');
-    expect(() => parseAsciicast('')).toThrow(/empty/);
+    const torn = parseCast(`${header}\n[0.1,"o","a"]\n[0.2,"o","b`);
+    expect(torn.events).toEqual([{ time: 0.1, kind: 'o', data: 'a' }]);
+    expect(torn.skipped).toBe(1);
+    expect(() => parseCast('{"version":1}\n')).toThrow(/version 1/);
+    expect(() => parseCast('')).toThrow(/empty/);
   });
 });

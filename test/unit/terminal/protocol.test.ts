@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage, parseServerMessage, parseTerminalId, terminalId } from '../../../main/api/terminal-protocol.js';
+import { parseClientMessage, parseServerMessage, parseTerminalId, terminalId } from '../../../shared/api/terminal-protocol.js';
 
 describe('terminal protocol', () => {
   it('accepts the client messages', () => {

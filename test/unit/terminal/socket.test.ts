@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ServerMessage } from '../../../main/api/terminal-protocol.js';
+import type { ServerMessage } from '../../../shared/api/terminal-protocol.js';
 import { EventLog } from '../../../main/engine/events/event-log.js';
 import type { PtyProcess, PtySpawn } from '../../../main/terminal/pty.js';
 import { TerminalRegistry } from '../../../main/terminal/registry.js';

@@ -7,7 +7,8 @@ import {
   parseServerMessage,
   type ClientMessage,
   type ServerMessage,
-} from '../../../../main/api/terminal-protocol';
+} from '../../../../shared/api/terminal-protocol';
+import { Reconnect } from '../../api/reconnect';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'exited' | 'closed';
 
@@ -27,8 +28,6 @@ export interface TerminalConnectionOptions {
   size(): { cols: number; rows: number } | null;
 }
 
-const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
-
 export function socketUrl(url: string, token: string): string {
   const u = new URL(url, typeof location !== 'undefined' ? location.href : undefined);
   if (u.protocol === 'http:') u.protocol = 'ws:';
@@ -39,8 +38,7 @@ export function socketUrl(url: string, token: string): string {
 
 export class TerminalConnection {
   private socket: WebSocket | null = null;
-  private attempt = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly reconnect = new Reconnect();
   private disposed = false;
   private exited = false;
 
@@ -61,9 +59,7 @@ export class TerminalConnection {
   /** Reconnect now (e.g. a "Reconnect" button), skipping the backoff wait. */
   reconnectNow(): void {
     if (this.disposed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.attempt = 0;
+    this.reconnect.reset();
     this.exited = false;
     this.socket?.close();
     this.connect();
@@ -71,7 +67,7 @@ export class TerminalConnection {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.reconnect.stop();
     const socket = this.socket;
     this.socket = null;
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'detach' } satisfies ClientMessage));
@@ -85,7 +81,7 @@ export class TerminalConnection {
 
   private connect(): void {
     if (this.disposed) return;
-    this.options.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    this.options.onState(this.reconnect.retrying ? 'reconnecting' : 'connecting');
     let socket: WebSocket;
     try {
       socket = new WebSocket(socketUrl(this.options.url, this.options.token));
@@ -96,7 +92,7 @@ export class TerminalConnection {
     }
     this.socket = socket;
     socket.onopen = () => {
-      this.attempt = 0;
+      this.reconnect.succeeded();
       this.options.onAttach();
       socket.send(JSON.stringify({ type: 'attach', terminal: this.options.terminal } satisfies ClientMessage));
       const size = this.options.size();
@@ -141,12 +137,7 @@ export class TerminalConnection {
   }
 
   private scheduleReconnect(): void {
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
-    this.attempt += 1;
+    const delay = this.reconnect.retry(() => this.connect());
     this.options.onState('reconnecting', `retrying in ${Math.round(delay / 100) / 10}s`);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.connect();
-    }, delay);
   }
 }

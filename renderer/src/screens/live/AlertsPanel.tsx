@@ -1,6 +1,7 @@
 import { memo } from 'react';
-import type { AlertView, RunSnapshot } from '../../../../main/api/contract';
-import { formatClockTime, formatDuration } from '../../lib/format';
+import type { AlertView, RunSnapshot } from '../../../../shared/api/contract';
+import { formatDuration } from '../../../../shared/format/duration';
+import { formatClockTime } from '../../lib/format';
 import { groupAlerts, isMuted } from '../../lib/live';
 
 function labelText(alert: AlertView): string {
@@ -56,7 +57,7 @@ export const AlertsPanel = memo(function AlertsPanel({
                       {alert.silencedBy.length > 0 ? <span className="tag">silenced</span> : null}
                       <span className="muted mono" title={alert.startsAt}>
                         since {formatClockTime(alert.startsAt)}
-                        {since !== null && !Number.isNaN(since) ? ` (${since >= 0 ? '+' : ''}${formatDuration(since)})` : ''}
+                        {since !== null && !Number.isNaN(since) ? ` (${formatDuration(since, 'clock', { sign: 'always' })})` : ''}
                       </span>
                     </div>
                     {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}

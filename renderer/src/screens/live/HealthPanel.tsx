@@ -1,7 +1,7 @@
 import { memo } from 'react';
-import type { CheckStatus } from '../../../../main/api/contract';
+import type { CheckView } from '../../../../shared/api/contract';
 
-export const HealthPanel = memo(function HealthPanel({ health }: { health: CheckStatus[] }) {
+export const HealthPanel = memo(function HealthPanel({ health }: { health: CheckView[] }) {
   const failing = health.filter((h) => h.pass === false).length;
   return (
     <section className="panel" aria-labelledby="health-title" data-testid="health-panel">

@@ -1,6 +1,6 @@
-import type { RunSnapshot } from '../../../../main/api/contract';
+import type { RunSnapshot } from '../../../../shared/api/contract';
 import { ErrorBox } from '../../components/ErrorBox';
-import { formatDuration } from '../../lib/format';
+import { formatDuration } from '../../../../shared/format/duration';
 import { canTakeHint, hintRemainingMs } from '../../lib/live';
 import { useNow } from '../../lib/useNow';
 import { useApp } from '../../store/context';
@@ -45,8 +45,8 @@ export function HintsPanel({ snapshot }: { snapshot: RunSnapshot }) {
                   : remaining === 0
                     ? 'Available — costs points.'
                     : remaining === null
-                      ? `Unlocks ${formatDuration(hint.unlockAfterMs)} after the page.`
-                      : `Locked: unlocks in ${formatDuration(remaining)}`}
+                      ? `Unlocks ${formatDuration(hint.unlockAfterMs, 'clock')} after the page.`
+                      : `Locked: unlocks in ${formatDuration(remaining, 'clock')}`}
               </li>
             );
           })}

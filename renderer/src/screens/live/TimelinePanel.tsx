@@ -1,7 +1,7 @@
 import { memo, useEffect, useRef } from 'react';
-import type { TimelineItem } from '../../../../main/api/contract';
-import { KIND_ICONS } from '../../../../main/report/timeline-icons';
-import { formatDuration } from '../../lib/format';
+import type { TimelineItem } from '../../../../shared/api/contract';
+import { KIND_ICONS } from '../../../../shared/report/timeline-icons';
+import { formatDuration } from '../../../../shared/format/duration';
 
 export const TimelinePanel = memo(function TimelinePanel({ timeline }: { timeline: TimelineItem[] }) {
   const body = useRef<HTMLDivElement>(null);
@@ -33,7 +33,7 @@ export const TimelinePanel = memo(function TimelinePanel({ timeline }: { timelin
           <ol className="timeline-list">
             {timeline.map((item) => (
               <li key={item.id} className={`timeline-item kind-${item.kind}${item.ok === false ? ' fail-text' : ''}`}>
-                <span className="t">{item.sincePageMs === null ? '' : `${item.sincePageMs < 0 ? '' : '+'}${formatDuration(item.sincePageMs)}`}</span>
+                <span className="t">{item.sincePageMs === null ? '' : formatDuration(item.sincePageMs, 'clock', { sign: 'always' })}</span>
                 <span className="k" aria-label={item.kind} title={item.kind}>
                   {item.kind === 'check' && item.ok === false ? '✗' : KIND_ICONS[item.kind]}
                 </span>

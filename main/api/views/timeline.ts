@@ -1,5 +1,5 @@
-import type { TimelineItem } from '../../api/contract.js';
-import type { RunEvent } from '../events/types.js';
+import type { TimelineItem } from '../../../shared/api/contract.js';
+import type { RunEvent } from '../../engine/events/types.js';
 
 /**
  * What the learner may see of the event log, as a timeline. Fault steps and check details stay hidden

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { bundleStream, importBundle, listHistory, saveReport, buildReport, sessionEvents, sessionPath } from '../../../main/app/sessions.js';
+import { buildReport } from '../../../main/api/views/report.js';
+import { bundleStream, importBundle, listHistory, saveReport, sessionEvents, sessionPath } from '../../../main/sessions/store.js';
 import { EventLog } from '../../../main/engine/events/event-log.js';
 
 function session(home: string, runId: string, outcome: 'resolved' | 'abandoned') {

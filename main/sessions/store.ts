@@ -9,10 +9,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import tarFs from 'tar-fs';
-import type { HistoryEntry, Report, ScoreReport } from '../api/contract.js';
+import type { HistoryEntry, Report } from '../../shared/api/contract.js';
 import { readEvents } from '../engine/events/event-log.js';
 import type { EventOf, RunEvent } from '../engine/events/types.js';
-import { timelineFromEvents } from '../engine/run/timeline-view.js';
 
 export const REPORT_FILE = 'report.json';
 export const POSTMORTEM_FILE = 'postmortem.md';
@@ -49,29 +48,6 @@ export function recordings(dir: string): number[] {
     .filter((n): n is string => n !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
-}
-
-/** Assembles the report from what the session folder holds; scores come from the caller. */
-export function buildReport(
-  dir: string,
-  events: RunEvent[],
-  scores: { troubleshooting: ScoreReport | null; postmortem: ScoreReport | null },
-): Report {
-  const created = createdEvent(events);
-  const postmortemFile = join(dir, POSTMORTEM_FILE);
-  return {
-    runId: created.runId,
-    scenario: created.scenario,
-    title: created.scenarioTitle,
-    outcome: outcomeOf(events),
-    startedAt: created.time,
-    parMinutes: created.parMinutes,
-    troubleshooting: scores.troubleshooting,
-    postmortem: scores.postmortem,
-    postmortemMarkdown: existsSync(postmortemFile) ? readFileSync(postmortemFile, 'utf8') : null,
-    timeline: timelineFromEvents(events, { reveal: true }),
-    recordings: recordings(dir),
-  };
 }
 
 export function saveReport(dir: string, report: Report): void {

@@ -1,7 +1,10 @@
 /**
- * Reading asciicast v2 recordings for replay and transcripts. PURE (no Node, no DOM): the renderer's
- * player and the HTML report both use it. Tolerant: a torn last line (crash while recording) is skipped.
+ * Reading asciicast v2 recordings (https://docs.asciinema.org/manual/asciicast/v2/) for replay and
+ * transcripts: the one parser. PURE (no Node, no DOM): the renderer's player, the HTML report and the
+ * tests use it; main/terminal/asciicast.ts writes them. Tolerant: lines it cannot read (a torn last line
+ * after a crash) are skipped and counted.
  */
+import stripAnsi from 'strip-ansi';
 
 export interface CastHeader {
   width: number;
@@ -89,19 +92,21 @@ export function eventsUntil(events: readonly CastEvent[], time: number): number 
   return lo;
 }
 
-// ESC [ … final byte | ESC ] … BEL or ESC \ | ESC P/X/^/_ … ESC \ | other two-byte ESC sequences
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[PX^_][^\u001b]*\u001b\\|\u001b[@-Z\\-_]|\u001b[()#][0-9A-Za-z]|\u009b[0-?]*[ -/]*[@-~]/g;
+/** Everything the recording showed, concatenated, escape sequences and all. */
+export function castOutput(cast: ParsedCast): string {
+  let raw = '';
+  for (const event of cast.events) if (event.kind === 'o') raw += event.data;
+  return raw;
+}
 
 /** What a reader sees: output with escape sequences removed and carriage returns/backspaces applied. */
 export function castTranscript(cast: ParsedCast, maxChars = 200_000): string {
-  let raw = '';
-  for (const event of cast.events) if (event.kind === 'o') raw += event.data;
-  return plainText(raw).slice(-maxChars);
+  return plainText(castOutput(cast)).slice(-maxChars);
 }
 
+/** Terminal output as plain text: strip-ansi removes the escape sequences, then CR and BS are applied as a screen would. */
 export function plainText(raw: string): string {
-  const text = raw.replace(ANSI, '').replace(/\r\n/g, '\n');
+  const text = stripAnsi(raw).replace(/\r\n/g, '\n');
   const out: string[] = [];
   for (const line of text.split('\n')) {
     let current = '';

@@ -5,6 +5,7 @@
  * Every piece of text is escaped; colours come from CSS variables with fallbacks so both themes work.
  */
 import type { TimelineItem } from '../api/contract.js';
+import { formatDuration } from '../format/duration.js';
 
 export interface ChartLane {
   id: string;
@@ -117,9 +118,7 @@ function round(n: number): number {
 }
 
 function formatMinutes(m: number): string {
-  const sign = m < 0 ? '-' : '';
-  const total = Math.round(Math.abs(m) * 60);
-  return `${sign}${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  return formatDuration(m * 60_000, 'clock', { padMinutes: false, hours: false, rounding: 'nearest' });
 }
 
 function pointClass(point: ChartPoint): string {

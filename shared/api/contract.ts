@@ -3,30 +3,16 @@
  * defined here once, validated with zod at the boundary, and served by two transports over the same
  * handlers: Electron IPC (one preload method per operation) and web mode (HTTP + WebSocket).
  *
- * PURE: this file is imported by the renderer, so it may import nothing but zod.
+ * PURE: this file is imported by the renderer, so it may import nothing but zod and the shared layer.
  */
 import { z } from 'zod';
+import { doctorReportSchema } from '../doctor.js';
+import { progressSchema } from '../progress.js';
+
+export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
+export { progressSchema, type Progress } from '../progress.js';
 
 // ---------------------------------------------------------------- shared shapes
-
-export const progressSchema = z.object({
-  current: z.number(),
-  max: z.number(),
-  description: z.string(),
-});
-
-export const doctorCheckSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
-  detail: z.string(),
-  fix: z.string(),
-});
-
-export const doctorReportSchema = z.object({
-  ok: z.boolean(),
-  checks: z.array(doctorCheckSchema),
-});
 
 export const scenarioSummarySchema = z.object({
   name: z.string(),
@@ -62,7 +48,8 @@ export const runPhaseSchema = z.enum([
   'ended',
 ]);
 
-export const checkStatusSchema = z.object({
+/** One health check as the learner sees it (never its command or internals). */
+export const checkViewSchema = z.object({
   group: z.string(),
   checkId: z.string(),
   title: z.string(),
@@ -115,7 +102,7 @@ export const runSnapshotSchema = z.object({
   pagedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   parMinutes: z.number(),
-  health: z.array(checkStatusSchema),
+  health: z.array(checkViewSchema),
   alerts: z.array(alertSchema),
   alertsSource: z.string().nullable(),
   timeline: z.array(timelineItemSchema),
@@ -144,7 +131,8 @@ export const criterionSchema = z.object({
   feedback: z.string(),
 });
 
-export const scoreReportSchema = z.object({
+/** A score as the UI shows it: troubleshooting and postmortem reports both travel in this shape. */
+export const scoreViewSchema = z.object({
   score: z.number(),
   max: z.number(),
   criteria: z.array(criterionSchema),
@@ -157,8 +145,8 @@ export const reportSchema = z.object({
   outcome: z.string(),
   startedAt: z.string(),
   parMinutes: z.number(),
-  troubleshooting: scoreReportSchema.nullable(),
-  postmortem: scoreReportSchema.nullable(),
+  troubleshooting: scoreViewSchema.nullable(),
+  postmortem: scoreViewSchema.nullable(),
   postmortemMarkdown: z.string().nullable(),
   timeline: z.array(timelineItemSchema),
   recordings: z.array(z.number()),
@@ -216,7 +204,7 @@ export const methods = {
   'runs.takeHint': { request: runRef, response: hintViewSchema },
   'terminals.open': { request: runRef, response: z.object({ terminal: z.number(), id: z.string() }) },
   'postmortem.draft': { request: runRef, response: z.object({ markdown: z.string() }) },
-  'postmortem.grade': { request: runRef.extend({ markdown: z.string() }), response: scoreReportSchema },
+  'postmortem.grade': { request: runRef.extend({ markdown: z.string() }), response: scoreViewSchema },
   'postmortem.submit': { request: runRef.extend({ markdown: z.string() }), response: reportSchema },
   'reports.get': { request: runRef, response: reportSchema },
   'reports.exportHtml': { request: runRef, response: z.object({ html: z.string(), filename: z.string() }) },
@@ -292,18 +280,15 @@ export const eventsServerMessageSchema = z.discriminatedUnion('type', [
 export type EventsClientMessage = z.infer<typeof eventsClientMessageSchema>;
 export type EventsServerMessage = z.infer<typeof eventsServerMessageSchema>;
 
-export type Progress = z.infer<typeof progressSchema>;
-export type DoctorReport = z.infer<typeof doctorReportSchema>;
-export type DoctorCheck = z.infer<typeof doctorCheckSchema>;
 export type ScenarioSummary = z.infer<typeof scenarioSummarySchema>;
 export type ScenarioDetail = z.infer<typeof scenarioDetailSchema>;
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 export type RunPhaseName = z.infer<typeof runPhaseSchema>;
-export type CheckStatus = z.infer<typeof checkStatusSchema>;
+export type CheckView = z.infer<typeof checkViewSchema>;
 export type AlertView = z.infer<typeof alertSchema>;
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 export type HintView = z.infer<typeof hintViewSchema>;
-export type ScoreReport = z.infer<typeof scoreReportSchema>;
+export type ScoreView = z.infer<typeof scoreViewSchema>;
 export type Criterion = z.infer<typeof criterionSchema>;
 export type Report = z.infer<typeof reportSchema>;
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

@@ -1,0 +1,42 @@
+/**
+ * The API's view of a live run (`runs.get`, `/ws/events`, `lab status`), built from the engine's run:
+ * the engine keeps its own state, this file decides what the learner may see of it.
+ */
+import type { RunSnapshot } from '../../../shared/api/contract.js';
+import type { Run } from '../../engine/run/run.js';
+import { timelineFromEvents } from './timeline.js';
+
+export function runSnapshot(run: Run): RunSnapshot {
+  // Fault steps and check details stay hidden while the incident is live; they are revealed once it is over.
+  const reveal = run.over;
+  return {
+    runId: run.id,
+    scenario: run.scenario.metadata.name,
+    title: run.scenario.metadata.title,
+    variant: run.variant,
+    seed: run.seed,
+    phase: run.phase,
+    progress: run.progress,
+    startedAt: run.startedAt.toISOString(),
+    pagedAt: run.pagedAt?.toISOString() ?? null,
+    endedAt: run.endedAt?.toISOString() ?? null,
+    parMinutes: run.scenario.metadata.parMinutes,
+    health: run.scenario.checks.steadyState.map((check) => {
+      const state = run.checkState('steadyState', check.id);
+      return {
+        group: 'steadyState',
+        checkId: check.id,
+        title: check.title,
+        pass: state?.pass ?? null,
+        ...(state?.observed ? { observed: state.observed } : {}),
+      };
+    }),
+    alerts: run.alerts,
+    alertsSource: run.alertsSource,
+    timeline: timelineFromEvents(run.readEvents(), { reveal }),
+    hints: run.hintStates(),
+    resolution: run.resolution ? { id: run.resolution.id, title: run.resolution.title, points: run.resolution.points } : null,
+    terminals: [...run.terminals],
+    error: run.error,
+  };
+}

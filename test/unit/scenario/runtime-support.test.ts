@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntimeRegistry } from '../../../main/app/runtimes.js';
+import { validateScenarioText } from '../../../main/engine/scenario/validate.js';
+import { RuntimeRegistry } from '../../../sandbox/registry.js';
+import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
+import { lines, mutate, VALID_DIR, VALID_FILE } from './helpers.js';
+
+/** A registry as a build with a Kubernetes runtime that cannot stop a service (no such verb for a pod) would have. */
+function withKubernetes(): RuntimeRegistry {
+  const registry = createRuntimeRegistry();
+  registry.register({
+    kind: 'kubernetes',
+    operations: SANDBOX_OPERATIONS.filter((op) => op !== 'stop'),
+    create: () => {
+      throw new Error('not needed: validation never creates a runtime');
+    },
+  });
+  return registry;
+}
+
+const validate = (text: string, registry: RuntimeRegistry) =>
+  validateScenarioText(text, VALID_FILE, VALID_DIR, { supports: (kind, operation) => registry.supports(kind, operation) });
+
+describe('validation against what the runtimes can do', () => {
+  it('accepts every action on Docker, which supports every operation', () => {
+    const result = validate(mutate(), createRuntimeRegistry());
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects an action one of the pack runtimes cannot perform, at the action', () => {
+    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [docker, kind]']), withKubernetes());
+    expect(result.ok).toBe(false);
+    expect(lines(result)).toEqual([
+      expect.stringMatching(/^144:\d+: the kubernetes runtime cannot stop, which the stop action needs: drop kubernetes from runtimes or use another action \(at variants\[0\]\.faults\[0\]\.action\.stop\)$/),
+    ]);
+  });
+
+  it('says nothing of a runtime this build does not have (a pack may name one that comes later)', () => {
+    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [docker, kubernetes]']), createRuntimeRegistry());
+    expect(result.ok).toBe(true);
+    expect(result.scenario!.runtimes).toEqual(['docker', 'kubernetes']);
+  });
+
+  it('reads `kind` as kubernetes, once', () => {
+    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [kind, kubernetes, docker]']), createRuntimeRegistry());
+    expect(result.scenario!.runtimes).toEqual(['kubernetes', 'docker']);
+  });
+});
