@@ -59,6 +59,11 @@ export interface NetworkSpec {
   subnet?: string;
   /** false: an internal network with no route out of the sandbox. */
   egress: boolean;
+  /**
+   * Carries traffic a router container forwards between subnets, still with no way out: see
+   * networkCreateOptions in sandbox/docker/network.ts.
+   */
+  routed?: boolean;
 }
 
 export interface ServiceFile {

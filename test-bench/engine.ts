@@ -1,7 +1,7 @@
 /**
  * Engine figures on the real Docker engine: time from `start` to `live` with cached images, and
- * teardown time, for the fixture (two containers) and, when asked, for slow-query and config-drift (their
- * real services). config-drift is measured to its baseline only: its fault then waits 20 s and runs Ansible.
+ * teardown time, for the fixture (two containers) and for every shipped scenario in SCENARIO_BENCHES (their
+ * real services; some are measured to their baseline only, where the fault's own timing would dominate).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,22 +54,25 @@ async function measure(
   return { up, live, teardown, containers: Object.keys(loaded.scenario.environment.services).length };
 }
 
-export async function benchEngine(options: { slowQuery: boolean; configDrift: boolean }): Promise<Record<string, Figure>> {
+/** The shipped scenarios the bench measures, each skippable with `--no-<pack>`. */
+export const SCENARIO_BENCHES: { pack: string; key: string; runs: number; untilBaseline: boolean; note: string }[] = [
+  { pack: 'slow-query', key: 'slowQuery', runs: 2, untilBaseline: false, note: 'before the fault at 20s' },
+  { pack: 'config-drift', key: 'configDrift', runs: 2, untilBaseline: true, note: 'its fault then waits 20 s and runs Ansible (target 15 s)' },
+  { pack: 'tgw-routes', key: 'tgwRoutes', runs: 3, untilBaseline: false, note: 'steady state is the connectivity matrix (target 15 s)' },
+];
+
+export async function benchEngine(options: { skip: string[] }): Promise<Record<string, Figure>> {
   const figures: Record<string, Figure> = {};
   const fixture = await measure(join(packageRoot(), 'test/fixtures/scenarios/fixture'), 5);
   figures['engine.fixture.startToLive'] = summarize(fixture.live, 'ms', `${fixture.containers} containers, cached images`);
   figures['engine.fixture.startToBaseline'] = summarize(fixture.up, 'ms', 'sandbox up and steady state holding');
   figures['engine.fixture.teardown'] = summarize(fixture.teardown, 'ms');
-  if (options.slowQuery) {
-    const slow = await measure(join(packageRoot(), 'scenarios/slow-query'), 2);
-    figures['engine.slowQuery.startToLive'] = summarize(slow.live, 'ms', `${slow.containers} containers, cached images; includes the scenario's own wait before its fault`);
-    figures['engine.slowQuery.startToBaseline'] = summarize(slow.up, 'ms', 'sandbox up and steady state holding, before the fault at 20s');
-    figures['engine.slowQuery.teardown'] = summarize(slow.teardown, 'ms');
-  }
-  if (options.configDrift) {
-    const drift = await measure(join(packageRoot(), 'scenarios/config-drift'), 2, { untilBaseline: true });
-    figures['engine.configDrift.startToBaseline'] = summarize(drift.up, 'ms', `${drift.containers} containers, cached images; sandbox up and steady state holding (target 15 s)`);
-    figures['engine.configDrift.teardown'] = summarize(drift.teardown, 'ms');
+  for (const bench of SCENARIO_BENCHES.filter((b) => !options.skip.includes(b.pack))) {
+    const result = await measure(join(packageRoot(), 'scenarios', bench.pack), bench.runs, { untilBaseline: bench.untilBaseline });
+    const name = `engine.${bench.key}`;
+    figures[`${name}.startToBaseline`] = summarize(result.up, 'ms', `${result.containers} containers, cached images; sandbox up and steady state holding; ${bench.note}`);
+    if (!bench.untilBaseline) figures[`${name}.startToLive`] = summarize(result.live, 'ms', "includes the scenario's own wait before its fault");
+    figures[`${name}.teardown`] = summarize(result.teardown, 'ms');
   }
   return figures;
 }

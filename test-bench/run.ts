@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every performance figure as one JSON object `{"name": {"median": n, "unit": "ms"}, ...}`.
  * Figures that need Docker or Chromium are skipped (and say so on stderr) where those are missing.
- * `--only engine,terminal,...` picks groups; `--no-slow-query` and `--no-config-drift` skip those scenarios' runs.
+ * `--only engine,terminal,...` picks groups; `--no-<scenario>` (e.g. `--no-slow-query`) skips that scenario's runs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +26,11 @@ async function group(name: string, work: () => Promise<Record<string, Figure | R
 await group('validate', async () => (await import('./validate.js')).benchValidate());
 await group('grading', async () => (await import('./grading.js')).benchGrading());
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
-await group('engine', async () => (await import('./engine.js')).benchEngine({
-    slowQuery: !args.includes('--no-slow-query'),
-    configDrift: !args.includes('--no-config-drift'),
-  }));
+await group('engine', async () =>
+  (await import('./engine.js')).benchEngine({
+    skip: args.filter((a) => a.startsWith('--no-')).map((a) => a.slice('--no-'.length)),
+  }),
+);
 await group('renderer', async () => {
   const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');

@@ -119,7 +119,7 @@ export class DockerRuntime implements SandboxRuntime {
       for (const { spec: network, dockerName } of networks.values()) {
         check();
         await this.docker.createNetwork(networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)));
-        step(`network ${network.name} created${network.egress ? '' : ' (internal)'}`);
+        step(`network ${network.name} created${network.routed ? ' (routed, no way out)' : network.egress ? '' : ' (internal)'}`);
       }
       if (access) {
         await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));

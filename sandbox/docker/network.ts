@@ -46,7 +46,31 @@ export function assertNoSubnetConflicts(specs: { dockerName: string; spec: Netwo
   }
 }
 
+/**
+ * Internal networks (no egress) get Docker's isolation rules, which drop any packet whose source or
+ * destination is outside the network's subnet: right for plain networks, fatal for routed ones (a packet
+ * from 10.10.1.10 to 10.20.8.30 crossing vpc-a's bridge to its router). A routed network is therefore a
+ * plain bridge that the host holds no address on (`inhibit_ipv4`) and never masquerades: containers on it
+ * get the first address of the subnet as default gateway, which nobody answers for until a router service
+ * of the pack claims it; the host has no route to the subnet and no address to be a gateway with.
+ */
 export function networkCreateOptions(dockerName: string, spec: NetworkSpec, labels: Record<string, string>): Docker.NetworkCreateOptions {
+  if (spec.routed) {
+    if (!spec.subnet || spec.egress) throw new Error(`network "${spec.name}": a routed network needs a subnet and no egress`);
+    return {
+      Name: dockerName,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Internal: false,
+      Attachable: false,
+      Labels: labels,
+      Options: {
+        'com.docker.network.bridge.inhibit_ipv4': 'true',
+        'com.docker.network.bridge.enable_ip_masquerade': 'false',
+      },
+      IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] },
+    };
+  }
   return {
     Name: dockerName,
     Driver: 'bridge',

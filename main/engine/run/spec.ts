@@ -120,7 +120,12 @@ export function sandboxSpec(options: {
     runId: options.runId,
     scenario: scenario.metadata.name,
     images: options.images,
-    networks: scenario.environment.networks.map((n) => ({ name: n.name, ...(n.subnet ? { subnet: n.subnet } : {}), egress: n.egress })),
+    networks: scenario.environment.networks.map((n) => ({
+      name: n.name,
+      ...(n.subnet ? { subnet: n.subnet } : {}),
+      egress: n.egress,
+      ...(n.routed ? { routed: true } : {}),
+    })),
     services,
   };
 }

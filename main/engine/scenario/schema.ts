@@ -61,6 +61,12 @@ export const networkSchema = z.strictObject({
     .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'use CIDR notation such as 10.231.7.0/24')
     .optional(),
   egress: z.boolean().default(false).describe('false (default): no route out of the sandbox.'),
+  routed: z
+    .boolean()
+    .default(false)
+    .describe(
+      'true: carries traffic a router service of the pack forwards between subnets (Docker drops it on the default internal networks). Needs a subnet; still no way out: the host holds no address on it, and every container\'s default gateway is the first address, which only a router of the pack can claim.',
+    ),
 });
 
 /** Capabilities a pack may ask for; anything else (SYS_ADMIN, ...) needs a trusted pack, which we have not built. */

@@ -230,6 +230,13 @@ class SemanticChecker {
       }
       subnets.set(n.name, { ...parsed, text: n.subnet });
     });
+    // A routed network's first address is every container's default gateway (a router of the pack claims it),
+    // so it needs a fixed subnet; and it has no way out by construction.
+    env.networks.forEach((n, i) => {
+      if (!n.routed) return;
+      if (n.subnet === undefined) this.report(['environment', 'networks', i, 'routed'], `routed network "${n.name}" needs a subnet: its first address is the default gateway a router service claims`);
+      if (n.egress) this.report(['environment', 'networks', i, 'egress'], `routed network "${n.name}" cannot have egress: a routed network never gives a way out of the sandbox`);
+    });
     // Overlapping subnets inside one pack can never be created.
     const list = [...subnets.entries()];
     list.forEach(([name, a], i) => {
@@ -282,6 +289,14 @@ class SemanticChecker {
         const seen = addresses.get(key);
         if (seen) this.report(ipPath, `ipv4 ${cfg.ipv4} on network "${net}" is already used by service "${seen}"`);
         else addresses.set(key, name);
+      }
+
+      const routedNet = joined.map(([net]) => env.networks.find((n) => n.name === net)).find((n) => n?.routed);
+      if (routedNet && svc.publish.length > 0) {
+        this.report(
+          [...path, 'publish'],
+          `service "${name}" is on routed network "${routedNet.name}" and cannot publish ports: the network that carries published ports would compete for its default route; reach it from the sandbox (exec, tcp and sql checks) instead`,
+        );
       }
 
       svc.capabilities.forEach((cap, i) => {

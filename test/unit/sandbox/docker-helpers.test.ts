@@ -146,6 +146,18 @@ describe('networks', () => {
     expect(cidrsOverlap(parseIpv4Cidr('10.9.0.0/24')!, parseIpv4Cidr('10.9.1.0/24')!)).toBe(false);
   });
 
+  it('makes routed networks plain bridges the host holds no address on and never masquerades', () => {
+    const options = networkCreateOptions('fd-r-vpc', { name: 'vpc', egress: false, routed: true, subnet: '10.10.0.0/16' }, { a: 'b' });
+    expect(options.Internal).toBe(false);
+    expect(options.Options).toEqual({
+      'com.docker.network.bridge.inhibit_ipv4': 'true',
+      'com.docker.network.bridge.enable_ip_masquerade': 'false',
+    });
+    expect(options.IPAM).toEqual({ Driver: 'default', Config: [{ Subnet: '10.10.0.0/16' }] });
+    expect(() => networkCreateOptions('n', { name: 'n', egress: false, routed: true }, {})).toThrow(/needs a subnet/);
+    expect(() => networkCreateOptions('n', { name: 'n', egress: true, routed: true, subnet: '10.1.0.0/16' }, {})).toThrow(/no egress/);
+  });
+
   it('makes internal networks when egress is off', () => {
     const options = networkCreateOptions('fd-r-back', { name: 'back', egress: false, subnet: '10.5.0.0/24' }, { a: 'b' });
     expect(options).toMatchObject({ Name: 'fd-r-back', Driver: 'bridge', Internal: true, Labels: { a: 'b' }, IPAM: { Config: [{ Subnet: '10.5.0.0/24' }] } });

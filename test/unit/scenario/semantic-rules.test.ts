@@ -175,6 +175,21 @@ describe('semantic rules point at the offending node', () => {
     ]);
   });
 
+  it('a routed network without a subnet', () => {
+    expectProblems([['      subnet: 10.231.7.0/24\n', '      routed: true\n']], [
+      '20:15: routed network "lab" needs a subnet: its first address is the default gateway a router service claims (at environment.networks[0].routed)',
+      '27:17: ipv4 10.231.7.10 needs a subnet: set environment.networks[0].subnet for network "lab" (at environment.services.api.networks.lab.ipv4)',
+      '35:16: service "api" is on routed network "lab" and cannot publish ports: the network that carries published ports would compete for its default route; reach it from the sandbox (exec, tcp and sql checks) instead (at environment.services.api.publish)',
+    ]);
+  });
+
+  it('a routed network with egress', () => {
+    expectProblems([['      subnet: 10.231.7.0/24\n', '      subnet: 10.231.7.0/24\n      routed: true\n      egress: true\n']], [
+      '22:15: routed network "lab" cannot have egress: a routed network never gives a way out of the sandbox (at environment.networks[0].egress)',
+      '37:16: service "api" is on routed network "lab" and cannot publish ports: the network that carries published ports would compete for its default route; reach it from the sandbox (exec, tcp and sql checks) instead (at environment.services.api.publish)',
+    ]);
+  });
+
   it('a subnet with host bits set', () => {
     expectProblems([['subnet: 10.231.7.0/24', 'subnet: 10.231.7.5/24']], ['20:15: subnet "10.231.7.5/24": host bits are set; use 10.231.7.0/24 (at environment.networks[0].subnet)']);
   });
