@@ -55,23 +55,67 @@ async function measure(
 }
 
 /** The shipped scenarios the bench measures, each skippable with `--no-<pack>`. */
-export const SCENARIO_BENCHES: { pack: string; key: string; runs: number; untilBaseline: boolean; note: string }[] = [
+export const SCENARIO_BENCHES: {
+  pack: string;
+  key: string;
+  runs: number;
+  untilBaseline: boolean;
+  note: string;
+}[] = [
   { pack: 'slow-query', key: 'slowQuery', runs: 2, untilBaseline: false, note: 'before the fault at 20s' },
-  { pack: 'config-drift', key: 'configDrift', runs: 2, untilBaseline: true, note: 'its fault then waits 20 s and runs Ansible (target 15 s)' },
-  { pack: 'tgw-routes', key: 'tgwRoutes', runs: 3, untilBaseline: false, note: 'steady state is the connectivity matrix (target 15 s)' },
+  {
+    pack: 'config-drift',
+    key: 'configDrift',
+    runs: 2,
+    untilBaseline: true,
+    note: 'its fault then waits 20 s and runs Ansible (target 15 s)',
+  },
+  {
+    pack: 'tgw-routes',
+    key: 'tgwRoutes',
+    runs: 3,
+    untilBaseline: false,
+    note: 'steady state is the connectivity matrix (target 15 s)',
+  },
+  {
+    pack: 'alert-storm',
+    key: 'alertStorm',
+    runs: 2,
+    untilBaseline: true,
+    note: 'the widest sandbox (target 15 s)',
+  },
 ];
 
 export async function benchEngine(options: { skip: string[] }): Promise<Record<string, Figure>> {
   const figures: Record<string, Figure> = {};
   const fixture = await measure(join(packageRoot(), 'test/fixtures/scenarios/fixture'), 5);
-  figures['engine.fixture.startToLive'] = summarize(fixture.live, 'ms', `${fixture.containers} containers, cached images`);
-  figures['engine.fixture.startToBaseline'] = summarize(fixture.up, 'ms', 'sandbox up and steady state holding');
+  figures['engine.fixture.startToLive'] = summarize(
+    fixture.live,
+    'ms',
+    `${fixture.containers} containers, cached images`,
+  );
+  figures['engine.fixture.startToBaseline'] = summarize(
+    fixture.up,
+    'ms',
+    'sandbox up and steady state holding',
+  );
   figures['engine.fixture.teardown'] = summarize(fixture.teardown, 'ms');
   for (const bench of SCENARIO_BENCHES.filter((b) => !options.skip.includes(b.pack))) {
-    const result = await measure(join(packageRoot(), 'scenarios', bench.pack), bench.runs, { untilBaseline: bench.untilBaseline });
+    const result = await measure(join(packageRoot(), 'scenarios', bench.pack), bench.runs, {
+      untilBaseline: bench.untilBaseline,
+    });
     const name = `engine.${bench.key}`;
-    figures[`${name}.startToBaseline`] = summarize(result.up, 'ms', `${result.containers} containers, cached images; sandbox up and steady state holding; ${bench.note}`);
-    if (!bench.untilBaseline) figures[`${name}.startToLive`] = summarize(result.live, 'ms', "includes the scenario's own wait before its fault");
+    figures[`${name}.startToBaseline`] = summarize(
+      result.up,
+      'ms',
+      `${result.containers} containers, cached images; sandbox up and steady state holding; ${bench.note}`,
+    );
+    if (!bench.untilBaseline)
+      figures[`${name}.startToLive`] = summarize(
+        result.live,
+        'ms',
+        "includes the scenario's own wait before its fault",
+      );
     figures[`${name}.teardown`] = summarize(result.teardown, 'ms');
   }
   return figures;

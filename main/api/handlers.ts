@@ -208,6 +208,33 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         throw new ApiError('conflict', (error as Error).message);
       }
     },
+    'runs.submit': async ({ runId }) => {
+      const run = requireRun(runId);
+      try {
+        const outcome = await run.submit();
+        return { resolved: outcome.resolved, message: outcome.message, snapshot: runSnapshot(run) };
+      } catch (error) {
+        throw new ApiError('conflict', (error as Error).message);
+      }
+    },
+    'observability.query': async ({ runId, source, query, rangeSeconds }) => {
+      const run = requireRun(runId);
+      if (!run.sandbox) throw new ApiError('conflict', 'the sandbox is not up yet');
+      try {
+        return await run.queryObservability(source, query, rangeSeconds);
+      } catch (error) {
+        throw new ApiError('bad_request', (error as Error).message);
+      }
+    },
+    'observability.fetch': async ({ runId, source }) => {
+      const run = requireRun(runId);
+      if (!run.sandbox) throw new ApiError('conflict', 'the sandbox is not up yet');
+      try {
+        return await run.fetchObservability(source);
+      } catch (error) {
+        throw new ApiError('bad_request', `${source}: ${(error as Error).message}`);
+      }
+    },
     'terminals.open': async ({ runId }) => {
       const run = requireRun(runId);
       if (!run.sandbox) throw new ApiError('conflict', 'the sandbox is not up yet', 'Wait until the incident is live.');

@@ -25,6 +25,8 @@ export function labHandlerFor(run: Run): LabHandler {
       const taken = snapshot.hints.filter((h) => h.shown).length;
       lines.push(`  hints: ${unlocked} of ${snapshot.hints.length} unlocked, ${taken} taken`);
       if (run.resolution) lines.push(`  resolved: ${run.resolution.title}. Run \`lab submit\` to finish.`);
+      else if (run.phase === 'replaying') lines.push('  replaying the failure to prove the fix; the answer comes when the window closes');
+      else if (run.scenario.checks.resolveOn === 'submit' && run.canSubmit) lines.push('  a fix holds: `lab submit` when you are done (the failure may be replayed first)');
       return lines.join('\n');
     },
     async hint() {
@@ -39,6 +41,11 @@ export function labHandlerFor(run: Run): LabHandler {
     async submit() {
       if (run.phase === 'resolved' && run.resolution) {
         return `Resolved: ${run.resolution.title}. Well done. Leaving the lab to score it...`;
+      }
+      if (run.scenario.checks.resolveOn === 'submit' && run.phase === 'live') {
+        // The replay (if any) runs now, for its whole window: say so before the wait.
+        const outcome = await run.submit();
+        return outcome.resolved ? `${outcome.message} Well done. Leaving the lab to score it...` : outcome.message;
       }
       const result = await run.checkFix();
       return `Submitted without a held resolution (${result.message}). Leaving the lab...`;

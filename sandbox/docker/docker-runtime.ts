@@ -16,10 +16,30 @@ import { SANDBOX_OPERATIONS } from '../runtime.js';
 import { buildImages, imageExists } from './build.js';
 import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
-import { containerCreateOptions, createContainer, publishedPorts, waitHealthy, type Attachment } from './containers.js';
-import { assertNamePart, containerName, currentOwner, labelFilters, networkName, runLabels, type Owner } from './labels.js';
+import {
+  containerCreateOptions,
+  createContainer,
+  publishedPorts,
+  waitHealthy,
+  type Attachment,
+} from './containers.js';
+import {
+  assertNamePart,
+  containerName,
+  currentOwner,
+  labelFilters,
+  networkName,
+  runLabels,
+  type Owner,
+} from './labels.js';
 import { cidrContains, parseIpv4Cidr } from '../../shared/net/ipv4.js';
-import { accessNetworkOptions, ACCESS_NETWORK, assertNoSubnetConflicts, existingNetworks, networkCreateOptions } from './network.js';
+import {
+  accessNetworkOptions,
+  ACCESS_NETWORK,
+  assertNoSubnetConflicts,
+  existingNetworks,
+  networkCreateOptions,
+} from './network.js';
 import { startInDependencyOrder, startOrder } from './order.js';
 import { DockerSandbox, type ServiceState } from './sandbox.js';
 import { resolveDockerEndpoint, type DockerEndpoint } from './socket.js';
@@ -61,7 +81,9 @@ export class DockerRuntime implements SandboxRuntime {
   }
 
   async imagesPresent(tags: string[]): Promise<Record<string, boolean>> {
-    const entries = await Promise.all(tags.map(async (tag) => [tag, await imageExists(this.docker, tag)] as const));
+    const entries = await Promise.all(
+      tags.map(async (tag) => [tag, await imageExists(this.docker, tag)] as const),
+    );
     return Object.fromEntries(entries);
   }
 
@@ -81,7 +103,9 @@ export class DockerRuntime implements SandboxRuntime {
   async up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox> {
     assertNamePart('run id', spec.runId);
     const services = startOrder(spec.services);
-    const networks = new Map(spec.networks.map((n) => [n.name, { spec: n, dockerName: networkName(spec.runId, n.name) }]));
+    const networks = new Map(
+      spec.networks.map((n) => [n.name, { spec: n, dockerName: networkName(spec.runId, n.name) }]),
+    );
     // Scenario networks are internal (no egress), and Docker cannot publish ports from an internal
     // network. Services that publish ports also join a run-owned bridge without masquerading: the host
     // reaches their published ports, but nothing inside gets a route out.
@@ -110,7 +134,9 @@ export class DockerRuntime implements SandboxRuntime {
       this.docker.listNetworks({ filters }),
     ]);
     if (clashContainers.length + clashNetworks.length > 0) {
-      throw new Error(`run ${spec.runId} already has Docker objects; tear it down (or \`firedrill clean --run ${spec.runId}\`) before starting it again`);
+      throw new Error(
+        `run ${spec.runId} already has Docker objects; tear it down (or \`firedrill clean --run ${spec.runId}\`) before starting it again`,
+      );
     }
 
     try {
@@ -118,11 +144,17 @@ export class DockerRuntime implements SandboxRuntime {
       assertNoSubnetConflicts([...networks.values()], await existingNetworks(this.docker));
       for (const { spec: network, dockerName } of networks.values()) {
         check();
-        await this.docker.createNetwork(networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)));
-        step(`network ${network.name} created${network.routed ? ' (routed, no way out)' : network.egress ? '' : ' (internal)'}`);
+        await this.docker.createNetwork(
+          networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)),
+        );
+        step(
+          `network ${network.name} created${network.routed ? ' (routed, no way out)' : network.egress ? '' : ' (internal)'}`,
+        );
       }
       if (access) {
-        await this.docker.createNetwork(accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)));
+        await this.docker.createNetwork(
+          accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)),
+        );
         step('network for published ports created');
       }
       const startService = async (service: (typeof services)[number]): Promise<void> => {
@@ -171,9 +203,14 @@ export class DockerRuntime implements SandboxRuntime {
       if (!network) throw new Error(`service "${service.name}" uses unknown network "${wanted.name}"`);
       if (wanted.ipv4) {
         const subnet = network.spec.subnet ? parseIpv4Cidr(network.spec.subnet) : undefined;
-        if (!subnet) throw new Error(`service "${service.name}" wants ${wanted.ipv4} on network "${wanted.name}", which has no subnet`);
+        if (!subnet)
+          throw new Error(
+            `service "${service.name}" wants ${wanted.ipv4} on network "${wanted.name}", which has no subnet`,
+          );
         if (!cidrContains(subnet, wanted.ipv4)) {
-          throw new Error(`service "${service.name}": ${wanted.ipv4} is outside network "${wanted.name}" (${network.spec.subnet})`);
+          throw new Error(
+            `service "${service.name}": ${wanted.ipv4} is outside network "${wanted.name}" (${network.spec.subnet})`,
+          );
         }
       }
       result.set(wanted.name, {
@@ -182,7 +219,8 @@ export class DockerRuntime implements SandboxRuntime {
         ...(wanted.ipv4 ? { ipv4: wanted.ipv4 } : {}),
       });
     }
-    if (access && service.publish.length > 0) result.set(ACCESS_NETWORK, { dockerNetwork: access.dockerName, aliases: [] });
+    if (access && service.publish.length > 0)
+      result.set(ACCESS_NETWORK, { dockerNetwork: access.dockerName, aliases: [] });
     return result;
   }
 }

@@ -41,6 +41,7 @@ export const runPhaseSchema = z.enum([
   'baseline',
   'injecting',
   'live',
+  'replaying',
   'resolved',
   'abandoned',
   'failed',
@@ -62,12 +63,53 @@ export const alertSchema = z.object({
   fingerprint: z.string(),
   alertname: z.string(),
   severity: z.string().optional(),
+  /** Alertmanager's state (active, suppressed, unprocessed), or `resolved` once it left Alertmanager. */
   state: z.string(),
   labels: z.record(z.string(), z.string()),
   annotations: z.record(z.string(), z.string()),
   startsAt: z.string(),
   inhibitedBy: z.array(z.string()),
   silencedBy: z.array(z.string()),
+  /** When it left Alertmanager (state `resolved`). */
+  endsAt: z.string().optional(),
+  /** The notification group it belongs to: the route's group_by labels, `alertname="X", service="y"`. */
+  group: z.string().optional(),
+  /** The receiver(s) the route sends it to. */
+  receivers: z.array(z.string()).optional(),
+});
+
+/** The scenario's pager (observability kind `pager`): the pages it received. */
+export const pagerViewSchema = z.object({
+  source: z.string(),
+  pages: z.number(),
+  recent: z.array(z.object({ seq: z.number(), at: z.string().nullable(), alertnames: z.array(z.string()) })),
+});
+
+/** The dashboards a run offers next to the terminal (observability in the pack). */
+export const observabilityViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['alertmanager', 'prometheus', 'http', 'pager']),
+  title: z.string(),
+  graphs: z.array(z.object({ title: z.string(), query: z.string() })),
+});
+
+export const replayViewSchema = z.object({
+  state: z.enum(['running', 'passed', 'failed']),
+  startedAt: z.string(),
+  windowMs: z.number(),
+  showed: z.boolean().optional(),
+});
+
+/** A Prometheus answer, instant (value) or range (values): `[unix seconds, "value"]`. */
+export const promResultSchema = z.object({
+  resultType: z.string(),
+  result: z.array(
+    z.object({
+      metric: z.record(z.string(), z.string()),
+      value: z.tuple([z.number(), z.string()]).optional(),
+      values: z.array(z.tuple([z.number(), z.string()])).optional(),
+    }),
+  ),
 });
 
 export const timelineItemSchema = z.object({
@@ -75,7 +117,7 @@ export const timelineItemSchema = z.object({
   time: z.string(),
   /** ms since the page (negative before it). */
   sincePageMs: z.number().nullable(),
-  kind: z.enum(['phase', 'alert', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
+  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
   text: z.string(),
   detail: z.string().optional(),
   ok: z.boolean().optional(),
@@ -105,6 +147,13 @@ export const runSnapshotSchema = z.object({
   health: z.array(checkViewSchema),
   alerts: z.array(alertSchema),
   alertsSource: z.string().nullable(),
+  pager: pagerViewSchema.nullable(),
+  observability: z.array(observabilityViewSchema),
+  /** submit: the run stays live until the learner submits (and the replay, if any, has run). */
+  resolveOn: z.enum(['hold', 'submit']),
+  /** A fix holds now (it may be submitted); which one is not said. */
+  canSubmit: z.boolean(),
+  replay: replayViewSchema.nullable(),
   timeline: z.array(timelineItemSchema),
   hints: z.array(hintViewSchema),
   resolution: z.object({ id: z.string(), title: z.string(), points: z.number() }).nullable(),
@@ -220,6 +269,23 @@ export const methods = {
     }),
   },
   'runs.takeHint': { request: runRef, response: hintViewSchema },
+  'runs.submit': {
+    request: runRef,
+    response: z.object({ resolved: z.boolean(), message: z.string(), snapshot: runSnapshotSchema }),
+  },
+  'observability.query': {
+    request: runRef.extend({
+      source: z.string().min(1),
+      query: z.string().min(1).max(2000),
+      /** A range query over the last `seconds` (step chosen for ~60 points); instant when absent. */
+      rangeSeconds: z.number().int().min(10).max(7200).optional(),
+    }),
+    response: z.union([z.object({ ok: z.literal(true), data: promResultSchema }), z.object({ ok: z.literal(false), error: z.string() })]),
+  },
+  'observability.fetch': {
+    request: runRef.extend({ source: z.string().min(1) }),
+    response: z.object({ status: z.number(), contentType: z.string(), body: z.string(), truncated: z.boolean() }),
+  },
   'terminals.open': { request: runRef, response: z.object({ terminal: z.number(), id: z.string() }) },
   'postmortem.draft': { request: runRef, response: z.object({ markdown: z.string() }) },
   'postmortem.grade': { request: runRef.extend({ markdown: z.string() }), response: scoreViewSchema },
@@ -315,6 +381,10 @@ export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 export type RunPhaseName = z.infer<typeof runPhaseSchema>;
 export type CheckView = z.infer<typeof checkViewSchema>;
 export type AlertView = z.infer<typeof alertSchema>;
+export type PagerView = z.infer<typeof pagerViewSchema>;
+export type ObservabilityView = z.infer<typeof observabilityViewSchema>;
+export type ReplayView = z.infer<typeof replayViewSchema>;
+export type PromResult = z.infer<typeof promResultSchema>;
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 export type HintView = z.infer<typeof hintViewSchema>;
 export type ScoreView = z.infer<typeof scoreViewSchema>;

@@ -16,6 +16,7 @@ export interface ChartLane {
 export const LANES: ChartLane[] = [
   { id: 'fault', label: 'Fault', kinds: ['fault'] },
   { id: 'alert', label: 'Alerts', kinds: ['alert'] },
+  { id: 'page', label: 'Pages', kinds: ['page'] },
   { id: 'command', label: 'Commands', kinds: ['command'] },
   { id: 'hint', label: 'Hints', kinds: ['hint'] },
   { id: 'check', label: 'Checks', kinds: ['check'] },
@@ -174,6 +175,7 @@ export function renderTimelineSvg(
       '.fd-chart .pt{fill:var(--chart-point,#8a96a8)}' +
       '.fd-chart .pt-fault{fill:var(--chart-fault,#f85149)}' +
       '.fd-chart .pt-alert{fill:var(--chart-alert,#ff7a45)}' +
+      '.fd-chart .pt-page{fill:var(--chart-page-sent,#f85149)}' +
       '.fd-chart .pt-command{fill:var(--chart-command,#58a6ff)}' +
       '.fd-chart .pt-hint{fill:var(--chart-hint,#bc8cff)}' +
       '.fd-chart .pt-good,.fd-chart .pt-resolution{fill:var(--chart-good,#3fb950)}' +

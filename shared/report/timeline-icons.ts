@@ -4,6 +4,7 @@ import type { TimelineItem } from '../api/contract.js';
 export const KIND_ICONS: Record<TimelineItem['kind'], string> = {
   phase: '▸',
   alert: '◉',
+  page: '☎',
   command: '$',
   hint: '?',
   check: '✓',

@@ -6,6 +6,8 @@ import type { ExecResult, Sandbox, SandboxOperation, SandboxRuntime, SandboxSpec
 
 export class FakeSandbox implements Sandbox {
   state = 'ok';
+  /** Named values for packs that need more than the switch (`set-var NAME VALUE`, `get-var NAME`). */
+  vars = new Map<string, string>();
   calls: string[] = [];
   tornDown = false;
   constructor(readonly runId: string, readonly spec: SandboxSpec) {}
@@ -19,6 +21,13 @@ export class FakeSandbox implements Sandbox {
       return { exitCode: 0, stdout: `state=${this.state}\n`, stderr: '' };
     }
     if (line.includes('get-state')) return { exitCode: 0, stdout: `${this.state}\n`, stderr: '' };
+    const setVar = /set-var (\w+) (\w+)/.exec(line);
+    if (setVar) {
+      this.vars.set(setVar[1]!, setVar[2]!);
+      return { exitCode: 0, stdout: '', stderr: '' };
+    }
+    const getVar = /get-var (\w+)/.exec(line);
+    if (getVar) return { exitCode: 0, stdout: `${this.vars.get(getVar[1]!) ?? ''}\n`, stderr: '' };
     if (line.includes('fail')) return { exitCode: 3, stdout: '', stderr: 'boom\n' };
     return { exitCode: 0, stdout: '', stderr: '' };
   }

@@ -15,18 +15,55 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
   for (const event of events) {
     switch (event.type) {
       case 'phase.changed':
-        if (event.to === 'live') push(event, { kind: 'alert', text: 'Paged: the incident starts', ok: false });
+        if (event.to === 'live')
+          push(event, { kind: 'alert', text: 'Paged: the incident starts', ok: false });
         else if (event.to === 'resolved') push(event, { kind: 'resolution', text: 'Resolved', ok: true });
         else if (event.to === 'abandoned') push(event, { kind: 'phase', text: 'Abandoned' });
+        else if (event.to === 'replaying')
+          push(event, { kind: 'phase', text: 'Replaying the failure to prove the fix' });
         else if (options.reveal) push(event, { kind: 'phase', text: `Phase: ${event.to}` });
         break;
       case 'fault.step':
         if (options.reveal) {
-          push(event, { kind: 'fault', text: `Fault ${event.stepId}: ${event.action} (${event.status})`, ...(event.detail ? { detail: event.detail } : {}) });
+          const what = event.replay ? 'Replay' : 'Fault';
+          push(event, {
+            kind: 'fault',
+            text: `${what} ${event.stepId}: ${event.action} (${event.status})`,
+            ...(event.detail ? { detail: event.detail } : {}),
+          });
         }
         break;
+      case 'pager.paged':
+        push(event, {
+          kind: 'page',
+          text: `Page #${event.total}${event.alertnames.length > 0 ? `: ${event.alertnames.join(', ')}` : ''}`,
+          ok: false,
+        });
+        break;
+      case 'run.submitted':
+        push(event, {
+          kind: 'check',
+          text: event.holding ? 'Submitted the fix' : 'Submitted, but no fix held yet',
+          ok: event.holding !== null,
+        });
+        break;
+      case 'replay.finished': {
+        const passed = event.results.filter((r) => r.pass).map((r) => r.resolutionId);
+        const text = !event.showed
+          ? 'Replay: the failure did not come back, so it proved nothing'
+          : passed.length > 0
+            ? `Replay passed${options.reveal ? ` (${passed.join(', ')})` : ''}`
+            : 'Replay: the fix did not hold up';
+        push(event, { kind: 'check', text, ok: event.showed && passed.length > 0 });
+        break;
+      }
       case 'alert.fired':
-        push(event, { kind: 'alert', text: `${event.alertname} firing`, ok: false, ...(event.severity ? { detail: event.severity } : {}) });
+        push(event, {
+          kind: 'alert',
+          text: `${event.alertname} firing`,
+          ok: false,
+          ...(event.severity ? { detail: event.severity } : {}),
+        });
         break;
       case 'alert.resolved':
         push(event, { kind: 'alert', text: `${event.alertname} resolved`, ok: true });
@@ -44,21 +81,32 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
         break;
       case 'fix.checked': {
         const holding = event.results.filter((r) => r.pass).length;
-        push(event, { kind: 'check', text: `Checked the fix: ${holding}/${event.results.length} checks hold`, ok: holding === event.results.length });
+        push(event, {
+          kind: 'check',
+          text: `Checked the fix: ${holding}/${event.results.length} checks hold`,
+          ok: holding === event.results.length,
+        });
         break;
       }
       case 'lab.request':
-        if (event.verb.startsWith('op:')) push(event, { kind: 'operation', text: `Operation: ${event.verb.slice(3)}` });
+        if (event.verb.startsWith('op:'))
+          push(event, { kind: 'operation', text: `Operation: ${event.verb.slice(3)}` });
         break;
       case 'resolution.holding':
-        if (options.reveal) push(event, { kind: 'resolution', text: `Mitigated (${event.resolutionId}); holding` });
+        if (options.reveal)
+          push(event, { kind: 'resolution', text: `Mitigated (${event.resolutionId}); holding` });
         break;
       case 'resolution.reached':
         push(event, { kind: 'resolution', text: `Resolution reached: ${event.resolutionId}`, ok: true });
         break;
       case 'check.changed':
         if (event.group === 'steadyState') {
-          push(event, { kind: 'check', text: `${event.title}: ${event.pass ? 'healthy' : 'failing'}`, ok: event.pass, ...(event.observed ? { detail: event.observed } : {}) });
+          push(event, {
+            kind: 'check',
+            text: `${event.title}: ${event.pass ? 'healthy' : 'failing'}`,
+            ok: event.pass,
+            ...(event.observed ? { detail: event.observed } : {}),
+          });
         }
         break;
       case 'run.error':

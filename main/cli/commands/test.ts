@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { Run } from '../../engine/run/run.js';
+import type { Resolution } from '../../engine/scenario/schema.js';
 import { toMs } from '../../engine/scenario/duration.js';
 import type { RuntimeRegistry } from '../../../sandbox/registry.js';
 import type { CliIO } from '../io.js';
@@ -87,11 +88,13 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
       return `${run.scenario.solution.steps.length} step(s) ran`;
     })) &&
     (await phase('resolved', async () => {
-      const resolution = await run.waitResolved(Number(values.timeout) * 1000 + holdMs);
+      const timeoutMs = Number(values.timeout) * 1000 + holdMs;
+      const resolution = run.scenario.checks.resolveOn === 'submit' ? await submitWhenHeld(run, timeoutMs) : await run.waitResolved(timeoutMs);
       if (resolution.id !== run.scenario.solution.resolution) {
         throw new Error(`reached resolution "${resolution.id}", but the solution targets "${run.scenario.solution.resolution}"`);
       }
-      return `resolution "${resolution.id}" held for ${run.scenario.checks.hold}`;
+      const replay = run.replay ? `; the replay ${run.replay.state} (${Math.round(run.replay.windowMs / 1000)}s window)` : '';
+      return `resolution "${resolution.id}" held for ${run.scenario.checks.hold}${replay}`;
     }));
   await phase('teardown', async () => {
     await run.teardown(ok ? 'resolved' : 'failed');
@@ -114,6 +117,20 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
     io.stdout(`\n${passed ? '✓ the scenario breaks as described and its solution fixes it' : '✗ the scenario failed its self-test'}  (session: ${run.dir})`);
   }
   return passed ? 0 : 1;
+}
+
+/** `resolveOn: submit`: submit as the learner would, once a fix holds (the replay, if any, runs inside). */
+async function submitWhenHeld(run: Run, timeoutMs: number): Promise<Resolution> {
+  run.startMonitor();
+  const deadline = Date.now() + timeoutMs;
+  while (!run.canSubmit) {
+    if (Date.now() > deadline) throw new Error(`no resolution held within ${Math.round(timeoutMs / 1000)}s`);
+    if (run.over) throw new Error(`the run ended (${run.phase}) before a fix held`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const outcome = await run.submit();
+  if (!outcome.resolved || !outcome.resolution) throw new Error(outcome.message);
+  return outcome.resolution;
 }
 
 /** After teardown nothing of the run may remain; cleanup reports (and removes) whatever did. */

@@ -15,6 +15,26 @@ export interface AmAlert {
   startsAt: string;
   fingerprint: string;
   status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
+  receivers?: { name: string }[];
+}
+
+/** A notification group as `GET /api/v2/alerts/groups` returns it (the fields we read). */
+export interface AmGroup {
+  labels: Record<string, string>;
+  receiver?: { name: string };
+  alerts: { fingerprint: string }[];
+}
+
+/** `GET /api/v2/alerts/groups`: which group (group_by labels) each alert is notified in. */
+export async function fetchAlertGroups(
+  context: Pick<CheckContext, 'sandbox' | 'fetch'>,
+  target: { service: string; port: number },
+  options: { timeoutMs: number },
+): Promise<AmGroup[] | null> {
+  const { host, port } = await context.sandbox.endpoint(target.service, target.port);
+  const response = await context.fetch(`http://${host}:${port}/api/v2/alerts/groups`, { signal: AbortSignal.timeout(options.timeoutMs) });
+  if (!response.ok) return null;
+  return (await response.json()) as AmGroup[];
 }
 
 export type AlertsAnswer = { ok: true; alerts: AmAlert[] } | { ok: false; status: number };

@@ -9,6 +9,7 @@ export type RunPhase =
   | 'baseline'
   | 'injecting'
   | 'live'
+  | 'replaying'
   | 'resolved'
   | 'abandoned'
   | 'failed'
@@ -16,7 +17,7 @@ export type RunPhase =
   | 'ended';
 
 /** Which set a check belongs to: steady state, the broken proof, or one accepted resolution. */
-export type CheckGroup = 'steadyState' | 'broken' | `resolution:${string}`;
+export type CheckGroup = 'steadyState' | 'broken' | `resolution:${string}` | 'replay:broken' | `replay:${string}`;
 
 /** What the log keeps of an Alertmanager alert. */
 export interface AlertPayload {
@@ -57,6 +58,8 @@ export type EventPayload =
       action: string;
       status: 'applied' | 'failed' | 'reverted';
       detail?: string;
+      /** A step of the replay (checks.replay), not of the incident's own fault. */
+      replay?: boolean;
     }
   | {
       type: 'check.changed';
@@ -68,6 +71,13 @@ export type EventPayload =
       message?: string;
     }
   | { type: 'resolution.holding'; resolutionId: string }
+  /** The learner submitted (resolveOn: submit); `holding` is the best resolution that held then, if any. */
+  | { type: 'run.submitted'; holding: string | null }
+  | { type: 'replay.started'; windowMs: number; resolutions: string[] }
+  /** `showed`: the replay's broken checks held at least once; `results`: each resolution's replayChecks. */
+  | { type: 'replay.finished'; showed: boolean; results: { resolutionId: string; pass: boolean }[] }
+  /** A page the scenario's pager received (observability kind `pager`); `total` counts every page so far. */
+  | { type: 'pager.paged'; total: number; alertnames: string[]; at?: string }
   | { type: 'resolution.reached'; resolutionId: string; points: number; heldMs: number }
   | { type: 'hint.unlocked'; hintId: string; index: number }
   | { type: 'hint.shown'; hintId: string; index: number; text: string }

@@ -1,9 +1,10 @@
 /**
  * Mirrors the scenario's Alertmanager (its first `observability` entry of kind `alertmanager`) into the
- * run: the alerts as they stand, for the alerts panel, and `alert.fired` / `alert.resolved` in the log.
+ * run: the alerts as they stand, with their notification group, plus the ones that resolved (kept, marked
+ * `resolved`), for the alerts panel; and `alert.fired` / `alert.resolved` in the log.
  */
 import type { Sandbox } from '../../../sandbox/runtime.js';
-import { fetchAlerts } from '../checks/alertmanager-check.js';
+import { fetchAlertGroups, fetchAlerts } from '../checks/alertmanager-check.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -17,9 +18,22 @@ export interface MirroredAlert {
   startsAt: string;
   inhibitedBy: string[];
   silencedBy: string[];
+  endsAt?: string;
+  group?: string;
+  receivers?: string[];
 }
 
 const TIMEOUT_MS = 5000;
+/** Resolved alerts kept for the panel (the newest). */
+const KEEP_RESOLVED = 100;
+
+/** `alertname="X", service="y"`: a group's labels as Alertmanager prints a group key. */
+function groupText(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+}
 
 export class AlertMirror {
   /** The observability entry read, or null when the scenario has no Alertmanager. */
@@ -30,6 +44,7 @@ export class AlertMirror {
     observability: Scenario['observability'],
     private readonly events: EventLog,
     private readonly fetchFn: typeof fetch,
+    private readonly now: () => Date = () => new Date(),
   ) {
     this.source = observability.find((o) => o.kind === 'alertmanager') ?? null;
   }
@@ -44,8 +59,13 @@ export class AlertMirror {
       return;
     }
     if (!answer.ok) return;
-    const before = new Map(this.alerts.map((a) => [a.fingerprint, a]));
-    this.alerts = answer.alerts.map((alert) => ({
+    // Groups are a nicety: without them the panel groups by alertname.
+    const groups = await fetchAlertGroups({ sandbox, fetch: this.fetchFn }, this.source, { timeoutMs: TIMEOUT_MS }).catch(() => null);
+    const groupOf = new Map<string, string>();
+    for (const group of groups ?? []) for (const alert of group.alerts) groupOf.set(alert.fingerprint, groupText(group.labels));
+    const previous = this.alerts.filter((a) => a.state !== 'resolved');
+    const before = new Map(previous.map((a) => [a.fingerprint, a]));
+    const current: MirroredAlert[] = answer.alerts.map((alert) => ({
       fingerprint: alert.fingerprint,
       alertname: alert.labels.alertname ?? '(unnamed)',
       ...(alert.labels.severity ? { severity: alert.labels.severity } : {}),
@@ -55,9 +75,15 @@ export class AlertMirror {
       startsAt: alert.startsAt,
       inhibitedBy: alert.status.inhibitedBy ?? [],
       silencedBy: alert.status.silencedBy ?? [],
+      ...(groupOf.has(alert.fingerprint) ? { group: groupOf.get(alert.fingerprint)! } : {}),
+      ...(alert.receivers ? { receivers: alert.receivers.map((r) => r.name) } : {}),
     }));
-    const now = new Set(this.alerts.map((a) => a.fingerprint));
-    for (const alert of this.alerts) {
+    const now = new Set(current.map((a) => a.fingerprint));
+    const resolvedNow = previous.filter((a) => !now.has(a.fingerprint)).map((a) => ({ ...a, state: 'resolved', endsAt: this.now().toISOString() }));
+    // A fingerprint that fires again replaces its resolved entry.
+    const resolved = [...this.alerts.filter((a) => a.state === 'resolved' && !now.has(a.fingerprint)), ...resolvedNow].slice(-KEEP_RESOLVED);
+    this.alerts = [...current, ...resolved];
+    for (const alert of current) {
       if (!before.has(alert.fingerprint) && alert.state === 'active') {
         this.events.append({
           type: 'alert.fired',
@@ -69,10 +95,8 @@ export class AlertMirror {
         });
       }
     }
-    for (const alert of before.values()) {
-      if (!now.has(alert.fingerprint)) {
-        this.events.append({ type: 'alert.resolved', alertname: alert.alertname, fingerprint: alert.fingerprint, labels: alert.labels });
-      }
+    for (const alert of resolvedNow) {
+      this.events.append({ type: 'alert.resolved', alertname: alert.alertname, fingerprint: alert.fingerprint, labels: alert.labels });
     }
   }
 }

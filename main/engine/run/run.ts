@@ -1,8 +1,8 @@
 /**
  * One run of a scenario: the phase machine
- *   preparing → baseline → injecting → live → resolved | abandoned → teardown → ended
+ *   preparing → baseline → injecting → live (→ replaying) → resolved | abandoned → teardown → ended
  * (or `failed` from anywhere) and the learner's actions on it. The checks live in check-monitor.ts, the
- * alerts in alert-mirror.ts, the hints in hints.ts; the API's view of a run is built outside the engine
+ * alerts in alert-mirror.ts, the pager in pager-mirror.ts, the replay in replay.ts, the hints in hints.ts; the API's view of a run is built outside the engine
  * (main/api/views/run-snapshot.ts). Each phase is also a public step, so `firedrill test` drives the same
  * machine with the solution.
  */
@@ -21,6 +21,9 @@ import type { Check, Resolution, Scenario } from '../scenario/schema.js';
 import { AlertMirror, type MirroredAlert } from './alert-mirror.js';
 import { CheckMonitor, type CheckState } from './check-monitor.js';
 import { Hints, type HintState } from './hints.js';
+import { fetchPage, queryPrometheus, type PromAnswer } from './observability.js';
+import { PagerMirror, type PagerView } from './pager-mirror.js';
+import { runReplay } from './replay.js';
 import { imageSpecs, imageTagResolver, sandboxSpec } from './spec.js';
 import { applyVariant, newSeed } from './variants.js';
 
@@ -50,6 +53,23 @@ export interface FixCheck {
   message: string;
 }
 
+/** What `submit` did: resolved (after the replay, if any), or why the run is still live. */
+export interface SubmitOutcome {
+  resolved: boolean;
+  message: string;
+  resolution: Resolution | null;
+}
+
+/** The replay as views show it. */
+export interface ReplayState {
+  state: 'running' | 'passed' | 'failed';
+  startedAt: string;
+  windowMs: number;
+  /** The replay's broken checks held at least once (the failure came back). */
+  showed?: boolean;
+  results?: { resolutionId: string; pass: boolean }[];
+}
+
 export const TERMINAL_PHASES: readonly RunPhase[] = ['resolved', 'abandoned', 'failed', 'teardown', 'ended'];
 
 export class Run {
@@ -74,7 +94,12 @@ export class Run {
   private readonly abort = new AbortController();
   private readonly checks: CheckMonitor;
   private readonly alertMirror: AlertMirror;
+  private readonly pagerMirror: PagerMirror;
   private readonly hints: Hints;
+  /** The last replay, for views; resolutions whose replay failed wait until they stop holding before another one. */
+  replay: ReplayState | null = null;
+  private readonly replayFailed = new Set<string>();
+  private settling: Promise<SubmitOutcome> | null = null;
   private readonly listeners = new Set<() => void>();
   private pagedMono: number | null = null;
   private monitor: Promise<void> | null = null;
@@ -104,7 +129,8 @@ export class Run {
     // An in-memory copy of the log for views; the file stays the source of truth.
     this.events.subscribe((event) => this.eventsCache.push(event));
     this.checks = new CheckMonitor({ events: this.events, fetch: deps.fetch ?? fetch, now: () => this.clock.monotonic() });
-    this.alertMirror = new AlertMirror(this.scenario.observability, this.events, deps.fetch ?? fetch);
+    this.alertMirror = new AlertMirror(this.scenario.observability, this.events, deps.fetch ?? fetch, () => this.clock.now());
+    this.pagerMirror = new PagerMirror(this.scenario.observability, this.events, deps.fetch ?? fetch);
     this.hints = new Hints(this.scenario.hints, this.events, () => this.sincePageMs());
     this.events.append({
       type: 'run.created',
@@ -234,13 +260,16 @@ export class Run {
     }
   }
 
-  /** Polls the resolutions (and steady state) until one holds for `hold`, then the run is resolved. */
+  /**
+   * Polls the resolutions (and steady state). With `resolveOn: hold`, the run is resolved once one holds for
+   * `hold` (after its replay, when it has replayChecks); with `submit`, it stays live until the learner submits.
+   */
   startMonitor(): void {
     if (this.monitor) return;
     const interval = toMs(this.scenario.checks.interval);
     this.monitor = (async () => {
       while (!this.over && !this.signal.aborted) {
-        await this.monitorOnce();
+        if (!this.settling) await this.monitorOnce();
         if (this.over) break;
         await this.sleep(interval, this.signal).catch(() => undefined);
       }
@@ -250,7 +279,7 @@ export class Run {
   private async monitorOnce(): Promise<void> {
     const sandbox = this.requireSandbox();
     const holdingNow = await this.checks.holdingResolution(sandbox, this.scenario.checks.steadyState, this.scenario.checks.resolutions);
-    await this.alertMirror.poll(sandbox);
+    await this.mirror(sandbox);
     this.hints.logUnlocked();
     const now = this.events.elapsed();
     if (!holdingNow) {
@@ -259,15 +288,140 @@ export class Run {
       this.holding = { resolution: holdingNow, since: now };
       this.events.append({ type: 'resolution.holding', resolutionId: holdingNow.id });
     }
-    if (this.holding && now - this.holding.since >= toMs(this.scenario.checks.hold)) {
-      const { resolution, since } = this.holding;
-      this.resolution = resolution;
-      this.events.append({ type: 'resolution.reached', resolutionId: resolution.id, points: resolution.points, heldMs: Math.round(now - since) });
-      this.endedAt = this.clock.now();
-      this.setPhase('resolved');
-      for (const resolve of this.resolvedWaiters.splice(0)) resolve();
+    // A resolution whose replay failed may be tried again once the learner has changed something.
+    for (const id of this.replayFailed) {
+      const checks = this.resolutionOf(id)?.checks ?? [];
+      if (this.checks.passing(`resolution:${id}`, checks) < checks.length) this.replayFailed.delete(id);
+    }
+    if (this.scenario.checks.resolveOn === 'hold' && this.held() && !this.replayFailed.has(this.holding!.resolution.id)) {
+      void this.settle().catch((error: unknown) => this.fail(error));
     }
     this.changed();
+  }
+
+  /** Has the holding resolution held for `hold`? */
+  private held(): boolean {
+    return this.holding !== null && this.events.elapsed() - this.holding.since >= toMs(this.scenario.checks.hold);
+  }
+
+  private resolutionOf(id: string): Resolution | undefined {
+    return this.scenario.checks.resolutions.find((r) => r.id === id);
+  }
+
+  /** Mirrors Alertmanager and the pager into the run (alerts panel, page count, log). */
+  private async mirror(sandbox: Sandbox): Promise<void> {
+    await this.alertMirror.poll(sandbox);
+    await this.pagerMirror.poll(sandbox);
+  }
+
+  /**
+   * The learner is done (`lab submit`, the UI's Submit). With `resolveOn: submit` this is what resolves the
+   * run: the best resolution that holds (for `hold`; a fresh one is given the rest of it) is taken, after
+   * the replay when it has replayChecks. Nothing holding leaves the run live, with the reason.
+   */
+  async submit(): Promise<SubmitOutcome> {
+    if (this.phase === 'resolved' && this.resolution) return { resolved: true, message: `Resolved: ${this.resolution.title}.`, resolution: this.resolution };
+    if (this.settling) return this.settling;
+    if (this.phase !== 'live') throw new RunFailure(`the run is ${this.phase}, not live: there is nothing to submit`);
+    this.startMonitor();
+    if (this.scenario.checks.resolveOn === 'hold') {
+      const fix = await this.checkFix();
+      return { resolved: false, message: `Submitted without a held resolution (${fix.message})`, resolution: null };
+    }
+    // Give a fix that holds now the rest of its `hold` (a learner submits right after the change); when a
+    // better resolution starts holding meanwhile, it gets its own `hold`. Flapping fixes get a bounded wait.
+    const hold = toMs(this.scenario.checks.hold);
+    const interval = toMs(this.scenario.checks.interval);
+    const start = this.events.elapsed();
+    while (!this.held() && !this.signal.aborted) {
+      const now = this.events.elapsed();
+      if (!this.holding && now - start > 2 * interval) break;
+      if (now - start > 3 * hold + 10 * interval) break;
+      await this.sleep(Math.min(interval, 1000), this.signal);
+    }
+    this.events.append({ type: 'run.submitted', holding: this.held() ? this.holding!.resolution.id : null });
+    if (!this.held()) {
+      const fix = await this.checkFix();
+      return { resolved: false, message: `Not resolved yet: ${fix.message} The run stays live; fix it and submit again, or give up.`, resolution: null };
+    }
+    return this.settle();
+  }
+
+  /**
+   * Takes the best resolution that holds now: when it (or a better one) has replayChecks, the replay runs
+   * first and decides. Runs once at a time; the monitor pauses meanwhile.
+   */
+  private settle(): Promise<SubmitOutcome> {
+    this.settling ??= (async () => {
+      try {
+        const sandbox = this.requireSandbox();
+        const steady = await this.checks.evaluate(sandbox, 'steadyState', this.scenario.checks.steadyState);
+        const holding: Resolution[] = [];
+        for (const resolution of [...this.scenario.checks.resolutions].sort((a, b) => b.points - a.points)) {
+          if (steady && (await this.checks.evaluate(sandbox, `resolution:${resolution.id}`, resolution.checks))) holding.push(resolution);
+        }
+        if (holding.length === 0) return { resolved: false, message: 'The fix stopped holding before it could be verified.', resolution: null };
+        let chosen: Resolution | undefined = holding[0];
+        let note = '';
+        const replay = this.scenario.checks.replay;
+        if (replay && holding[0]!.replayChecks.length > 0) {
+          const proved = holding.filter((r) => r.replayChecks.length > 0);
+          const outcome = await this.runReplay(proved);
+          chosen = holding.find((r) => r.replayChecks.length === 0 || outcome.passed.get(r.id));
+          for (const r of proved) if (!outcome.passed.get(r.id)) this.replayFailed.add(r.id);
+          note = !outcome.showed
+            ? ' The replay could not bring the failure back, so it proved nothing.'
+            : chosen && chosen.replayChecks.length > 0
+              ? ' The replay confirmed it.'
+              : ` The replay did not confirm "${holding[0]!.title}".`;
+        }
+        if (!chosen) {
+          this.setPhase('live', 'the replay did not confirm the fix');
+          return { resolved: false, message: `Not resolved:${note} Change the fix and submit again.`, resolution: null };
+        }
+        this.resolve(chosen);
+        return { resolved: true, message: `Resolved: ${chosen.title}.${note}`, resolution: chosen };
+      } finally {
+        this.settling = null;
+      }
+    })();
+    return this.settling;
+  }
+
+  private async runReplay(resolutions: Resolution[]) {
+    const sandbox = this.requireSandbox();
+    const replay = this.scenario.checks.replay!;
+    this.setPhase('replaying', `replaying the failure for ${replay.window} to prove the fix`);
+    this.replay = { state: 'running', startedAt: this.clock.now().toISOString(), windowMs: toMs(replay.window) };
+    this.changed();
+    const outcome = await runReplay(replay, resolutions, {
+      events: this.events,
+      checks: this.checks,
+      sandbox,
+      action: { packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)) },
+      interval: toMs(this.scenario.checks.interval),
+      sleep: this.sleep,
+      now: () => this.clock.monotonic(),
+      signal: this.signal,
+      onPoll: async () => {
+        await this.mirror(sandbox);
+        this.changed();
+      },
+    });
+    const results = [...outcome.passed].map(([resolutionId, pass]) => ({ resolutionId, pass }));
+    this.replay = { ...this.replay!, state: results.some((r) => r.pass) ? 'passed' : 'failed', showed: outcome.showed, results };
+    this.changed();
+    return outcome;
+  }
+
+  private resolve(resolution: Resolution): void {
+    const now = this.events.elapsed();
+    this.resolution = resolution;
+    const heldMs = this.holding ? Math.round(now - this.holding.since) : 0;
+    this.events.append({ type: 'resolution.reached', resolutionId: resolution.id, points: resolution.points, heldMs });
+    this.endedAt = this.clock.now();
+    this.setPhase('resolved');
+    for (const resolve of this.resolvedWaiters.splice(0)) resolve();
   }
 
   /** Resolves when the run reaches `resolved`; rejects on timeout. Used by `firedrill test`. */
@@ -289,6 +443,12 @@ export class Run {
   async runSolution(): Promise<void> {
     const sandbox = this.requireSandbox();
     for (const [index, step] of this.scenario.solution.steps.entries()) {
+      if ('op' in step) {
+        await this.runOperation(step.op).catch((error: unknown) => {
+          throw new RunFailure(`solution step ${index + 1} (op ${step.op}) failed: ${(error as Error).message}`);
+        });
+        continue;
+      }
       const service = step.service ?? this.bastion;
       const result = await sandbox.exec(service, ['bash', '-lc', step.run], { timeoutMs: toMs(step.timeout) });
       if (result.exitCode !== 0) {
@@ -366,7 +526,8 @@ export class Run {
     for (const action of operation.actions) {
       details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf }));
     }
-    return `${operation.description}: done (${details.filter(Boolean).join('; ')})`;
+    // Descriptions are sentences ("Roll back."); the answer goes on after them.
+    return `${operation.description.replace(/\.$/, '')}: done (${details.filter(Boolean).join('; ')})`;
   }
 
   async abandon(reason = 'the learner gave up'): Promise<void> {
@@ -436,6 +597,33 @@ export class Run {
     return this.alertMirror.alerts;
   }
 
+  /** A Prometheus query through one of the run's observability entries (the UI's query box and graphs). */
+  async queryObservability(sourceId: string, query: string, rangeSeconds?: number): Promise<PromAnswer> {
+    const entry = this.scenario.observability.find((o) => o.id === sourceId);
+    if (!entry) throw new RunFailure(`no observability entry "${sourceId}"`);
+    return queryPrometheus(this.requireSandbox(), entry, this.deps.fetch ?? fetch, query, {
+      nowSeconds: Math.floor(this.clock.now().getTime() / 1000),
+      ...(rangeSeconds ? { rangeSeconds } : {}),
+    });
+  }
+
+  /** The page an observability entry points at (the UI's HTTP/JSON panel). */
+  async fetchObservability(sourceId: string) {
+    const entry = this.scenario.observability.find((o) => o.id === sourceId);
+    if (!entry) throw new RunFailure(`no observability entry "${sourceId}"`);
+    return fetchPage(this.requireSandbox(), entry, this.deps.fetch ?? fetch);
+  }
+
+  /** Does a fix hold now (the run may be submitted)? */
+  get canSubmit(): boolean {
+    return this.phase === 'live' && this.holding !== null;
+  }
+
+  /** The pager's count and recent pages (observability kind `pager`), or null. */
+  get pager(): (PagerView & { source: string }) | null {
+    return this.pagerMirror.view && this.pagerMirror.source ? { source: this.pagerMirror.source.id, ...this.pagerMirror.view } : null;
+  }
+
   /** The id of the observability entry the alerts come from, or null. */
   get alertsSource(): string | null {
     return this.alertMirror.source?.id ?? null;
@@ -454,7 +642,10 @@ export class Run {
     const interval = toMs(this.scenario.checks.interval);
     for (;;) {
       this.signal.throwIfAborted();
-      if (await this.checks.evaluate(sandbox, group, checks)) return;
+      const holds = await this.checks.evaluate(sandbox, group, checks);
+      // Alerts and pages that arrive before the page belong to the story too (the report's timeline).
+      if (group === 'broken') await this.mirror(sandbox);
+      if (holds) return;
       const passing = this.checks.passing(group, checks);
       this.report({ current: passing, max: checks.length, description: `${group === 'broken' ? 'Waiting for the fault to show' : 'Waiting for the steady state'}: ${passing}/${checks.length} checks hold` });
       if (this.events.elapsed() > deadline) {

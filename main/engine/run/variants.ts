@@ -44,10 +44,12 @@ export function applyVariant(
       investigation: variant.investigation ?? scenario.investigation,
       solution: variant.solution ?? scenario.solution,
       postmortem: variant.postmortem ?? scenario.postmortem,
+      scoring: variant.scoring ?? scenario.scoring,
       checks: {
         ...scenario.checks,
         broken: variant.broken ?? scenario.checks.broken,
         resolutions: variant.resolutions ?? scenario.checks.resolutions,
+        ...(variant.replay ? { replay: variant.replay } : {}),
       },
     },
   };

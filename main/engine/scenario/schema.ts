@@ -140,11 +140,19 @@ export const environmentSchema = z.strictObject({
 
 export const observabilitySchema = z.strictObject({
   id,
-  kind: z.enum(['alertmanager', 'prometheus', 'http']),
+  kind: z
+    .enum(['alertmanager', 'prometheus', 'http', 'pager'])
+    .describe(
+      'alertmanager: the alerts panel; prometheus: a query box and graphs; http: a JSON or text page; pager: a webhook receiver that counts pages (GET path answers {"pages": n, "recent": [...]}).',
+    ),
   title: z.string().optional(),
   service: id,
   port,
   path: z.string().startsWith('/').default('/'),
+  graphs: z
+    .array(z.strictObject({ title: z.string().min(1), query: z.string().min(1) }))
+    .default([])
+    .describe('prometheus only: the scenario\'s key series, drawn as small graphs next to the query box.'),
 });
 
 // ---------------------------------------------------------------- fault actions
@@ -326,6 +334,25 @@ export const resolutionSchema = z.strictObject({
   description: z.string().optional(),
   points: z.number().min(0).max(100),
   checks: z.array(checkSchema).min(1),
+  replayChecks: z
+    .array(checkSchema)
+    .default([])
+    .describe('Judged when the replay window closes (needs checks.replay): what the fix must prove under the failure again.'),
+});
+
+/**
+ * The replay: a failure the engine re-injects after the learner's fix holds, to prove what live checks
+ * cannot see (this failure now pages once; this alert still fires on a real outage). Its steps are reverted
+ * when the window closes.
+ */
+export const replaySchema = z.strictObject({
+  description: z.string().optional().describe('For trainers and the report.'),
+  faults: z.array(faultStepSchema).min(1).describe('Steps like `faults` (at/after, action, revert), from the start of the replay.'),
+  window: duration.describe('How long the failure is watched, from its first step; replayChecks are judged at the end.'),
+  broken: z
+    .array(checkSchema)
+    .default([])
+    .describe('Must hold (all together) at least once in the window: proof the failure really came back.'),
 });
 
 export const checksSchema = z.strictObject({
@@ -333,6 +360,11 @@ export const checksSchema = z.strictObject({
   hold: duration.default('10s').describe('How long a resolution must hold before the run counts as resolved.'),
   baselineTimeout: duration.default('90s').describe('How long the steady state may take to hold before the fault.'),
   brokenTimeout: duration.default('120s').describe('How long the broken checks may take to hold after the fault.'),
+  resolveOn: z
+    .enum(['hold', 'submit'])
+    .default('hold')
+    .describe('hold: resolved as soon as a resolution holds for `hold`; submit: the run stays live until the learner submits.'),
+  replay: replaySchema.optional(),
   steadyState: z
     .array(checkSchema)
     .default([])
@@ -363,11 +395,14 @@ export const hintSchema = z.strictObject({
   text: z.string().min(1),
 });
 
-export const solutionStepSchema = z.strictObject({
-  service: id.optional().describe('Where to run it; default the bastion.'),
-  run: z.string().min(1).describe('A shell command run with bash -lc.'),
-  timeout: duration.default('120s'),
-});
+export const solutionStepSchema = z.union([
+  z.strictObject({
+    service: id.optional().describe('Where to run it; default the bastion.'),
+    run: z.string().min(1).describe('A shell command run with bash -lc.'),
+    timeout: duration.default('120s'),
+  }),
+  z.strictObject({ op: id.describe('An operation of the scenario, run as the learner\'s `lab op <id>` runs it.') }),
+]).describe('A step: `run:` (a shell command, with optional `service` and `timeout`) or `op:` (an operation id), not both.');
 
 export const solutionSchema = z.strictObject({
   resolution: id.describe('The resolution this solution reaches.'),
@@ -455,6 +490,8 @@ export const variantSchema = z.strictObject({
   postmortem: postmortemRubricSchema.optional(),
   hints: z.array(hintSchema).optional(),
   investigation: z.array(investigationSignalSchema).optional(),
+  replay: replaySchema.optional(),
+  scoring: scoringSchema.optional().describe('Replaces the whole scoring section (e.g. what is risky in this variant).'),
 });
 
 /**
@@ -493,6 +530,8 @@ export type Action = z.output<typeof actionSchema>;
 export type Check = z.output<typeof checkSchema>;
 export type CheckKind = Check['kind'];
 export type Resolution = z.output<typeof resolutionSchema>;
+export type Replay = z.output<typeof replaySchema>;
+export type SolutionStep = z.output<typeof solutionStepSchema>;
 export type Hint = z.output<typeof hintSchema>;
 export type InvestigationSignal = z.output<typeof investigationSignalSchema>;
 export type PostmortemRubric = z.output<typeof postmortemRubricSchema>;

@@ -20,6 +20,7 @@ import {
   type Hint,
   type InvestigationSignal,
   type PostmortemRubric,
+  type Replay,
   type Resolution,
   type Scenario,
 } from './schema.js';
@@ -51,6 +52,7 @@ interface Content {
   postmortem: Located<PostmortemRubric>;
   hints: Located<Hint[]>;
   investigation: Located<InvestigationSignal[]>;
+  replay: Located<Replay | undefined>;
 }
 
 /** A plausible local image reference with an explicit tag or digest (nothing is pulled, so `:latest` by omission is a mistake). */
@@ -92,6 +94,7 @@ class SemanticChecker {
       postmortem: { value: s.postmortem, path: ['postmortem'] },
       hints: { value: s.hints, path: ['hints'] },
       investigation: { value: s.investigation, path: ['investigation'] },
+      replay: { value: s.checks.replay, path: ['checks', 'replay'] },
     };
     this.checkContent(base);
 
@@ -108,7 +111,9 @@ class SemanticChecker {
         postmortem: v.postmortem ? { value: v.postmortem, path: at('postmortem') } : base.postmortem,
         hints: v.hints ? { value: v.hints, path: at('hints') } : base.hints,
         investigation: v.investigation ? { value: v.investigation, path: at('investigation') } : base.investigation,
+        replay: v.replay ? { value: v.replay, path: at('replay') } : base.replay,
       });
+      v.scoring?.risky.forEach((r, j) => this.regex(r.pattern, ['variants', i, 'scoring', 'risky', j, 'pattern']));
     });
 
     s.scoring.risky.forEach((r, i) => this.regex(r.pattern, ['scoring', 'risky', i, 'pattern']));
@@ -355,7 +360,13 @@ class SemanticChecker {
     this.unique(this.s.observability.map((o, i) => ({ id: o.id, path: ['observability', i, 'id'] })), 'observability id');
     this.s.observability.forEach((o, i) => {
       if (this.service(o.service, ['observability', i, 'service'])) this.published(o.service, o.port, ['observability', i, 'port'], `observability endpoint "${o.id}"`);
+      if (o.graphs.length > 0 && o.kind !== 'prometheus') this.report(['observability', i, 'graphs'], `graphs are drawn from Prometheus: observability "${o.id}" is kind ${o.kind}, not prometheus`);
     });
+    for (const kind of ['alertmanager', 'pager'] as const) {
+      const entries = this.s.observability.map((o, i) => ({ o, i })).filter(({ o }) => o.kind === kind);
+      // The alerts panel and the page count read the first one; a second would silently show nothing.
+      for (const { o, i } of entries.slice(1)) this.report(['observability', i, 'kind'], `only the first ${kind} entry is mirrored ("${entries[0]!.o.id}"); "${o.id}" would never show`, 'warning');
+    }
   }
 
   private checkOperations(): void {
@@ -387,21 +398,17 @@ class SemanticChecker {
 
   // ------------------------------------------------------------ content (base or variant)
 
-  private checkContent(c: Content): void {
-    const suffix = c.variant ? ` in variant "${c.variant}"` : '';
-    const mixed = (a: Located<unknown>, b: Located<unknown>) => !c.variant || a.path[0] === 'variants' || b.path[0] === 'variants';
-
-    // Fault steps: ids, at/after, ordering.
-    const steps = c.faults.value;
+  /** Fault steps (the faults, or a replay's): ids, at/after, ordering, actions. */
+  private faultSteps(steps: FaultStep[], base: Path, what: string): void {
     const stepIds = steps.map((f) => f.id);
-    this.unique(steps.map((f, i) => ({ id: f.id, path: [...c.faults.path, i, 'id'] })), 'fault step id');
+    this.unique(steps.map((f, i) => ({ id: f.id, path: [...base, i, 'id'] })), `${what} id`);
     steps.forEach((step, i) => {
-      const path = [...c.faults.path, i];
-      if (step.at !== undefined && step.after !== undefined) this.report(path, `fault step "${step.id}" has both "at" and "after"; use one`);
-      else if (step.at === undefined && step.after === undefined) this.report(path, `fault step "${step.id}" needs "at" (a time from injection) or "after" (another step's id)`);
+      const path = [...base, i];
+      if (step.at !== undefined && step.after !== undefined) this.report(path, `${what} "${step.id}" has both "at" and "after"; use one`);
+      else if (step.at === undefined && step.after === undefined) this.report(path, `${what} "${step.id}" needs "at" (a time from ${what === 'fault step' ? 'injection' : 'the start of the replay'}) or "after" (another step's id)`);
       if (step.after !== undefined) {
-        if (step.after === step.id) this.report([...path, 'after'], `fault step "${step.id}" cannot run after itself`);
-        else if (!stepIds.includes(step.after)) this.report([...path, 'after'], `after names unknown fault step "${step.after}"${didYouMean(step.after, stepIds)} (steps: ${stepIds.join(', ')})`);
+        if (step.after === step.id) this.report([...path, 'after'], `${what} "${step.id}" cannot run after itself`);
+        else if (!stepIds.includes(step.after)) this.report([...path, 'after'], `after names unknown ${what} "${step.after}"${didYouMean(step.after, stepIds)} (steps: ${stepIds.join(', ')})`);
       }
       this.action(step.action, [...path, 'action']);
       if (step.revert) this.action(step.revert, [...path, 'revert']);
@@ -419,15 +426,32 @@ class SemanticChecker {
         const key = [...chain].sort().join(',');
         if (reported.has(key)) return;
         reported.add(key);
-        this.report([...c.faults.path, byId.get(start.id)!, 'after'], `after forms a cycle: ${[...chain, start.id].join(' → ')}`);
+        this.report([...base, byId.get(start.id)!, 'after'], `after forms a cycle: ${[...chain, start.id].join(' → ')}`);
       }
     });
+  }
+
+  private checkContent(c: Content): void {
+    const suffix = c.variant ? ` in variant "${c.variant}"` : '';
+    const mixed = (a: Located<unknown>, b: Located<unknown>) => !c.variant || a.path[0] === 'variants' || b.path[0] === 'variants';
+
+    this.faultSteps(c.faults.value, c.faults.path, 'fault step');
+    const replay = c.replay.value;
+    if (replay) {
+      this.faultSteps(replay.faults, [...c.replay.path, 'faults'], 'replay step');
+      replay.faults.forEach((step, i) => {
+        if (!step.revert) this.report([...c.replay.path, 'faults', i], `replay step "${step.id}" has no revert: the replay would leave its change in the learner's fixed system`, 'warning');
+      });
+      if (toMs(replay.window) <= 0) this.report([...c.replay.path, 'window'], 'the replay window must be longer than 0s');
+    }
 
     // Checks: ids across steadyState, broken and every resolution; references; patterns; published ports.
     const checks: { check: Check; path: Path }[] = [];
     this.s.checks.steadyState.forEach((check, i) => checks.push({ check, path: ['checks', 'steadyState', i] }));
     c.broken.value.forEach((check, i) => checks.push({ check, path: [...c.broken.path, i] }));
     c.resolutions.value.forEach((r, i) => r.checks.forEach((check, j) => checks.push({ check, path: [...c.resolutions.path, i, 'checks', j] })));
+    c.resolutions.value.forEach((r, i) => r.replayChecks.forEach((check, j) => checks.push({ check, path: [...c.resolutions.path, i, 'replayChecks', j] })));
+    replay?.broken.forEach((check, i) => checks.push({ check, path: [...c.replay.path, 'broken', i] }));
     this.unique(checks.map(({ check, path }) => ({ id: check.id, path: [...path, 'id'] })), 'check id');
     for (const { check, path } of checks) this.check(check, path);
 
@@ -441,13 +465,26 @@ class SemanticChecker {
     if (!resolutionIds.includes(c.solution.value.resolution) && mixed(c.solution, c.resolutions)) {
       this.report([...c.solution.path, 'resolution'], `solution.resolution "${c.solution.value.resolution}" is not a resolution id${suffix}${didYouMean(c.solution.value.resolution, resolutionIds)} (resolutions: ${resolutionIds.join(', ')})`);
     }
+    if (!replay) {
+      resolutions.forEach((r, i) => {
+        if (r.replayChecks.length > 0 && (!c.variant || c.resolutions.path[0] === 'variants' || c.replay.path[0] === 'variants')) {
+          this.report([...c.resolutions.path, i, 'replayChecks'], `resolution "${r.id}" has replayChecks but there is no replay${suffix}: add checks.replay (the failure to re-inject and its window)`);
+        }
+      });
+    } else if (!resolutions.some((r) => r.replayChecks.length > 0) && mixed(c.replay, c.resolutions)) {
+      this.report(c.replay.path, `the replay is never run${suffix}: no resolution has replayChecks`, 'warning');
+    }
     const operations = this.s.operations.map((o) => o.id);
+    const unknownOp = (op: string, path: Path, what: string) => {
+      if (!operations.includes(op)) this.report(path, `${what} "${op}" is not an operation of this pack${didYouMean(op, operations)} (operations: ${operations.join(', ') || 'none'})`);
+    };
     c.solution.value.steps.forEach((step, i) => {
-      if (step.service !== undefined) this.service(step.service, [...c.solution.path, 'steps', i, 'service']);
-      for (const match of step.run.matchAll(/\blab\s+op\s+([A-Za-z0-9_-]+)/g)) {
-        const op = match[1]!;
-        if (!operations.includes(op)) this.report([...c.solution.path, 'steps', i, 'run'], `lab op "${op}" is not an operation of this pack${didYouMean(op, operations)} (operations: ${operations.join(', ') || 'none'})`);
+      if ('op' in step) {
+        unknownOp(step.op, [...c.solution.path, 'steps', i, 'op'], 'op');
+        return;
       }
+      if (step.service !== undefined) this.service(step.service, [...c.solution.path, 'steps', i, 'service']);
+      for (const match of step.run.matchAll(/\blab\s+op\s+([A-Za-z0-9_-]+)/g)) unknownOp(match[1]!, [...c.solution.path, 'steps', i, 'run'], 'lab op');
     });
 
     // Learning: hints, investigation signals.

@@ -1,37 +1,5 @@
 /** Pure helpers for the live view (tested without a DOM). */
-import type { AlertView, HintView, RunSnapshot } from '../../../shared/api/contract';
-
-export interface AlertGroup {
-  alertname: string;
-  alerts: AlertView[];
-  /** Active, neither inhibited nor silenced: what would page someone. */
-  firing: number;
-  severity: string | undefined;
-}
-
-const SEVERITY_RANK: Record<string, number> = { critical: 0, error: 1, warning: 2, info: 3 };
-
-export function isMuted(alert: AlertView): boolean {
-  return alert.inhibitedBy.length > 0 || alert.silencedBy.length > 0 || alert.state === 'suppressed';
-}
-
-/** Groups alerts by alertname; loudest groups (firing, most severe) first. */
-export function groupAlerts(alerts: readonly AlertView[]): AlertGroup[] {
-  const groups = new Map<string, AlertView[]>();
-  for (const alert of alerts) {
-    const list = groups.get(alert.alertname) ?? [];
-    list.push(alert);
-    groups.set(alert.alertname, list);
-  }
-  const rank = (s: string | undefined) => SEVERITY_RANK[s ?? ''] ?? 9;
-  return [...groups.entries()]
-    .map(([alertname, list]) => {
-      const sorted = [...list].sort((a, b) => Number(isMuted(a)) - Number(isMuted(b)) || a.startsAt.localeCompare(b.startsAt));
-      const severity = [...list].map((a) => a.severity).sort((a, b) => rank(a) - rank(b))[0];
-      return { alertname, alerts: sorted, firing: list.filter((a) => !isMuted(a) && a.state !== 'resolved').length, severity };
-    })
-    .sort((a, b) => Number(b.firing > 0) - Number(a.firing > 0) || rank(a.severity) - rank(b.severity) || a.alertname.localeCompare(b.alertname));
-}
+import type { HintView, RunSnapshot } from '../../../shared/api/contract';
 
 /** Milliseconds until a hint unlocks (0 when unlocked or due), or null before the page. */
 export function hintRemainingMs(hint: HintView, pagedAt: string | null, now: number): number | null {
@@ -59,4 +27,4 @@ export function resolvedAfterMs(snapshot: RunSnapshot): number | null {
   return null;
 }
 
-export const ACTIVE_PHASES = new Set(['preparing', 'baseline', 'injecting', 'live']);
+export const ACTIVE_PHASES = new Set(['preparing', 'baseline', 'injecting', 'live', 'replaying']);

@@ -12,6 +12,8 @@ import { AlertsPanel } from './live/AlertsPanel';
 import { CheckFixResults } from './live/CheckFixPanel';
 import { HealthPanel } from './live/HealthPanel';
 import { HintsPanel } from './live/HintsPanel';
+import { HttpPanel } from './live/HttpPanel';
+import { PrometheusPanel } from './live/PrometheusPanel';
 import { Terminals } from './live/Terminals';
 import { TimelinePanel } from './live/TimelinePanel';
 
@@ -56,6 +58,8 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
   const checkFix = useApp((s) => s.checkFix);
   const runCheckFix = useApp((s) => s.runCheckFix);
   const abandon = useApp((s) => s.abandon);
+  const submitted = useApp((s) => s.submitted);
+  const submitFix = useApp((s) => s.submitFix);
   const navigate = useApp((s) => s.navigate);
   const start = useApp((s) => s.start);
   const [confirming, setConfirming] = useState(false);
@@ -63,6 +67,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
 
   const phase = snapshot.phase;
   const live = phase === 'live';
+  const replaying = phase === 'replaying';
   const preparing = phase === 'preparing' || phase === 'baseline' || phase === 'injecting';
   const resolvedIn = phase === 'resolved' ? resolvedAfterMs(snapshot) : null;
   const overPar = resolvedIn !== null && resolvedIn > snapshot.parMinutes * 60_000;
@@ -91,6 +96,18 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
               >
                 {checkFix.status === 'loading' ? 'Checking…' : 'Check my fix'}
               </button>
+              {snapshot.resolveOn === 'submit' ? (
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  data-testid="submit-button"
+                  disabled={submitted.status === 'loading' || !snapshot.canSubmit}
+                  title={snapshot.canSubmit ? 'Firedrill verifies the fix (and replays the failure, if the scenario has a replay)' : 'Nothing holds yet'}
+                  onClick={() => void submitFix()}
+                >
+                  {submitted.status === 'loading' ? 'Submitting…' : 'Submit the fix'}
+                </button>
+              ) : null}
               <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)}>
                 Give up
               </button>
@@ -100,6 +117,20 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
       </div>
 
       <div className="live-main">
+        {replaying && snapshot.replay ? (
+          <div className="banner banner-replay" role="status" data-testid="replay-banner">
+            <strong>Replaying the failure.</strong>
+            <span>
+              Firedrill re-injects the incident for {formatDuration(snapshot.replay.windowMs, 'units')} and counts the pages, then rolls it
+              back. Watch the alerts panel.
+            </span>
+          </div>
+        ) : null}
+        {submitted.status === 'ready' && !submitted.data.resolved && live ? (
+          <div className="banner banner-ended" role="status" data-testid="submit-result">
+            <span>{submitted.data.message}</span>
+          </div>
+        ) : null}
         {phase === 'resolved' ? (
           <div className="banner banner-resolved" role="status" data-testid="resolved-banner">
             <strong>Resolved.</strong>
@@ -147,8 +178,15 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
 
       <aside className="side" aria-label="Incident status">
         <CheckFixResults />
-        <AlertsPanel alerts={snapshot.alerts} source={snapshot.alertsSource} pagedAt={snapshot.pagedAt} />
+        <AlertsPanel alerts={snapshot.alerts} source={snapshot.alertsSource} pagedAt={snapshot.pagedAt} pager={snapshot.pager} />
         <HealthPanel health={snapshot.health} />
+        {snapshot.observability.map((entry) =>
+          entry.kind === 'prometheus' ? (
+            <PrometheusPanel key={entry.id} runId={snapshot.runId} entry={entry} live={live || replaying} />
+          ) : entry.kind === 'http' ? (
+            <HttpPanel key={entry.id} runId={snapshot.runId} entry={entry} live={live || replaying} />
+          ) : null,
+        )}
         <HintsPanel snapshot={snapshot} />
         <TimelinePanel timeline={snapshot.timeline} />
       </aside>

@@ -110,7 +110,7 @@ export function ReportScreen({ runId }: { runId: string }) {
       <section className="panel chart" aria-labelledby="chart-title" data-testid="report-chart">
         <div className="panel-head">
           <h3 id="chart-title">Timeline against par</h3>
-          <span className="count">▲ fault · ● alert · ▮ command · ● hint · ● check · ◆ mitigation</span>
+          <span className="count">▲ fault · ● alert · ● page · ▮ command · ● hint · ● check · ◆ mitigation</span>
         </div>
         {/* The SVG is built by shared/report/chart.ts, which escapes every piece of text. */}
         <div className="panel-body" dangerouslySetInnerHTML={{ __html: chart }} />

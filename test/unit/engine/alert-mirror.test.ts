@@ -22,6 +22,7 @@ describe('the alert mirror', () => {
     const urls: string[] = [];
     const fetchFn = (async (url: string) => {
       urls.push(url);
+      if (url.endsWith('/groups')) return new Response(JSON.stringify([{ labels: { alertname: 'ErrorsHigh' }, alerts: [{ fingerprint: 'b' }] }]), { status: 200 });
       return new Response(JSON.stringify(answers.shift() ?? []), { status: 200 });
     }) as typeof fetch;
     const sandbox = { endpoint: async (service: string, port: number) => ({ host: '127.0.0.1', port: port + (service === 'am' ? 1 : 0) }) } as unknown as Sandbox;
@@ -33,7 +34,10 @@ describe('the alert mirror', () => {
     expect(mirror.source?.id).toBe('alerts');
     for (let i = 0; i < 3; i++) await mirror.poll(sandbox);
     expect(urls[0]).toBe('http://127.0.0.1:9094/api/v2/alerts');
-    expect(mirror.alerts.map((a) => a.alertname)).toEqual(['ErrorsHigh']);
+    // Resolved alerts stay in the mirror, marked resolved; active ones carry their notification group.
+    expect(mirror.alerts.map((a) => `${a.alertname} ${a.state}`)).toEqual(['ErrorsHigh active', 'CheckoutLatencyHigh resolved']);
+    expect(mirror.alerts[0]?.group).toBe('alertname="ErrorsHigh"');
+    expect(mirror.alerts[1]?.endsAt).toBeDefined();
     const logged = readEvents(log.path).events;
     expect(logged.map((e) => `${e.type} ${'alertname' in e ? e.alertname : ''}`)).toEqual([
       'alert.fired CheckoutLatencyHigh',
@@ -45,8 +49,9 @@ describe('the alert mirror', () => {
   it('keeps what it had when Alertmanager does not answer', async () => {
     const log = new EventLog(join(mkdtempSync(join(tmpdir(), 'fd-alerts-')), 'events.jsonl'));
     let down = false;
-    const fetchFn = (async () => {
+    const fetchFn = (async (url: string) => {
       if (down) throw new Error('ECONNREFUSED');
+      if (url.endsWith('/groups')) return new Response('[]', { status: 200 });
       return new Response(JSON.stringify([alert('a', 'X')]), { status: 200 });
     }) as typeof fetch;
     const sandbox = { endpoint: async () => ({ host: '127.0.0.1', port: 1 }) } as unknown as Sandbox;

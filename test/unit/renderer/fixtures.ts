@@ -72,6 +72,11 @@ export const snapshot = (patch: Partial<RunSnapshot> = {}): RunSnapshot => ({
     },
   ],
   alertsSource: 'alertmanager',
+  pager: null,
+  observability: [{ id: 'alertmanager', kind: 'alertmanager', title: 'Alerts', graphs: [] }],
+  resolveOn: 'hold',
+  canSubmit: false,
+  replay: null,
   timeline: [
     { id: 't1', time: '2026-01-01T10:00:30.000Z', sincePageMs: -30000, kind: 'fault', text: 'Fault injected' },
     { id: 't2', time: '2026-01-01T10:01:00.000Z', sincePageMs: 0, kind: 'alert', text: 'CheckoutLatencyHigh firing' },

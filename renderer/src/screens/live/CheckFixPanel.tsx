@@ -17,7 +17,9 @@ export function CheckFixResults() {
       </div>
       <div className="panel-body" aria-live="polite">
         {checkFix.status === 'loading' ? <p className="muted">Checking the real system state…</p> : null}
-        {checkFix.status === 'error' ? <ErrorBox error={checkFix.error} title="The check could not run" /> : null}
+        {checkFix.status === 'error' ? (
+          <ErrorBox error={checkFix.error} title="The check could not run" />
+        ) : null}
         {checkFix.status === 'ready' ? (
           <>
             <p>{checkFix.data.message}</p>

@@ -7,7 +7,9 @@ export const HealthPanel = memo(function HealthPanel({ health }: { health: Check
     <section className="panel" aria-labelledby="health-title" data-testid="health-panel">
       <div className="panel-head">
         <h3 id="health-title">Service health</h3>
-        <span className="count">{health.length === 0 ? '' : failing === 0 ? 'all passing' : `${failing} failing`}</span>
+        <span className="count">
+          {health.length === 0 ? '' : failing === 0 ? 'all passing' : `${failing} failing`}
+        </span>
       </div>
       <div className="panel-body">
         {health.length === 0 ? (

@@ -38,7 +38,11 @@ export function HintsPanel({ snapshot }: { snapshot: RunSnapshot }) {
           {snapshot.hints.map((hint) => {
             const remaining = hintRemainingMs(hint, snapshot.pagedAt, now);
             return (
-              <li key={hint.id} className={`hint${hint.shown ? '' : ' locked'}`} data-testid={`hint-${hint.index}`}>
+              <li
+                key={hint.id}
+                className={`hint${hint.shown ? '' : ' locked'}`}
+                data-testid={`hint-${hint.index}`}
+              >
                 <strong>#{hint.index + 1}</strong>{' '}
                 {hint.shown && hint.text
                   ? hint.text

@@ -3,7 +3,15 @@ import { TerminalTabs } from '../../components/terminal';
 import { useApp, useClient } from '../../store/context';
 
 /** The terminal engineer's xterm tabs, fed with our server URL, the run's terminals and `terminals.open`. */
-export const Terminals = memo(function Terminals({ runId, terminals, canAdd }: { runId: string; terminals: number[]; canAdd: boolean }) {
+export const Terminals = memo(function Terminals({
+  runId,
+  terminals,
+  canAdd,
+}: {
+  runId: string;
+  terminals: number[];
+  canAdd: boolean;
+}) {
   const client = useClient();
   const openTerminal = useApp((s) => s.openTerminal);
   const onAdd = useCallback(async () => {

@@ -32,8 +32,15 @@ export const TimelinePanel = memo(function TimelinePanel({ timeline }: { timelin
         ) : (
           <ol className="timeline-list">
             {timeline.map((item) => (
-              <li key={item.id} className={`timeline-item kind-${item.kind}${item.ok === false ? ' fail-text' : ''}`}>
-                <span className="t">{item.sincePageMs === null ? '' : formatDuration(item.sincePageMs, 'clock', { sign: 'always' })}</span>
+              <li
+                key={item.id}
+                className={`timeline-item kind-${item.kind}${item.ok === false ? ' fail-text' : ''}`}
+              >
+                <span className="t">
+                  {item.sincePageMs === null
+                    ? ''
+                    : formatDuration(item.sincePageMs, 'clock', { sign: 'always' })}
+                </span>
                 <span className="k" aria-label={item.kind} title={item.kind}>
                   {item.kind === 'check' && item.ok === false ? '✗' : KIND_ICONS[item.kind]}
                 </span>

@@ -4,6 +4,7 @@ import { idle, load, type Loadable } from '../loadable';
 import { field, type Deps, type Slice } from '../types';
 
 export type FixCheck = ResponseOf<'runs.checkFix'>;
+export type Submitted = Omit<ResponseOf<'runs.submit'>, 'snapshot'>;
 
 export interface RunSlice {
   runId: string | null;
@@ -11,6 +12,8 @@ export interface RunSlice {
   runError: ApiError | null;
   connection: ConnectionState;
   checkFix: Loadable<FixCheck>;
+  /** The learner's Submit (resolveOn: submit): resolved, or why the run stays live. */
+  submitted: Loadable<Submitted>;
   hintRequest: Loadable<true>;
   activeTerminal: number | null;
   openingTerminal: boolean;
@@ -23,6 +26,8 @@ export interface RunSlice {
   setActiveTerminal(terminal: number): void;
   takeHint(): Promise<void>;
   runCheckFix(): Promise<void>;
+  /** Submits the fix; the replay, if any, runs before the answer (minutes). */
+  submitFix(): Promise<void>;
   abandon(): Promise<void>;
 }
 
@@ -51,6 +56,7 @@ export const runSlice =
       runError: null,
       connection: 'closed',
       checkFix: idle,
+      submitted: idle,
       hintRequest: idle,
       activeTerminal: null,
       openingTerminal: false,
@@ -58,7 +64,7 @@ export const runSlice =
       async watchRun(runId) {
         if (get().runId === runId && unsubscribe) return;
         get().stopWatching();
-        set({ runId, snapshot: null, runError: null, checkFix: idle, hintRequest: idle, activeTerminal: null });
+        set({ runId, snapshot: null, runError: null, checkFix: idle, submitted: idle, hintRequest: idle, activeTerminal: null });
         unsubscribe = deps.client.events(
           runId,
           (message) => {
@@ -178,6 +184,16 @@ export const runSlice =
         const runId = get().runId;
         if (!runId) return;
         await load(field('checkFix', get, set), () => deps.client.call('runs.checkFix', { runId }));
+      },
+
+      async submitFix() {
+        const runId = get().runId;
+        if (!runId) return;
+        await load(field('submitted', get, set), async () => {
+          const { snapshot, ...outcome } = await deps.client.call('runs.submit', { runId });
+          get().applySnapshot(snapshot);
+          return outcome;
+        });
       },
 
       async abandon() {
