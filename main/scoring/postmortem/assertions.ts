@@ -247,6 +247,9 @@ const IDIOMS: [string, Role][] = [
   ['no more than', 'plain'],
   ['not until', 'plain'],
 ];
+/** A phrasal verb split by its pronoun object ("we ruled it out") dismisses like the joined one. */
+for (const verb of ['rule', 'rules', 'ruled', 'ruling'])
+  for (const object of ['it', 'them', 'that', 'this', 'these', 'those', 'both']) IDIOMS.push([`${verb} ${object} out`, 'dismiss']);
 const IDIOMS_BY_FIRST = new Map<string, { words: string[]; role: Role; text: string }[]>();
 for (const [text, role] of IDIOMS) {
   const words = text.split(' ');

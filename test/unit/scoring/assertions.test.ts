@@ -70,6 +70,8 @@ describe('dismissal, wherever its cue stands', () => {
   it.each([
     ['We ruled out a missing index early.', 'missing-index'],
     ['A missing index was ruled out by \\d orders.', 'missing-index'],
+    ['We looked hard at a missing index and ruled it out.', 'missing-index'],
+    ['We checked the network and the cache and ruled them out.', 'network'],
     ['There is no evidence of a missing index.', 'missing-index'],
     ['The missing index was not the cause.', 'missing-index'],
     ['The missing index was a red herring.', 'missing-index'],
