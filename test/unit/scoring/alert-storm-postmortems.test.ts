@@ -166,6 +166,12 @@ describe('alert-storm postmortem corpus, by meaning', () => {
         expect(rootCauseShare(report), file).toBeGreaterThanOrEqual(0.6);
       }
       for (const file of files.category('wrong')) expect(files.grade(file).score, file).toBeLessThanOrEqual(ROOT_CAUSE_CAP);
+      // A thin but right write-up sits between the wrong ones and the strong ones.
+      const scores = (category: string): number[] => files.category(category).map((f) => files.grade(f).score);
+      for (const adequate of scores('adequate')) {
+        expect(adequate).toBeGreaterThan(Math.max(0, ...scores('wrong')));
+        expect(adequate).toBeLessThan(Math.min(100, ...scores('correct')));
+      }
       const base = gradePostmortem(corpus.text('strong.md'), variant.postmortem, { events: session(resolution, name), resolutionId: resolution, timeZone: 'UTC' });
       expect(base.score).toBeLessThanOrEqual(ROOT_CAUSE_CAP);
     });

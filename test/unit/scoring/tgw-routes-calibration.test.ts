@@ -145,7 +145,7 @@ describe('tgw-routes postmortem corpus, by meaning', () => {
 
   describe('variants, each with its own rubric', () => {
     const variants = readdirSync(join(corpus.dir, 'variants'));
-    it.each(variants)('%s: its correct write-ups pass, and the base story is capped under its rubric', (name) => {
+    it.each(variants)('%s: its correct write-ups pass, wrong ones are capped, and the base story is capped under its rubric', (name) => {
       const variant = applyVariant(scenario, { seed: 1, variant: name }).scenario;
       const dir = join(corpus.dir, 'variants', name);
       const resolution = variant.checks.resolutions[0]!.id;
@@ -157,6 +157,13 @@ describe('tgw-routes postmortem corpus, by meaning', () => {
         const report = files.grade(file);
         expect(report.score, `${dir}/${file}`).toBeGreaterThanOrEqual(75);
         expect(rootCauseShare(report)).toBeGreaterThanOrEqual(0.6);
+      }
+      for (const file of files.category('wrong')) expect(files.grade(file).score, `${dir}/${file}`).toBeLessThanOrEqual(ROOT_CAUSE_CAP);
+      // A thin but right write-up sits between the wrong ones and the strong ones.
+      const scores = (category: string): number[] => files.category(category).map((f) => files.grade(f).score);
+      for (const adequate of scores('adequate')) {
+        expect(adequate).toBeGreaterThan(Math.max(0, ...scores('wrong')));
+        expect(adequate).toBeLessThan(Math.min(100, ...scores('correct')));
       }
       const base = gradePostmortem(corpus.text('strong.md'), variant.postmortem, { events: session(resolution, name), resolutionId: resolution, timeZone: 'UTC' });
       expect(base.score).toBeLessThanOrEqual(ROOT_CAUSE_CAP);
