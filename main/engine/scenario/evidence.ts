@@ -121,8 +121,7 @@ export function wordsOnlyLineCredited(rule: EvidenceRule, description = ''): str
       `: ${sq(text)}`,
       `true # ${text.replace(/\n/g, ' ')}`,
       `cat > notes.txt <<'EOF'\n${text}\nEOF`,
-      ...('run' in rule ? rule.run.map((p) => `echo ${sq(text)} | ${p} ${sq(text)}`) : []),
-      `psql -c ${sq(`SELECT '${text.replace(/'/g, "''")}'`)}`,
+      `psql -c "SELECT '${text.replace(/'/g, "''").replace(/[\\"$`]/g, '\\$&')}'"`,
     ];
     const reader = new CommandReader();
     for (const line of lines) {

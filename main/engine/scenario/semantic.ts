@@ -179,7 +179,7 @@ class SemanticChecker {
       }
       const echoed = wordsOnlyLineCredited(rule, sig.description);
       if (echoed !== null)
-        this.report(at, `signal "${sig.id}": a line that only prints these words would earn it (${JSON.stringify(echoed.split('\n')[0])}): narrow the programs or the pattern`, 'warning');
+        this.report(at, `signal "${sig.id}": a line that only prints these words would earn it (\`${echoed.split('\n')[0]}\`): narrow the programs or the pattern`, 'warning');
     });
   }
 

@@ -31,7 +31,7 @@ describe('investigation evidence in validate', () => {
 
   it('rejects a program that only prints its arguments, and a bad pattern, naming the field', () => {
     expect(lines(validateEdited([RULE, "    evidence: [{ run: [echo], args: 'api' }, { sql: '(' }]\n"]))).toEqual([
-      '112:16: warning: signal "read-config": a line that only prints these words would earn it ("echo \'api\'"): narrow the programs or the pattern (at investigation[0].evidence[0])',
+      '112:16: warning: signal "read-config": a line that only prints these words would earn it (`echo \'api\'`): narrow the programs or the pattern (at investigation[0].evidence[0])',
       '112:24: "echo" only prints or stores its arguments: running it shows nothing was looked at; name the program that reads the system (at investigation[0].evidence[0].run[0])',
       '112:53: invalid regular expression "(": Unterminated group (at investigation[0].evidence[1].sql)',
     ]);
@@ -40,10 +40,9 @@ describe('investigation evidence in validate', () => {
   it('warns on psql matched by its arguments (quoted strings count there) and on bare wrappers', () => {
     const out = lines(validateEdited([RULE, "    evidence: [{ run: [psql], args: 'pg_stat_statements' }, { run: [sudo], args: 'cat' }]\n"]));
     expect(out).toEqual([
-      // psql's arguments hold its SQL, so the words piped or quoted into it would count.
-      '112:16: warning: signal "read-config": a line that only prints these words would earn it ("echo \'pg_stat_statements\' | psql \'pg_stat_statements\'"): narrow the programs or the pattern (at investigation[0].evidence[0])',
+      // psql's arguments hold its SQL, so words in a quoted SQL string would count.
+      '112:16: warning: signal "read-config": a line that only prints these words would earn it (`psql -c "SELECT \'pg_stat_statements\'"`): narrow the programs or the pattern (at investigation[0].evidence[0])',
       '112:37: warning: psql arguments include its SQL text, quoted strings and all: match statements with `sql:` instead (at investigation[0].evidence[0].args)',
-      '112:61: warning: signal "read-config": a line that only prints these words would earn it ("echo \'cat\' | sudo \'cat\'"): narrow the programs or the pattern (at investigation[0].evidence[1])',
       '112:69: warning: "sudo" runs another command, which is matched on its own: name that program (e.g. run: [psql] instead of run: [sudo]) (at investigation[0].evidence[1].run[0])',
     ]);
   });
