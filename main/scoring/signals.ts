@@ -85,13 +85,27 @@ function describe(o: Observation, c: CommandEvent): string {
   return `\`${oneLine(`${o.program} ${o.text}`, 60)}\`${via} in \`${oneLine(line, 60)}\``;
 }
 
-/** Every command's evidence (credit > 0, and matches worth nothing with the reason), in log order. */
-export function signalHits(events: readonly RunEvent[], compiled: readonly CompiledSignal[]): Hit[] {
+/** A command of the log with what it ran (parsed once per scoring: parsing is the expensive part). */
+export interface ReadCommand {
+  command: CommandEvent;
+  observations: Observation[];
+  /** The parser's message when the line is not valid bash. */
+  error?: string;
+}
+
+/** Reads every command of a log, in order, keeping each terminal's aliases and functions. */
+export function readCommands(events: readonly RunEvent[]): ReadCommand[] {
   const reader = new CommandReader();
+  return events.flatMap((e) => (e.type === 'command' ? [{ command: e, ...reader.observe(e) }] : []));
+}
+
+const asRead = (input: readonly RunEvent[] | readonly ReadCommand[]): readonly ReadCommand[] =>
+  input.length > 0 && 'observations' in input[0]! ? (input as readonly ReadCommand[]) : readCommands(input as readonly RunEvent[]);
+
+/** Every command's evidence (credit > 0, and matches worth nothing with the reason), in log order. */
+export function signalHits(input: readonly RunEvent[] | readonly ReadCommand[], compiled: readonly CompiledSignal[]): Hit[] {
   const hits: Hit[] = [];
-  for (const e of events) {
-    if (e.type !== 'command') continue;
-    const { observations } = reader.observe(e);
+  for (const { command: e, observations } of asRead(input)) {
     for (const s of compiled) {
       let best: Hit | null = null;
       for (const o of observations) {
@@ -109,13 +123,10 @@ export function signalHits(events: readonly RunEvent[], compiled: readonly Compi
  * Why a command whose text mentions a signal's words earned nothing: which programs it really ran. For the report,
  * so a learner sees that `echo pg_stat_statements` is not a look at pg_stat_statements.
  */
-export function nearMiss(events: readonly RunEvent[], s: CompiledSignal, from: number, to: number): { command: CommandEvent; why: string } | null {
+export function nearMiss(input: readonly RunEvent[] | readonly ReadCommand[], s: CompiledSignal, from: number, to: number): { command: CommandEvent; why: string } | null {
   const mentions = (text: string): boolean =>
     s.rules.some((r) => (r.re ? r.re.test(text) : [...r.programs].some((p) => new RegExp(`(^|[^\\w-])${p.replace(/[.+]/g, '\\$&')}([^\\w-]|$)`).test(text))));
-  const reader = new CommandReader();
-  for (const e of events) {
-    if (e.type !== 'command') continue;
-    const { observations, error } = reader.observe(e);
+  for (const { command: e, observations, error } of asRead(input)) {
     const t = Date.parse(e.startedAt || e.time);
     if (t < from || t > to || !mentions(e.command)) continue;
     if (observations.some((o) => s.rules.some((r) => ruleMatches(r, o)))) continue;

@@ -5,7 +5,7 @@ import type { RunEvent } from '../../engine/events/types.js';
 import { playedScenario } from '../../engine/run/variants.js';
 import { DEFAULT_SCORING, type Scenario } from '../../engine/scenario/schema.js';
 import type { Evidence, ScoringScenario, TroubleshootingCriterion, TroubleshootingReport } from '../types.js';
-import { compileSignals, nearMiss, signalHits, type CompiledSignal, type Hit } from '../signals.js';
+import { compileSignals, nearMiss, readCommands, signalHits, type CompiledSignal, type Hit } from '../signals.js';
 
 type ScoringWeights = ScoringScenario['scoring']['weights'];
 import { BUILTIN_RISKY, scenarioRisky, type RiskyRule } from './risky.js';
@@ -208,7 +208,8 @@ function investigation(
   const pageMs = ctx.page ? ms(ctx.page.time) : -Infinity;
   const fixMs = ctx.mitigation ? ms(ctx.mitigation.time) : Infinity;
   const at = (h: Hit): number => ms(commandTime(h.command));
-  const hits = signalHits(ctx.events, compiled).filter((h) => at(h) >= pageMs);
+  const read = readCommands(ctx.events);
+  const hits = signalHits(read, compiled).filter((h) => at(h) >= pageMs);
   const rootCause = new Set(compiled.filter((c) => c.signal.rootCause).map((c) => c.signal.id));
   // Detection needs full credit: a failed or unclear look is not having seen the cause.
   const rootCauseHit = hits.find((h) => h.credit === 1 && rootCause.has(h.signalId));
@@ -247,7 +248,7 @@ function investigation(
     if (worthless) evidence.push({ ...seen(worthless), note: `${label}: no credit: ${worthless.because}, at ${since(ctx, commandTime(worthless.command))}` });
     else if (late) evidence.push({ ...seen(late), note: `${label}: only looked at after the fix (${late.because})` });
     else {
-      const miss = nearMiss(ctx.events, c, pageMs, fixMs);
+      const miss = nearMiss(read, c, pageMs, fixMs);
       evidence.push(
         miss
           ? { eventId: miss.command.id, command: miss.command.command, time: commandTime(miss.command), note: `${label}: never looked at (${signal.description ?? signal.id}); near miss at ${since(ctx, commandTime(miss.command))}: ${miss.why}` }
