@@ -55,6 +55,25 @@ export function ruleMatches(rule: CompiledRule, o: Observation): boolean {
   return rule.re === null || rule.re.test(o.text);
 }
 
+/**
+ * The statements psql input given on a command line sends, one per observation: SQL statements without their
+ * string constants, and describe meta-commands (`\d orders`, `\di`, `\l`). Meta-commands that only print or
+ * set things (`\echo`, `\qecho`, `\warn`, `\set`, `\!`) show nothing and are left out.
+ */
+function psqlStatements(input: string): string[] {
+  // Meta-commands take a line of their own (a here-document may mix them with SQL).
+  const out: string[] = [];
+  const sql: string[] = [];
+  for (const line of input.split('\n')) {
+    const t = line.trim();
+    if (!t.startsWith('\\')) sql.push(line);
+    else if (/^\\(d[a-zA-Z]*\+?|l\+?|z|dp)(\s|$)/.test(t)) out.push(t.replace(/\s+/g, ' '));
+  }
+  // String constants are gone, so every ';' left ends a statement.
+  for (const statement of sqlWithoutLiterals(sql.join('\n')).split(';')) if (statement.trim() !== '') out.push(statement.trim());
+  return out;
+}
+
 /** A bash exit status as the status of the line (an interrupted command ran until it was stopped). */
 function lineStatus(c: Pick<EventOf<'command'>, 'exitCode' | 'interrupted'>): RunStatus {
   if (c.interrupted || c.exitCode === 130) return 'ok';
@@ -83,7 +102,8 @@ export class CommandReader {
       // psql sends its input to PostgreSQL, and a wrapper passes it on: for them typed input is not the point.
       const typedInput = e.typedInput === true && e.program !== 'psql' && !WRAPPERS.includes(e.program);
       observations.push({ kind: 'run', program: e.program, text: e.args.join(' '), status: e.status, via: e.via, ...(typedInput ? { typedInput } : {}) });
-      for (const sql of e.sql) observations.push({ kind: 'sql', program: 'psql', text: sqlWithoutLiterals(sql), status: e.status, via: e.via });
+      for (const sql of e.sql)
+        for (const text of psqlStatements(sql)) observations.push({ kind: 'sql', program: 'psql', text, status: e.status, via: e.via });
     }
     return { observations, ...(analysis.error !== undefined ? { error: analysis.error } : {}) };
   }

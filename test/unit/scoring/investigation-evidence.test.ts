@@ -80,6 +80,8 @@ describe('keyword stuffing earns no investigation credit and no time to detect',
     ['a failing psql statement with the right words', (b) => b.cmd('14:04:00', 'select pg_stat_statements explain analyze from orders pg_indexes schema_migrations;', 'psql', 1)],
     ['a failing psql -c with the right words', (b) => b.cmd('14:04:00', 'psql -c "select pg_stat_statements explain analyze pg_indexes schema_migrations"', 'shell', 1)],
     ['SQL that only quotes the words', (b) => b.cmd('14:04:00', "SELECT 'pg_stat_statements', 'explain analyze from orders' /* pg_indexes */ -- schema_migrations", 'psql')],
+    ["psql's own \\echo", (b) => b.cmd('14:04:00', 'psql -c "\\echo pg_stat_statements explain analyze pg_indexes"')],
+    ["psql's \\echo in a here-document", (b) => b.cmd('14:04:00', 'psql <<EOF\nselect 1;\n\\echo pg_stat_statements explain analyze\nEOF')],
     ['echo piped into a filter', (b) => b.cmd('14:04:00', 'echo \'{"q": "pg_stat_statements"}\' | jq .q')],
     ['an alias that only echoes', (b) => b.cmd('14:04:00', "alias stats='echo pg_stat_statements'").cmd('14:04:20', 'stats')],
     ['a psql statement interrupted within a second', (b) => b.cmd('14:04:00', 'SELECT * FROM pg_stat_statements;', 'psql', 1, { interrupted: true, durationMs: 400 })],
@@ -117,6 +119,9 @@ describe('a real investigation, typed differently, earns its credit', () => {
     }],
     ['a here-document into psql', (b) => b.cmd('14:04:00', "psql <<'SQL'\nEXPLAIN ANALYZE SELECT * FROM orders WHERE customer_email = 'a@b.c';\nSQL"), {
       "psql <<'SQL'\nEXPLAIN ANALYZE SELECT * FROM orders WHERE customer_email = 'a@b.c';\nSQL": { 'explain-plan': 1 },
+    }],
+    ['several statements in one here-document, each read on its own', (b) => b.cmd('14:04:00', "psql <<EOF\n\\timing on\nselect 1;\nexplain analyze select * from orders where customer_email = 'x';\n\\d orders\nEOF"), {
+      "psql <<EOF\n\\timing on\nselect 1;\nexplain analyze select * from orders where customer_email = 'x';\n\\d orders\nEOF": { 'explain-plan': 1, indexes: 1 },
     }],
     ['watch curl, stopped with Ctrl-C after 30 s', (b) => b.cmd('14:04:00', 'watch -n 2 curl -s loadgen:9100/stats', 'shell', 130, { interrupted: true, durationMs: 30_000 }), {
       'watch -n 2 curl -s loadgen:9100/stats': { 'app-latency': 1 },
