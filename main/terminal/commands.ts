@@ -158,10 +158,8 @@ export class CommandTracker {
         const typed = this.options.typed;
         if (queue.length > 0 && typed && !typed.claim(queue.map((q) => q.query).join('\n'), 'psql')) {
           for (const q of queue) this.spoofed('psqlQuery', 'a psql statement the learner did not type', q.query);
-          typed.clear();
           return [];
         }
-        typed?.clear();
         const wall = this.clock.now();
         const mono = this.clock.monotonic();
         return queue.map((q, index) => {

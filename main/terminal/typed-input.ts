@@ -95,11 +95,6 @@ export class TypedInput {
     this.lines = this.lines.filter((l) => !l.edited);
   }
 
-  /** psql is at its prompt again: whatever was typed before went to psql and was checked. */
-  clear(): void {
-    this.lines = [];
-  }
-
   /** Lines not yet claimed (tests). */
   pending(): readonly TypedLine[] {
     return this.lines;
