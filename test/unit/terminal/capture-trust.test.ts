@@ -3,7 +3,13 @@
  * the learner never typed, psql statements outside psql and `lab` requests while no `lab` runs are
  * refused and reported, never recorded. Real pty + bastion: test/integration/terminal/capture-trust.test.ts.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EventLog, readEvents } from '../../../main/engine/events/event-log.js';
+import type { PtyProcess } from '../../../main/terminal/pty.js';
+import { TerminalSession } from '../../../main/terminal/session.js';
 import { CommandTracker, type CommandRecord, type SpoofedMark } from '../../../main/terminal/commands.js';
 import { stripShellMarks } from '../../../main/terminal/osc.js';
 import { TypedInput } from '../../../main/terminal/typed-input.js';
@@ -151,5 +157,30 @@ describe('psql statements and lab requests', () => {
       'a lab submit request while `lab hint` runs',
       'a lab hint request while `lab hint` runs',
     ]);
+  });
+});
+
+describe('the log of refused marks is bounded', () => {
+  it('a loop printing forged marks logs 50 of them, then one count when the terminal closes', async () => {
+    let emit: (d: string) => void = () => undefined;
+    let exit: (e: { exitCode: number }) => void = () => undefined;
+    const pty: PtyProcess = {
+      pid: 1,
+      onData: (l) => ((emit = l), { dispose: () => undefined }),
+      onExit: (l) => ((exit = l), { dispose: () => undefined }),
+      write: () => undefined,
+      resize: () => undefined,
+      kill: () => exit({ exitCode: 0 }),
+    };
+    const events = new EventLog(join(mkdtempSync(join(tmpdir(), 'fd-spoof-')), 'events.jsonl'));
+    const session = new TerminalSession({ runId: 'r', terminal: 1, service: 'bastion', shell: { file: 'x', args: [], env: {} }, events, spawn: () => pty });
+    emit(prompt());
+    session.write('yes\r');
+    emit(ps0('yes') + osc('E;explain analyze select 1 from orders').repeat(1000));
+    await session.kill();
+    events.close();
+    const spoofed = readEvents(events.path).events.filter((e) => e.type === 'capture.spoofed');
+    expect(spoofed).toHaveLength(51);
+    expect(spoofed.at(-1)).toMatchObject({ mark: 'any', suppressed: 950 });
   });
 });
