@@ -62,6 +62,8 @@ function countLabInvocations(command: string, verb: string): number {
   const words = verb.startsWith('op:') ? `op\\s+${escape(verb.slice(3))}` : escape(verb);
   return [...command.matchAll(new RegExp(`(?:^|[\\s;&|(])(?:\\S*/)?lab\\s+${words}(?=$|[\\s;&|)])`, 'g'))].length;
 }
+/** `lab` verbs that spend something: answered once per time the command line names them. */
+const ONCE_PER_INVOCATION = new Set(['hint', 'submit']);
 /** psql's SQLSTATE for "canceling statement due to user request" (Ctrl-C). */
 const QUERY_CANCELED = '57014';
 
@@ -184,16 +186,17 @@ export class CommandTracker {
 
   /**
    * May a `lab` request with this verb be answered now? `status`, `hint`, `check`, `submit` only
-   * while the foreground command runs `lab <verb>`, once per time the line names it; operations
-   * (`op:<id>`) while any command runs, since the pack's own tools (`deploy`) call `lab op`.
-   * A refusal is reported as spoofed.
+   * while the foreground command runs `lab <verb>`; `hint` and `submit` (they spend points or end the
+   * incident) once per time the line names it, `status` and `check` as often as it asks (`watch lab
+   * status`). Operations (`op:<id>`) while any command runs, since the pack's own tools (`deploy`)
+   * call `lab op`. A refusal is reported as spoofed.
    */
   allowLab(verb: string): boolean {
     const foreground = this.foreground();
     if (foreground && verb.startsWith('op:')) return true;
     const invocations = foreground ? countLabInvocations(foreground.command, verb) : 0;
     const answered = foreground?.labAnswered.get(verb) ?? 0;
-    if (foreground && answered < invocations) {
+    if (foreground && invocations > 0 && (!ONCE_PER_INVOCATION.has(verb) || answered < invocations)) {
       foreground.labAnswered.set(verb, answered + 1);
       return true;
     }

@@ -151,6 +151,10 @@ describe('psql statements and lab requests', () => {
     h.type('lab check && lab submit\r');
     h.out(ps0('lab check && lab submit'));
     expect([h.tracker.allowLab('check'), h.tracker.allowLab('submit')]).toEqual([true, true]);
+    h.out(prompt());
+    h.type('watch -n 5 lab status\r'); // read-only verbs: as often as the command asks
+    h.out(ps0('watch -n 5 lab status'));
+    expect([h.tracker.allowLab('status'), h.tracker.allowLab('status'), h.tracker.allowLab('status')]).toEqual([true, true, true]);
     expect(h.spoofed.map((s) => s.reason)).toEqual([
       'a lab hint request at a prompt',
       'a lab submit request while `cat notes.txt` runs',
