@@ -247,6 +247,13 @@ const IDIOMS: [string, Role][] = [
   ['no more than', 'plain'],
   ['not until', 'plain'],
 ];
+/** "X and Y were fine": a verdict of health on what the clause names exonerates it. */
+for (const verb of ['is', 'are', 'was', 'were', 'looked', 'looks', 'look'])
+  for (const verdict of ['fine', 'ok', 'okay', 'healthy', 'normal']) IDIOMS.push([`${verb} ${verdict}`, 'dismiss']);
+const PLURAL_VERDICT = /^(are|were|look) (fine|ok|okay|healthy|normal)$/;
+/** A phrasal verb split by its pronoun object ("we ruled it out") dismisses like the joined one. */
+for (const verb of ['rule', 'rules', 'ruled', 'ruling'])
+  for (const object of ['it', 'them', 'that', 'this', 'these', 'those', 'both']) IDIOMS.push([`${verb} ${object} out`, 'dismiss']);
 const IDIOMS_BY_FIRST = new Map<string, { words: string[]; role: Role; text: string }[]>();
 for (const [text, role] of IDIOMS) {
   const words = text.split(' ');
@@ -444,8 +451,22 @@ export function analyseSentence(text: string, place: Place): AnalysedSentence {
     const span = tokens.slice(c.from, c.to);
     const dismiss = span.find((t) => t.cue === 'dismiss');
     if (dismiss) {
+      const cue = idiomText.get(dismiss.index) ?? dismiss.raw;
       c.status = 'dismissed';
-      c.why = `dismissed by "${idiomText.get(dismiss.index) ?? dismiss.raw}"`;
+      c.why = `dismissed by "${cue}"`;
+      // "X and Y were fine": a plural verdict covers the coordinated subject in the clause before it.
+      const before = clauses[c.index - 1];
+      const subjectOnly = (x: Clause): boolean => !tokens.slice(x.from, x.to).some((t) => FINITE.has(t.raw));
+      if (
+        before &&
+        PLURAL_VERDICT.test(cue) &&
+        COORDINATORS.has(tokens[c.from]!.raw) &&
+        tokens[before.from]!.segment === tokens[c.from]!.segment &&
+        subjectOnly(before)
+      ) {
+        before.status = 'dismissed';
+        before.why = `dismissed by "${cue}" (a verdict on a coordinated subject)`;
+      }
       continue;
     }
     const hedge = span.find((t) => t.cue === 'hedge');

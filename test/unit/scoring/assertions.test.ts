@@ -61,6 +61,7 @@ describe('negation scopes over the clause and its coordinated parts', () => {
   });
 
   it('stops at "but" and at a new clause with its own verb', () => {
+    expect(status('The index was missing and the replicas were healthy.', 'missing-index')).toBe('affirmed');
     expect(status('We ruled out the network, and the index was missing.', 'missing-index')).toBe('affirmed');
     expect(status('The network was fine, but the index was missing.', 'missing-index')).toBe('affirmed');
   });
@@ -70,6 +71,11 @@ describe('dismissal, wherever its cue stands', () => {
   it.each([
     ['We ruled out a missing index early.', 'missing-index'],
     ['A missing index was ruled out by \\d orders.', 'missing-index'],
+    ['We looked hard at a missing index and ruled it out.', 'missing-index'],
+    ['We checked the network and the cache and ruled them out.', 'network'],
+    ['The network and the cache were fine.', 'network'],
+    ['Packet loss on the link and a cold cache were normal for that hour.', 'network'],
+    ['The network looked healthy throughout.', 'network'],
     ['There is no evidence of a missing index.', 'missing-index'],
     ['The missing index was not the cause.', 'missing-index'],
     ['The missing index was a red herring.', 'missing-index'],
