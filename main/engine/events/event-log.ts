@@ -85,6 +85,11 @@ export class EventLog<Payload extends { type: string } = EventPayload> {
     return event;
   }
 
+  /** true once close() ran: nothing more can be appended. */
+  get closed(): boolean {
+    return this.fd === null;
+  }
+
   /** Milliseconds since the log was created (monotonic). */
   elapsed(): number {
     return this.clock.monotonic() - this.origin;

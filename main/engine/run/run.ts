@@ -570,11 +570,12 @@ export class Run {
 
   /** Appends, or remembers why it could not: for the paths that must go on (failing, tearing down). */
   private tryLog(payload: EventPayload): void {
+    if (this.events.closed) return;
     try {
       this.events.append(payload);
     } catch (error) {
-      if (error instanceof EventLogWriteError) this.logError ??= error;
-      else if (!(error instanceof Error && /is closed$/.test(error.message))) throw error;
+      if (!(error instanceof EventLogWriteError)) throw error;
+      this.logError ??= error;
     }
   }
 
