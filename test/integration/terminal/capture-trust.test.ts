@@ -35,6 +35,11 @@ describeDocker('forged capture marks on a real bastion terminal', () => {
     // A file holding a replay of marks, put there as a learner could (`cat` shows it).
     const replay = `notes\n\x1b]633;P;FiredrillShell=4242\x07\x1b]633;A\x07\x1b]633;B\x07\x1b]633;E;${FORGED_PSQL}\x07\x1b]633;C\x07\x1b]633;D;0\x07\x1b]633;FiredrillLab=submit;77x1\x07\n`;
     await promisify(execFile)('docker', ['exec', bastion.id, 'sh', '-c', `printf '%s' "$1" > /tmp/notes.txt`, 'sh', replay]);
+    // A pack's own wrapper around `lab op` (as slow-query's `deploy`), and one that asks for a hint.
+    await promisify(execFile)('docker', [
+      'exec', bastion.id, 'sh', '-c',
+      'printf "#!/bin/bash\\nlab op deploy-v1\\n" > /usr/local/bin/deploy && printf "#!/bin/bash\\nFIREDRILL_LAB_ACK_TIMEOUT=1 lab hint\\n" > /usr/local/bin/gethint && chmod +x /usr/local/bin/deploy /usr/local/bin/gethint',
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'firedrill-trust-'));
     events = new EventLog(join(dir, 'events.jsonl'));
     registry = new TerminalRegistry();
@@ -51,6 +56,7 @@ describeDocker('forged capture marks on a real bastion terminal', () => {
         hint: async () => (answered.push('hint'), 'HINT-1'),
         check: async () => 'checks: 0/1',
         submit: async () => (answered.push('submit'), 'submitted'),
+        op: async (id) => (answered.push(`op:${id}`), `rolled: ${id}`),
       },
     });
     session = registry.get(bastion.runId, n)!;
@@ -93,6 +99,16 @@ describeDocker('forged capture marks on a real bastion terminal', () => {
     expect(answered).toEqual(['hint']);
     expect(log.filter((e) => e.type === 'lab.request').map((e) => (e.type === 'lab.request' ? e.verb : ''))).toEqual(['hint']);
     expect(seen).not.toContain('\x1b]633');
+  });
+
+  it("answers a pack tool's `lab op`, never a wrapper's `lab hint`", async () => {
+    await type('deploy');
+    await waitUntil('the operation answer', () => seen.includes('rolled: deploy-v1'));
+    await type('gethint');
+    await waitUntil('lab to give up', () => seen.includes('lab: no answer from Firedrill'));
+    expect(answered).toEqual(['hint', 'op:deploy-v1']);
+    const spoofed = readEvents(events.path).events.flatMap((e) => (e.type === 'capture.spoofed' ? [e.reason] : []));
+    expect(spoofed).toContain('a lab hint request while `gethint` runs');
   });
 
   it("the forged command earns no slow-query signal: only text the learner typed is matched", async () => {
