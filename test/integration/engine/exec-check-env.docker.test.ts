@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDocker } from '../../helpers/docker-gate.js';
 import { runExecCheck } from '../../../main/engine/checks/exec-check.js';
-import { execCheckSchema } from '../../../main/engine/scenario/schema.js';
+import { runTcpCheck } from '../../../main/engine/checks/tcp-check.js';
+import { execCheckSchema, tcpCheckSchema } from '../../../main/engine/scenario/schema.js';
 import { DockerRuntime } from '../../../sandbox/docker/docker-runtime.js';
 import type { ImageSpec, Sandbox, ServiceSpec } from '../../../sandbox/runtime.js';
 
@@ -66,6 +67,8 @@ describeDocker('exec checks the learner cannot bend (real Docker)', () => {
         `printf '%s\\n' 'write-out = "{\\"version\\": \\"v1.0.0\\"}"' > ~/.curlrc`,
         'mkdir -p ~/bin',
         `printf '#!/bin/sh\\necho "{\\\\"version\\\\": \\\\"v1.0.0\\\\"}"\\n' > ~/bin/curl && chmod +x ~/bin/curl`,
+        // A `timeout` that always succeeds: a tcp check run through it would see every port open.
+        `printf '#!/bin/sh\\nexit 0\\n' > ~/bin/timeout && chmod +x ~/bin/timeout`,
         `echo 'curl() { echo "{\\"version\\": \\"v1.0.0\\"}"; }' > ~/.bashrc`,
         `echo "alias curl='echo v1.0.0'" >> ~/.bashrc`,
       ].join(' && '),
@@ -92,6 +95,13 @@ describeDocker('exec checks the learner cannot bend (real Docker)', () => {
     expect(plain).toMatchObject({ pass: false, observed: '{"version": "v2.0.0"}' });
     const bash = await runExecCheck(runsV1(['bash', '-c', 'curl -s -m 5 http://web:8080/healthz']), context());
     expect(bash).toMatchObject({ pass: false, observed: '{"version": "v2.0.0"}' });
+  });
+
+  it('a tcp check from the bastion uses the real bash and timeout: a closed port stays closed', async () => {
+    const closed = tcpCheckSchema.parse({ id: 'port-9', title: 'port 9', kind: 'tcp', from: 'bastion', host: 'web', port: 9, expect: 'closed' });
+    expect(await runTcpCheck(closed, context())).toMatchObject({ pass: true, observed: 'web:9 closed' });
+    const open = tcpCheckSchema.parse({ id: 'port-8080', title: 'port 8080', kind: 'tcp', from: 'bastion', host: 'web', port: 8080, expect: 'open' });
+    expect(await runTcpCheck(open, context())).toMatchObject({ pass: true, observed: 'web:8080 open' });
   });
 
   it('runs as root in / with the fixed environment', async () => {
