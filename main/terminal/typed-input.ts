@@ -77,8 +77,14 @@ export class TypedInput {
   claim(typed: string, mode: ClaimMode = 'shell'): boolean {
     const target = normaliseTyped(typed, mode);
     const lines = this.lines.map((line) => this.forMode(line, mode));
+    // A run's normalised text is at least its lines' own, less one continuation backslash per line.
+    const least = lines.map((l) => (l === null || l.edited ? 0 : Math.max(0, normaliseTyped(l.text, mode).length - 1)));
     for (let end = 0; end < lines.length; end++) {
+      let length = 0;
       for (let start = end; start >= 0; start--) {
+        length += least[start]!;
+        // Longer runs only grow: stop once they cannot equal the target (keeps a claim linear-ish).
+        if (length > target.length) break;
         const run = lines.slice(start, end + 1).filter((l): l is TypedLine => l !== null);
         if (run.length === 0) continue;
         if (this.matches(run, target, mode)) {
