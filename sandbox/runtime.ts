@@ -100,14 +100,42 @@ export interface ServiceSpec {
   capabilities: string[];
   sysctls: Record<string, string>;
   healthcheck?: HealthcheckSpec;
+  /** Limits; unset ones take RESOURCE_LIMITS.defaults (see resourceLimits). */
   memoryBytes?: number;
   cpus?: number;
+  /** The most processes and threads the container may hold at once. */
+  pids?: number;
   files: ServiceFile[];
   /** Container ports published on 127.0.0.1 at a free random host port (reachable on Docker Desktop too). */
   publish: number[];
   /** Services started before this one (and healthy, when they have a healthcheck). */
   dependsOn: string[];
   tty: boolean;
+}
+
+const MiB = 1024 ** 2;
+
+/**
+ * Every container gets limits, so a fork bomb or a memory hog in a bastion stays in its box: the
+ * defaults unless the pack sets its own per service, within [min, max] (checked by the pack schema).
+ * Memory and swap are the same number: a hog is OOM-killed inside its container, never swaps the host.
+ */
+export const RESOURCE_LIMITS = {
+  defaults: { memoryBytes: 512 * MiB, cpus: 1, pids: 512 },
+  min: { memoryBytes: 16 * MiB, cpus: 0.05, pids: 16 },
+  max: { memoryBytes: 16 * 1024 * MiB, cpus: 16, pids: 8192 },
+} as const;
+
+export interface ResourceLimits {
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+}
+
+/** The limits a service runs with: its own, or the defaults. */
+export function resourceLimits(service: Pick<ServiceSpec, 'memoryBytes' | 'cpus' | 'pids'>): ResourceLimits {
+  const d = RESOURCE_LIMITS.defaults;
+  return { memoryBytes: service.memoryBytes ?? d.memoryBytes, cpus: service.cpus ?? d.cpus, pids: service.pids ?? d.pids };
 }
 
 export interface SandboxSpec {

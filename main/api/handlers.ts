@@ -3,6 +3,7 @@
  * Everything with side effects arrives through `HandlerDeps`, so tests can drive it without Docker.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { DoctorReport } from '../../shared/doctor.js';
 import type { RuntimeKind, SandboxRuntime } from '../../sandbox/runtime.js';
@@ -15,7 +16,9 @@ import {
   saveReport,
   savedReport,
   sessionPath,
+  type SessionOwner,
 } from '../sessions/store.js';
+import { pidAlive } from '../../sandbox/docker/cleanup.js';
 import { appendReview, overrideProblem, readReviews, reviewedReport } from '../sessions/reviews.js';
 import type { RunEvent } from '../engine/events/types.js';
 import type { Run } from '../engine/run/run.js';
@@ -56,6 +59,17 @@ const RULES = [
 
 export function createHandlers(deps: HandlerDeps): ApiHandlers {
   const { manager } = deps;
+
+  /**
+   * Is an unfinished session's run still going? Here, or in another live Firedrill process on this host
+   * (one on another host cannot be asked). Otherwise its process died mid-run: history shows `interrupted`.
+   */
+  const runIsLive = (runId: string, owner: SessionOwner | null): boolean => {
+    if (manager.get(runId)) return true;
+    if (!owner) return false;
+    if (owner.host !== hostname()) return true;
+    return owner.pid !== process.pid && pidAlive(owner.pid);
+  };
 
   const requireRun = (runId: string): Run => {
     const run = manager.get(runId);
@@ -279,7 +293,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       appendReview(dir, { part, criterionId, points, note, reviewer });
       return report(runId);
     },
-    'history.list': async () => listHistory(manager.home),
+    'history.list': async () => listHistory(manager.home, (runId, owner) => runIsLive(runId, owner)),
     'history.import': async ({ base64 }) => {
       try {
         return { runId: await importBundle(manager.home, Buffer.from(base64, 'base64')) };

@@ -34,9 +34,32 @@ export function createdEvent(events: RunEvent[]): EventOf<'run.created'> {
   return created;
 }
 
-export function outcomeOf(events: RunEvent[]): string {
+/** Who ran a session: the process that wrote `owner.json` when the run was created. */
+export interface SessionOwner {
+  pid: number;
+  host: string;
+}
+
+export function sessionOwner(dir: string): SessionOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as Partial<SessionOwner>;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? { pid: owner.pid, host: owner.host } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Is a session's run still going somewhere? Injected: only the caller knows its runs and the live processes. */
+export type RunningProbe = (runId: string, owner: SessionOwner | null) => boolean;
+
+/**
+ * How a session ended. A log without `run.ended` belongs to a run still going, or to one whose process
+ * died (SIGKILL, a crash, a power cut): with `running` false that is `interrupted`, whatever phase it reached.
+ */
+export function outcomeOf(events: RunEvent[], running = true): string {
   const ended = events.findLast((e) => e.type === 'run.ended');
   if (ended && ended.type === 'run.ended') return ended.outcome;
+  if (!running) return 'interrupted';
   if (events.some((e) => e.type === 'resolution.reached')) return 'resolved';
   const phase = events.findLast((e) => e.type === 'phase.changed');
   return phase && phase.type === 'phase.changed' ? phase.to : 'unknown';
@@ -60,8 +83,11 @@ export function savedReport(dir: string): Report | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Report) : null;
 }
 
-/** Every session on disk, newest first. A damaged session is skipped, not fatal. */
-export function listHistory(home: string): HistoryEntry[] {
+/**
+ * Every session on disk, newest first. A damaged session is skipped, not fatal. `running` tells a run
+ * in progress from one whose process died (default: every unfinished run counts as in progress).
+ */
+export function listHistory(home: string, running: RunningProbe = () => true): HistoryEntry[] {
   const root = join(home, 'sessions');
   if (!existsSync(root)) return [];
   const entries: HistoryEntry[] = [];
@@ -78,7 +104,7 @@ export function listHistory(home: string): HistoryEntry[] {
         scenario: created.scenario,
         title: created.scenarioTitle,
         startedAt: created.time,
-        outcome: outcomeOf(events),
+        outcome: outcomeOf(events, running(created.runId, sessionOwner(dir))),
         troubleshootingScore: report?.troubleshooting?.reviewedScore ?? report?.troubleshooting?.score ?? null,
         postmortemScore: report?.postmortem?.reviewedScore ?? report?.postmortem?.score ?? null,
         reviewed: report?.troubleshooting?.reviewedScore !== undefined || report?.postmortem?.reviewedScore !== undefined,

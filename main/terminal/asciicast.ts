@@ -21,6 +21,8 @@ export class AsciicastWriter {
   private readonly start: number;
   private closed: Promise<void> | null = null;
   private readonly clock: Clock;
+  /** Why the recording stopped early (the disk is full), or null. The terminal goes on either way. */
+  error: Error | null = null;
 
   constructor(
     readonly path: string,
@@ -31,6 +33,8 @@ export class AsciicastWriter {
     this.clock = clock;
     this.start = clock.monotonic();
     this.stream = createWriteStream(path, { flags: 'a' });
+    // Without a listener a failed write (ENOSPC) would be an uncaught exception that ends the process.
+    this.stream.on('error', (error) => (this.error ??= error));
     const header: AsciicastHeader = {
       version: 2,
       width: size.cols,
@@ -47,17 +51,21 @@ export class AsciicastWriter {
   }
 
   output(data: string): void {
-    if (this.closed || data === '') return;
+    if (this.closed || this.error || data === '') return;
     this.stream.write(`${JSON.stringify([this.seconds(), 'o', data])}\n`);
   }
 
   resize(cols: number, rows: number): void {
-    if (this.closed) return;
+    if (this.closed || this.error) return;
     this.stream.write(`${JSON.stringify([this.seconds(), 'r', `${cols}x${rows}`])}\n`);
   }
 
   close(): Promise<void> {
-    this.closed ??= new Promise((resolve) => this.stream.end(() => resolve()));
+    this.closed ??= new Promise((resolve) => {
+      if (this.stream.destroyed) return resolve();
+      this.stream.once('close', () => resolve());
+      this.stream.end();
+    });
     return this.closed;
   }
 }

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import type { Clock, EventLog } from '../engine/events/event-log.js';
 import { systemClock } from '../engine/events/event-log.js';
 import { AsciicastWriter } from './asciicast.js';
-import { CommandTracker, type CommandRecord } from './commands.js';
+import { CommandTracker, type CommandRecord, type SpoofedMark } from './commands.js';
 import { answerLabRequest, isValidNonce, labAck, type LabHandler } from './lab.js';
 import { OscFilter } from './osc.js';
 import { nodePtySpawn, type PtyProcess, type PtySpawn, type ShellCommand } from './pty.js';
+import { TypedInput } from './typed-input.js';
 
 export const DEFAULT_SCROLLBACK_CHARS = 512 * 1024;
+/** `capture.spoofed` events one terminal logs at most (a loop printing marks must not fill the disk). */
+const MAX_SPOOFED_EVENTS = 50;
+const MAX_SPOOFED_TEXT = 500;
 /** A lone ESC at the end of a chunk is held this long waiting for the rest of its sequence. */
 const ESC_FLUSH_MS = 25;
 
@@ -22,7 +26,7 @@ export interface TerminalSessionOptions {
   terminal: number;
   service: string;
   shell: ShellCommand;
-  /** The run's log: `terminal.opened/closed`, `command`, `lab.request`. */
+  /** The run's log: `terminal.opened/closed`, `command`, `lab.request`, `capture.spoofed`. */
   events?: EventLog;
   /** Where `terminal-<n>.cast` goes; no recording without it. */
   sessionDir?: string;
@@ -53,6 +57,9 @@ export class TerminalSession {
   private readonly pty: PtyProcess;
   private readonly filter = new OscFilter();
   private readonly tracker: CommandTracker;
+  private readonly typed = new TypedInput();
+  private spoofedLogged = 0;
+  private spoofedSuppressed = 0;
   private readonly recorder: AsciicastWriter | null;
   private readonly outputListeners = new Set<(data: string) => void>();
   private readonly exitListeners = new Set<(code: number | null) => void>();
@@ -71,7 +78,7 @@ export class TerminalSession {
     this.rows = options.rows ?? 24;
     this.scrollLimit = options.scrollbackChars ?? DEFAULT_SCROLLBACK_CHARS;
     const clock = options.clock ?? systemClock;
-    this.tracker = new CommandTracker(clock);
+    this.tracker = new CommandTracker(clock, { typed: this.typed, onSpoofed: (spoofed) => this.logSpoofed(spoofed) });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.recordingPath = options.sessionDir ? join(options.sessionDir, `terminal-${options.terminal}.cast`) : null;
     this.recorder = this.recordingPath
@@ -109,6 +116,7 @@ export class TerminalSession {
   write(data: string): void {
     if (this.state !== 'running') return;
     if (data.includes('\r') || data.includes('\n')) this.tracker.noteEnter();
+    this.typed.push(data);
     this.pty.write(data);
   }
 
@@ -215,6 +223,8 @@ export class TerminalSession {
 
   private async handleLab(verb: string, nonce: string): Promise<void> {
     if (!isValidNonce(nonce)) return;
+    // Printed by something other than a running `lab` (a `cat` of a file holding the sequence): no answer.
+    if (!this.tracker.allowLab(verb)) return;
     this.pty.write(labAck(nonce));
     this.log({ type: 'lab.request', terminal: this.terminal, verb });
     const reply = await answerLabRequest(this.options.lab, verb, nonce);
@@ -226,6 +236,16 @@ export class TerminalSession {
   private recordCommand(command: CommandRecord): void {
     this.log({ type: 'command', terminal: this.terminal, ...command });
     for (const listener of this.commandListeners) listener(command);
+  }
+
+  private logSpoofed(spoofed: SpoofedMark): void {
+    if (this.spoofedLogged >= MAX_SPOOFED_EVENTS) {
+      this.spoofedSuppressed += 1;
+      return;
+    }
+    this.spoofedLogged += 1;
+    const text = spoofed.text === undefined ? {} : { text: spoofed.text.slice(0, MAX_SPOOFED_TEXT) };
+    this.log({ type: 'capture.spoofed', terminal: this.terminal, mark: spoofed.mark, reason: spoofed.reason, ...text });
   }
 
   private log(payload: Parameters<EventLog['append']>[0]): void {
@@ -242,6 +262,9 @@ export class TerminalSession {
     this.state = 'exited';
     this.exitCode = exitCode;
     for (const command of this.tracker.flush(exitCode)) this.recordCommand(command);
+    if (this.spoofedSuppressed > 0) {
+      this.log({ type: 'capture.spoofed', terminal: this.terminal, mark: 'any', reason: 'more refused marks than the log keeps', suppressed: this.spoofedSuppressed });
+    }
     this.log({ type: 'terminal.closed', terminal: this.terminal, service: this.service });
     await this.recorder?.close();
     for (const listener of this.exitListeners) listener(exitCode);

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
  */
 import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import type { HealthcheckSpec, ServiceSpec } from '../runtime.js';
+import { resourceLimits, type HealthcheckSpec, type ServiceSpec } from '../runtime.js';
 import { isNotFound } from './client.js';
 import { assertCapabilitiesAllowed, assertSafeCreateOptions } from './safety.js';
 import { tarFiles } from './tar.js';
@@ -53,6 +53,7 @@ export function containerCreateOptions(
 ): Docker.ContainerCreateOptions {
   assertCapabilitiesAllowed(service.name, service.capabilities);
   const first = attachments[0];
+  const limits = resourceLimits(service);
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const port of service.publish) {
@@ -80,8 +81,10 @@ export function containerCreateOptions(
       PortBindings: bindings,
       NetworkMode: first ? first.dockerNetwork : 'none',
       RestartPolicy: { Name: 'no' },
-      ...(service.memoryBytes ? { Memory: service.memoryBytes } : {}),
-      ...(service.cpus ? { NanoCpus: Math.round(service.cpus * 1e9) } : {}),
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      PidsLimit: limits.pids,
     },
     NetworkingConfig: first ? { EndpointsConfig: { [first.dockerNetwork]: endpointConfig(first) } } : {},
   };

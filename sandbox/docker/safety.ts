@@ -1,6 +1,6 @@
 /**
  * What a scenario container may never get, whatever a caller (or a malicious pack) asks for:
- * privileges, host mounts, host namespaces, the Docker socket. Checked on the final create
+ * privileges, host mounts, host namespaces, the Docker socket, running without resource limits. Checked on the final create
  * options, right before every container create, so no code path can bypass it.
  */
 import type Docker from 'dockerode';
@@ -60,4 +60,8 @@ export function assertSafeCreateOptions(options: Docker.ContainerCreateOptions):
   }
   if ((host.SecurityOpt as string[] | undefined)?.some((opt) => /unconfined|label[:=]disable/.test(opt))) fail('disabling seccomp/AppArmor/SELinux is not allowed');
   assertCapabilitiesAllowed(name, host.CapAdd ?? []);
+  // Unlimited is Docker's default: every container must carry its limits (see RESOURCE_LIMITS).
+  if (!(Number(host.Memory) > 0)) fail('no memory limit');
+  if (!(Number(host.NanoCpus) > 0)) fail('no CPU limit');
+  if (!(Number(host.PidsLimit) > 0)) fail('no pids limit');
 }

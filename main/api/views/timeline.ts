@@ -112,6 +112,15 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
       case 'run.error':
         push(event, { kind: 'note', text: `Error: ${event.message}`, ok: false });
         break;
+      case 'capture.spoofed':
+        // A trainer sees what was refused and why; nothing of it counted.
+        push(event, {
+          kind: 'note',
+          text: event.suppressed ? `${event.suppressed} more forged terminal marks refused` : `Forged terminal mark refused: ${event.reason}`,
+          ok: false,
+          ...(event.text ? { detail: event.text } : {}),
+        });
+        break;
       default:
         break;
     }

@@ -99,6 +99,13 @@ export type EventPayload =
       interrupted?: boolean;
     }
   | { type: 'lab.request'; terminal: number; verb: string }
+  /**
+   * A shell-integration mark the host refused (printed by a command, not by the shell at a prompt;
+   * a line the learner never typed; a `lab` request while no `lab` runs). Nothing of it was recorded
+   * or answered. `text` is what it carried (cut to 500 characters); after 50 of them a terminal
+   * logs one more with `suppressed`, the count it left out.
+   */
+  | { type: 'capture.spoofed'; terminal: number; mark: string; reason: string; text?: string; suppressed?: number }
   | {
       type: 'fix.checked';
       results: { group: CheckGroup; checkId: string; pass: boolean }[];

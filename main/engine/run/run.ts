@@ -11,8 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Progress, Sandbox, SandboxRuntime, ServiceFile } from '../../../sandbox/runtime.js';
-import type { CheckGroup, RunEvent, RunPhase } from '../events/types.js';
-import { EventLog, systemClock, type Clock } from '../events/event-log.js';
+import type { CheckGroup, EventPayload, RunEvent, RunPhase } from '../events/types.js';
+import { EventLog, EventLogWriteError, systemClock, type Clock } from '../events/event-log.js';
 import { abortableSleep, runFaultTimeline } from '../faults/timeline.js';
 import { actionName, applyAction, describeAction } from '../faults/apply-action.js';
 import { toMs } from '../scenario/duration.js';
@@ -171,7 +171,7 @@ export class Run {
 
   private setPhase(to: RunPhase, reason?: string): void {
     if (this.phase === to) return;
-    this.events.append({ type: 'phase.changed', from: this.phase, to, ...(reason ? { reason } : {}) });
+    this.tryLog({ type: 'phase.changed', from: this.phase, to, ...(reason ? { reason } : {}) });
     this.phase = to;
     this.changed();
   }
@@ -547,14 +547,36 @@ export class Run {
     await this.teardown('cancelled');
   }
 
+  /**
+   * Never throws: it runs in the catch of pollers and background phases, where a throw would be an
+   * unhandled rejection that ends the process and orphans the sandbox.
+   */
   async fail(error: unknown): Promise<void> {
     if (this.over && this.phase !== 'resolved') return;
     const message = error instanceof Error ? error.message : String(error);
     if (this.signal.aborted) return;
+    if (error instanceof EventLogWriteError) this.logError ??= error;
     this.error = message;
-    this.events.append({ type: 'run.error', message });
+    this.tryLog({ type: 'run.error', message });
+    if (this.logError && this.logError.message !== message) this.error = `${message}; ${this.logError.message}`;
     this.endedAt = this.clock.now();
     this.setPhase('failed', message);
+    // A run whose log cannot be written can be neither scored nor resumed: free the machine now.
+    if (this.logError) void this.teardown('failed').catch(() => undefined);
+  }
+
+  /** The log write that failed (a full disk), if one did. */
+  private logError: EventLogWriteError | null = null;
+
+  /** Appends, or remembers why it could not: for the paths that must go on (failing, tearing down). */
+  private tryLog(payload: EventPayload): void {
+    if (this.events.closed) return;
+    try {
+      this.events.append(payload);
+    } catch (error) {
+      if (!(error instanceof EventLogWriteError)) throw error;
+      this.logError ??= error;
+    }
   }
 
   /** Removes every object of the run. Idempotent; the event log stays. */
@@ -570,7 +592,7 @@ export class Run {
       } finally {
         this.progress = null;
         this.setPhase('ended');
-        this.events.append({ type: 'run.ended', outcome: ending });
+        this.tryLog({ type: 'run.ended', outcome: ending });
         this.events.close();
       }
     })();

@@ -5,7 +5,7 @@ import type { HealthcheckSpec, ImageSpec, ServiceFile, ServiceSpec, SandboxSpec 
 import { argv } from '../checks/types.js';
 import { toMs } from '../scenario/duration.js';
 import { statSignature } from '../scenario/stat-cache.js';
-import type { Scenario, Service } from '../scenario/schema.js';
+import { memoryBytes, type Scenario, type Service } from '../scenario/schema.js';
 
 /** Image tags are content-addressed, so "already built" means exactly this Dockerfile and context. */
 export function imageSpecs(scenario: Scenario, packDir: string): ImageSpec[] {
@@ -49,14 +49,6 @@ export function hashTree(dir: string, salt = ''): string {
 }
 
 const treeHashes = new Map<string, { key: string; hash: string }>();
-
-function parseMemory(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const match = /^(\d+)([kmg])?$/i.exec(text);
-  if (!match) return undefined;
-  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
-  return Number(match[1]) * unit;
-}
 
 function healthcheck(service: Service): HealthcheckSpec | undefined {
   const hc = service.healthcheck;
@@ -107,8 +99,9 @@ export function sandboxSpec(options: {
       capabilities: service.capabilities,
       sysctls: service.sysctls,
       ...(healthcheck(service) ? { healthcheck: healthcheck(service) } : {}),
-      ...(parseMemory(service.memory) ? { memoryBytes: parseMemory(service.memory) } : {}),
+      ...(memoryBytes(service.memory) ? { memoryBytes: memoryBytes(service.memory) } : {}),
       ...(service.cpus ? { cpus: service.cpus } : {}),
+      ...(service.pids ? { pids: service.pids } : {}),
       files,
       publish: service.publish,
       dependsOn: service.dependsOn,

@@ -6,7 +6,7 @@
  * Objects are strict: an unknown field is an error, because a typo in a check silently passing is worse.
  */
 import { z } from 'zod';
-import { RUNTIME_KINDS, type RuntimeKind } from '../../../sandbox/runtime.js';
+import { RESOURCE_LIMITS, RUNTIME_KINDS, type RuntimeKind } from '../../../sandbox/runtime.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const id = z
@@ -99,6 +99,19 @@ export const serviceFileSchema = z.strictObject({
     .describe('Octal mode; files are read-only by default.'),
 });
 
+/** A pack's memory size (`256m`, `1g`, plain bytes) in bytes; undefined when it is not one. */
+export function memoryBytes(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const match = /^(\d+)([kmg])?$/i.exec(text);
+  if (!match) return undefined;
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+function sizeText(bytes: number): string {
+  return bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3}g` : `${bytes / 1024 ** 2}m`;
+}
+
 export const serviceSchema = z.strictObject({
   image: z
     .string()
@@ -119,8 +132,28 @@ export const serviceSchema = z.strictObject({
   memory: z
     .string()
     .regex(/^\d+(k|m|g)?$/i, 'use a size such as 256m or 1g')
-    .optional(),
-  cpus: z.number().positive().max(16).optional(),
+    .refine(
+      (text) => {
+        const bytes = memoryBytes(text) ?? 0;
+        return bytes >= RESOURCE_LIMITS.min.memoryBytes && bytes <= RESOURCE_LIMITS.max.memoryBytes;
+      },
+      { message: `use between ${sizeText(RESOURCE_LIMITS.min.memoryBytes)} and ${sizeText(RESOURCE_LIMITS.max.memoryBytes)}` },
+    )
+    .optional()
+    .describe(`Memory limit (swap included): 256m, 1g. Default ${sizeText(RESOURCE_LIMITS.defaults.memoryBytes)}.`),
+  cpus: z
+    .number()
+    .min(RESOURCE_LIMITS.min.cpus)
+    .max(RESOURCE_LIMITS.max.cpus)
+    .optional()
+    .describe(`CPU limit in cores (0.5 = half a core). Default ${RESOURCE_LIMITS.defaults.cpus}.`),
+  pids: z
+    .number()
+    .int()
+    .min(RESOURCE_LIMITS.min.pids)
+    .max(RESOURCE_LIMITS.max.pids)
+    .optional()
+    .describe(`Most processes and threads at once (a fork bomb stops there). Default ${RESOURCE_LIMITS.defaults.pids}.`),
   files: z.array(serviceFileSchema).default([]),
   publish: z
     .array(z.number().int().min(1).max(65535))

@@ -10,6 +10,7 @@ import { operationsOf, type RuntimeSupport } from '../faults/operations.js';
 import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
 import { formatDuration } from '../../../shared/format/duration.js';
 import { toMs } from './duration.js';
+import { learnerUser, learnerWritablePaths } from './learner-writable.js';
 import type { PositionTarget } from './positions.js';
 import { TEXT_ONLY_PROGRAMS } from '../../../shared/shell/command-line.js';
 import { ONLY_WRAPPERS } from '../../../shared/shell/wrappers.js';
@@ -545,6 +546,23 @@ class SemanticChecker {
     }
   }
 
+  private learner: { user: string | undefined } | undefined;
+
+  /** An exec check the learner can bend: it reads files they can write, or runs as them. */
+  private learnerProof(check: Extract<Check, { kind: 'exec' }>, path: Path): void {
+    this.learner ??= { user: learnerUser(this.s, this.options.dir) };
+    const user = this.learner.user;
+    const home = user && user !== 'root' && user !== '0' ? `/home/${user}` : undefined;
+    if (check.service === this.s.environment.bastion) {
+      for (const file of learnerWritablePaths(check.command, home)) {
+        this.report([...path, 'command'], `exec check "${check.id}" reads ${file}, which the learner (the bastion's user) can write: they could choose its verdict; check the system's own state instead`, 'warning');
+      }
+    }
+    if (check.user !== undefined && user !== undefined && check.user.split(':')[0] === user && user !== 'root' && user !== '0') {
+      this.report([...path, 'user'], `exec check "${check.id}" runs as "${user}", the learner's user on the bastion: their rc files and PATH could choose its verdict; leave user out (checks run as root with a clean environment)`, 'warning');
+    }
+  }
+
   private check(check: Check, path: Path): void {
     if (check.kind === 'tcp') {
       this.service(check.from, [...path, 'from']);
@@ -562,6 +580,7 @@ class SemanticChecker {
       case 'exec':
         if (check.stdoutMatches !== undefined) this.regex(check.stdoutMatches, [...path, 'stdoutMatches']);
         if (check.stdoutNotMatches !== undefined) this.regex(check.stdoutNotMatches, [...path, 'stdoutNotMatches']);
+        this.learnerProof(check, path);
         break;
       case 'http':
         if (check.bodyMatches !== undefined) this.regex(check.bodyMatches, [...path, 'bodyMatches']);

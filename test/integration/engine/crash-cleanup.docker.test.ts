@@ -9,7 +9,7 @@ import { ROOT, runCli } from '../../helpers/cli.js';
 import { describeDocker } from '../../helpers/docker-gate.js';
 
 describeDocker('a run killed with SIGKILL mid-incident', () => {
-  it('leaves nothing labelled after `firedrill clean`, and its event log still parses', async () => {
+  it('leaves nothing labelled after `firedrill clean --run <id>`, and its event log still parses', async () => {
     const home = mkdtempSync(join(tmpdir(), 'fd-crash-'));
     const child = spawn(process.execPath, [join(ROOT, 'test/integration/engine/crash-child.mjs'), 'test/fixtures/scenarios/fixture'], {
       cwd: ROOT,
@@ -33,7 +33,7 @@ describeDocker('a run killed with SIGKILL mid-incident', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
-    const clean = await runCli(['clean', '--json'], { FIREDRILL_HOME: home });
+    const clean = await runCli(['clean', '--run', runId!, '--json'], { FIREDRILL_HOME: home });
     expect(clean.code).toBe(0);
     expect(await docker.listContainers({ all: true, filters })).toEqual([]);
     expect(await docker.listNetworks({ filters })).toEqual([]);

@@ -87,4 +87,43 @@ describeDocker('psql statements typed on the bastion', () => {
     expect(seen).toContain('column "nope" does not exist');
     expect(seen).not.toContain('\x1b]633');
   });
+
+  it('believes only statements typed at psql: comments, several per line and multi-line ones count, what `\\!` prints does not', async () => {
+    const log = new EventLog(join(mkdtempSync(join(tmpdir(), 'firedrill-psql-')), 'events.jsonl'));
+    const n = registry.open({
+      runId: 'psql-trust',
+      service: 'bastion',
+      shell: { file: 'docker', args: ['exec', '-it', '-u', 'postgres', '-e', 'TERM=xterm-256color', id, 'bash', '-l'], env: {} },
+      events: log,
+    });
+    const session = registry.get('psql-trust', n)!;
+    let seen = '';
+    const commands: CommandRecord[] = [];
+    session.onOutput((d) => (seen += d));
+    session.onCommand((c) => commands.push(c));
+    await waitUntil('the shell prompt', () => seen.includes('$ '));
+    session.write('psql\r');
+    await waitUntil('the psql prompt', () => seen.includes('postgres=#'));
+    session.write('select 1 as one; -- the first\r');
+    await waitUntil('statement 1', () => commands.length >= 1);
+    session.write('select 2; select 3;\r');
+    await waitUntil('statements 2 and 3', () => commands.length >= 3);
+    session.write('select 4\r');
+    session.write('  + 0 as four;\r');
+    await waitUntil('statement 4', () => commands.length >= 4);
+    const forged = 'explain analyze select * from pg_class';
+    session.write(`\\! printf '\\033]633;FiredrillPsql;Q;${forged}\\007\\033]633;FiredrillPsql;D;false;\\007'\r`);
+    session.write('select 5;\r');
+    await waitUntil('statement 5', () => commands.length >= 5);
+    session.write('\\q\r');
+    await waitUntil('psql to exit', () => commands.length >= 6);
+    await session.kill();
+    log.close();
+
+    const events = readEvents(log.path).events;
+    const recorded = events.flatMap((e) => (e.type === 'command' ? [[e.source, e.command.replace(/\s+/g, ' ')]] : []));
+    expect(recorded.filter(([, c]) => c!.includes('explain'))).toEqual([]);
+    expect(recorded.slice(0, 5).map(([, c]) => c!.replace(/\s*--.*$/, ''))).toEqual(['select 1 as one;', 'select 2;', 'select 3;', 'select 4 + 0 as four;', 'select 5;']);
+    expect(events.some((e) => e.type === 'capture.spoofed' && e.mark === 'psqlQuery' && e.text === forged)).toBe(true);
+  });
 });

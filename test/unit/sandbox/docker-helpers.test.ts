@@ -253,13 +253,26 @@ describe('container create options', () => {
         PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
         NetworkMode: 'fd-r-front',
         Memory: 256 * 1024 * 1024,
+        MemorySwap: 256 * 1024 * 1024,
         NanoCpus: 5e8,
+        PidsLimit: 512,
       },
       NetworkingConfig: { EndpointsConfig: { 'fd-r-front': { Aliases: ['web', 'www'], IPAMConfig: { IPv4Address: '10.0.0.5' } } } },
     });
     expect(options.HostConfig).not.toHaveProperty('Privileged');
     expect(options.HostConfig).not.toHaveProperty('Binds');
     expect(containerCreateOptions('n', { ...base, publish: [], healthcheck: undefined }, {}, []).HostConfig?.NetworkMode).toBe('none');
+  });
+
+  it('gives every container the default memory, CPU and pids limits unless the pack sets its own', () => {
+    const { memoryBytes: _m, cpus: _c, ...unlimited } = base;
+    expect(containerCreateOptions('n', unlimited, {}, []).HostConfig).toMatchObject({
+      Memory: 512 * 1024 * 1024,
+      MemorySwap: 512 * 1024 * 1024,
+      NanoCpus: 1e9,
+      PidsLimit: 512,
+    });
+    expect(containerCreateOptions('n', { ...unlimited, pids: 64 }, {}, []).HostConfig?.PidsLimit).toBe(64);
   });
 
   it('turns a shell-string healthcheck into CMD-SHELL', () => {
@@ -274,7 +287,8 @@ describe('container create options', () => {
 });
 
 describe('safety net on raw create options', () => {
-  const ok = { name: 'fd-r-x', Image: 'i', HostConfig: {} };
+  const limits = { Memory: 1 << 29, NanoCpus: 1e9, PidsLimit: 512 };
+  const ok = { name: 'fd-r-x', Image: 'i', HostConfig: limits };
   it.each([
     [{ Privileged: true }, /privileged/],
     [{ Binds: ['/var/run/docker.sock:/var/run/docker.sock'] }, /bind mounts/],
@@ -287,11 +301,14 @@ describe('safety net on raw create options', () => {
     [{ Devices: [{ PathOnHost: '/dev/kmsg', PathInContainer: '/dev/kmsg', CgroupPermissions: 'r' }] }, /devices/],
     [{ SecurityOpt: ['seccomp=unconfined'] }, /seccomp/],
     [{ CapAdd: ['SYS_MODULE'] }, /SYS_MODULE/],
+    [{ Memory: 0 }, /no memory limit/],
+    [{ NanoCpus: undefined }, /no CPU limit/],
+    [{ PidsLimit: -1 }, /no pids limit/],
   ])('refuses %o', (hostConfig, message) => {
-    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: hostConfig as never })).toThrow(message);
+    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: { ...limits, ...hostConfig } as never })).toThrow(message);
   });
   it('accepts an ordinary container', () => {
-    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: { NetworkMode: 'fd-r-front', CapAdd: ['NET_ADMIN'] } })).not.toThrow();
+    expect(() => assertSafeCreateOptions({ ...ok, HostConfig: { ...limits, NetworkMode: 'fd-r-front', CapAdd: ['NET_ADMIN'] } })).not.toThrow();
   });
 });
 

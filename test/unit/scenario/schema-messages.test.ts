@@ -79,6 +79,16 @@ describe('schema problems in plain English, at the right line and column', () =>
     ]);
   });
 
+  it('resource limits outside their bounds', () => {
+    const result = validateEdited(['      publish: [8080]\n', '      publish: [8080]\n      memory: 1m\n      cpus: 0\n      pids: 100000\n']);
+    expect(lines(result)).toEqual([
+      '36:15: memory: use between 16m and 16g (at environment.services.api.memory)',
+      '37:13: cpus must be at least 0.05, got number 0 (at environment.services.api.cpus)',
+      '38:13: pids must be at most 8192, got number 100000 (at environment.services.api.pids)',
+    ]);
+    expect(validateEdited(['      publish: [8080]\n', '      publish: [8080]\n      memory: 1g\n      cpus: 2\n      pids: 256\n']).ok).toBe(true);
+  });
+
   it('a port out of range', () => {
     const result = validateEdited(['      port: 8080\n      path: /health', '      port: 80800\n      path: /health']);
     expect(lines(result)).toEqual(['79:13: port must be at most 65535, got number 80800 (at checks.steadyState[0].port)']);

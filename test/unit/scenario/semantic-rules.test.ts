@@ -225,6 +225,29 @@ describe('semantic rules point at the offending node', () => {
     ]);
   });
 
+  it('an exec check on the bastion that reads files the learner can write is a warning', () => {
+    expectProblems(
+      [['      command: curl -s api:8080/health\n', '      command: curl -s api:8080/health -K ~/.curlrc -o /tmp/out\n']],
+      [
+        "86:16: warning: exec check \"api-slow\" reads ~/.curlrc, which the learner (the bastion's user) can write: they could choose its verdict; check the system's own state instead (at checks.broken[0].command)",
+        "86:16: warning: exec check \"api-slow\" reads /tmp/out, which the learner (the bastion's user) can write: they could choose its verdict; check the system's own state instead (at checks.broken[0].command)",
+      ],
+      true,
+    );
+  });
+
+  it('an exec check that runs as the learner is a warning; reading /home on another service is not', () => {
+    expectProblems(
+      [
+        ['      command: [sleep, infinity]\n      networks: [lab]\n      dependsOn: [api]', '      command: [sleep, infinity]\n      user: oncall\n      networks: [lab]\n      dependsOn: [api]'],
+        ['      command: curl -s api:8080/health\n', '      command: curl -s api:8080/health\n      user: oncall\n'],
+        ['command: [cat, /etc/api.conf]', 'command: [cat, /home/api/api.conf]'],
+      ],
+      ["88:13: warning: exec check \"api-slow\" runs as \"oncall\", the learner's user on the bastion: their rc files and PATH could choose its verdict; leave user out (checks run as root with a clean environment) (at checks.broken[0].user)"],
+      true,
+    );
+  });
+
   it('no resolution worth 100 points is a warning', () => {
     expectProblems([['      points: 100\n', '      points: 90\n']], ['89:5: warning: no resolution is worth 100 points: a perfect run cannot get the full outcome score (at checks.resolutions)'], true);
   });

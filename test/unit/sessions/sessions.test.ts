@@ -7,7 +7,7 @@ import { buildReport } from '../../../main/api/views/report.js';
 import { bundleStream, importBundle, listHistory, saveReport, sessionEvents, sessionPath } from '../../../main/sessions/store.js';
 import { EventLog } from '../../../main/engine/events/event-log.js';
 
-function session(home: string, runId: string, outcome: 'resolved' | 'abandoned') {
+function session(home: string, runId: string, outcome: 'resolved' | 'abandoned' | null) {
   const dir = sessionPath(home, runId);
   const log = new EventLog(join(dir, 'events.jsonl'));
   log.append({
@@ -23,8 +23,9 @@ function session(home: string, runId: string, outcome: 'resolved' | 'abandoned')
   });
   log.append({ type: 'phase.changed', from: 'injecting', to: 'live' });
   log.append({ type: 'command', terminal: 1, source: 'shell', command: 'curl -s api:8080/health', exitCode: 0, startedAt: 'a', endedAt: 'b', durationMs: 5 });
-  log.append({ type: 'run.ended', outcome });
+  if (outcome) log.append({ type: 'run.ended', outcome });
   log.close();
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: 4242, host: 'laptop' }));
   writeFileSync(join(dir, 'terminal-1.cast'), '{"version":2,"width":80,"height":24}\n[0.1,"o","hello"]\n');
   return dir;
 }
@@ -46,6 +47,17 @@ describe('sessions on disk: history, reports and bundles', () => {
     ]);
     expect(report.recordings).toEqual([1]);
     expect(report.timeline.some((item) => item.kind === 'command' && item.text.includes('curl'))).toBe(true);
+  });
+
+  it('shows a run whose process died mid-run as interrupted, one still going by its phase', () => {
+    const home = mkdtempSync(join(tmpdir(), 'fd-home-'));
+    session(home, 'fixture-20260104-000000-dddd', null);
+    session(home, 'fixture-20260105-000000-eeee', 'resolved');
+    const asked: unknown[] = [];
+    const dead = listHistory(home, (runId, owner) => (asked.push([runId, owner]), false));
+    expect(dead.map((h) => h.outcome)).toEqual(['resolved', 'interrupted']);
+    expect(asked).toContainEqual(['fixture-20260104-000000-dddd', { pid: 4242, host: 'laptop' }]);
+    expect(listHistory(home, () => true).map((h) => h.outcome)).toEqual(['resolved', 'live']);
   });
 
   it('exports a session as a bundle that another machine imports whole', async () => {

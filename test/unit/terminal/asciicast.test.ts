@@ -41,4 +41,15 @@ describe('asciicast v2', () => {
     expect(() => parseCast('{"version":1}\n')).toThrow(/version 1/);
     expect(() => parseCast('')).toThrow(/empty/);
   });
+
+  it('a full disk stops the recording with its error instead of ending the process', async () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const writer = new AsciicastWriter('/dev/full', { cols: 80, rows: 24 });
+    writer.output('hello');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    writer.output('more');
+    writer.resize(100, 40);
+    await writer.close();
+    expect((writer.error as NodeJS.ErrnoException | null)?.code).toBe('ENOSPC');
+  });
 });

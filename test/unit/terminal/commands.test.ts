@@ -69,7 +69,7 @@ describe('CommandTracker', () => {
   it('flushes a command still running when the pty exits with the pty exit code', () => {
     const { clock } = fakeClock();
     const tracker = new CommandTracker(clock);
-    marksOf(run('7', 'exit 3')).forEach((m) => tracker.mark(m));
+    marksOf(prompt('7', 0) + run('7', 'exit 3')).forEach((m) => tracker.mark(m));
     expect(tracker.flush(3).map((c) => [c.command, c.exitCode])).toEqual([['exit 3', 3]]);
     expect(tracker.flush(0)).toEqual([]);
   });
@@ -77,6 +77,7 @@ describe('CommandTracker', () => {
   it('records psql statements from the last Enter to the prompt, status on the last one', () => {
     const { clock, advance } = fakeClock();
     const tracker = new CommandTracker(clock);
+    marksOf(prompt('7', 0) + run('7', 'psql -d shop')).forEach((m) => tracker.mark(m));
     tracker.noteEnter();
     advance(40);
     const out = marksOf(

@@ -91,7 +91,9 @@ describe('serveTerminalSocket + TerminalRegistry', () => {
     a.send({ type: 'attach', terminal: 'r1:1' });
     await a.waitFor((m) => m.type === 'status');
     a.send({ type: 'resize', terminal: 'r1:1', cols: 132, rows: 43 });
+    pty.emit(`${osc('A')}${osc('B')}`);
     a.send({ type: 'stdin', terminal: 'r1:1', data: 'echo hi\r' });
+    await new Promise((r) => setTimeout(r, 20));
     pty.emit(`${osc('E;echo hi')}${osc('C')}hi\r\n${osc('D;0')}$ `);
     await a.waitFor((m) => m.type === 'stdout' && m.data.includes('$ '));
     expect(pty.input).toBe('echo hi\r');
@@ -138,12 +140,19 @@ describe('serveTerminalSocket + TerminalRegistry', () => {
     });
     const session = registry.get('r2', 1)!;
     session.onOutput(() => undefined);
-    ptys[0]!.emit(`before${osc('FiredrillLab=hint;99x1')}after`);
+    // A request while no `lab` runs (a `cat` of a file holding it) gets no answer.
+    ptys[0]!.emit(`${osc('A')}$ ${osc('B')}${osc('FiredrillLab=submit;99x0')}`);
+    session.write('lab hint\r');
+    ptys[0]!.emit(`${osc('E;lab hint')}${osc('C')}before${osc('FiredrillLab=hint;99x1')}after`);
     await new Promise((r) => setTimeout(r, 20));
-    expect(session.scrollback()).toBe('beforeafter');
-    expect(decodeLabAnswer('99x1', ptys[0]!.input)).toEqual({ acked: true, ok: true, text: 'try EXPLAIN' });
+    expect(session.scrollback()).toBe('$ beforeafter');
+    expect(decodeLabAnswer('99x1', ptys[0]!.input.replace('lab hint\r', ''))).toEqual({ acked: true, ok: true, text: 'try EXPLAIN' });
+    expect(ptys[0]!.input).not.toContain('99x0');
     events.close();
-    expect(readFileSync(join(dir, 'events.jsonl'), 'utf8')).toContain('"type":"lab.request","terminal":1,"verb":"hint"');
+    const logged = readFileSync(join(dir, 'events.jsonl'), 'utf8');
+    expect(logged).toContain('"type":"lab.request","terminal":1,"verb":"hint"');
+    expect(logged).not.toContain('"verb":"submit"');
+    expect(logged).toContain('"type":"capture.spoofed","terminal":1,"mark":"lab","reason":"a lab submit request at a prompt"');
     await registry.closeAll();
   });
 });
