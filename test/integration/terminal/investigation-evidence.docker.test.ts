@@ -62,6 +62,13 @@ describeDocker('investigation evidence from a real bastion session (slow-query s
       await docker(['exec', id, 'chmod', file.mode.toString(8), file.target]);
     }
     await docker(['exec', id, 'pg_ctlcluster', '15', 'main', 'start']);
+    // Under load the server can take a moment to accept connections (bounded wait).
+    for (let i = 0; ; i++) {
+      const ready = await docker(['exec', '-u', 'postgres', id, 'pg_isready', '-q']).then(() => true, () => false);
+      if (ready) break;
+      if (i >= 60) throw new Error('PostgreSQL in the test bastion never became ready');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     await docker(['exec', '-u', 'postgres', id, 'psql', '-qc', 'CREATE EXTENSION pg_stat_statements; CREATE TABLE orders (id int, customer_email text)']);
     await docker(['exec', '-d', id, 'busybox', 'httpd', '-p', '127.0.0.1:8080', '-h', '/srv/www']);
     scenario = (await loadScenario(PACK)).scenario;
