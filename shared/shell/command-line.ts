@@ -286,7 +286,9 @@ class Analyser {
     }
     const program = basename(name);
     const sql = program === 'psql' ? psqlInput(args, stdin) : [];
-    this.commands.push({ program, args, sql, via, status, ...(stdin !== undefined ? { typedInput: true } : {}) });
+    // A here-document or here-string is typed text, unless it substitutes what something printed (`<<< "$(curl …)"`).
+    const typed = stdin !== undefined && !stdin.includes(DYNAMIC);
+    this.commands.push({ program, args, sql, via, status, ...(typed ? { typedInput: true } : {}) });
     const inner = innerCommand(program, args);
     if (!inner) return;
     if ('argv' in inner) this.argv(inner.argv, stdin, status, [...via, program], depth + 1);

@@ -24,6 +24,14 @@ describe('analyseCommandLine', () => {
     expect(sql.map((c) => [c.program, c.sql])).toEqual([['psql', ['select * from pg_stat_statements;\n']]]);
   });
 
+  it('marks filters that only read what the learner typed', () => {
+    const typed = (line: string) => analyseCommandLine(line, 'ok').commands.map((c) => `${c.program}${c.typedInput ? ' (typed input)' : ''}`);
+    expect(typed('echo \'{"a": 1}\' | jq .a | sort')).toEqual(['echo', 'jq (typed input)', 'sort (typed input)']);
+    expect(typed("jq 'sort_by(.startsAt)' <<< '[]'")).toEqual(['jq (typed input)']);
+    expect(typed('jq \'sort_by(.startsAt)\' <<< "$(curl -s alertmanager:9093/api/v2/alerts)"')).toEqual(['curl', 'jq']);
+    expect(typed('curl -s alertmanager:9093/api/v2/alerts | jq .')).toEqual(['curl', 'jq']);
+  });
+
   it('gives each command the share of the exit status bash lets us know', () => {
     expect(ran('psql -c "select 1" | grep x')).toEqual(['psql -c select 1 [ok]', 'grep x [ok]']);
     expect(ran('psql -c "select 1" | grep x', 'failed')).toEqual(['psql -c select 1 [unknown]', 'grep x [failed]']);
