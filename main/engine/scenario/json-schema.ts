@@ -27,6 +27,7 @@ const NAMED: [z.ZodType, string][] = [
   [schema.solutionSchema, 'Solution'],
   [schema.hintSchema, 'Hint'],
   [schema.investigationSignalSchema, 'InvestigationSignal'],
+  [schema.evidenceRuleSchema, 'EvidenceRule'],
   [schema.postmortemRubricSchema, 'PostmortemRubric'],
 ];
 

@@ -414,10 +414,37 @@ export const checksSchema = z.strictObject({
 
 // ---------------------------------------------------------------- learning and grading
 
+/** A program's base name as a command line names it (`psql`, `curl`, `ansible-playbook`, `logs`). */
+const program = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, 'a program\'s base name, e.g. "psql" or "ansible-playbook" (no path, no spaces)');
+
+/** A program that ran (found by parsing the command line), optionally with a pattern on its arguments. */
+export const runEvidenceSchema = z
+  .strictObject({
+    run: z.array(program).min(1).describe('Programs (base names) whose run counts: psql, curl, git, aws, kubectl, amtool, …'),
+    args: pattern.optional().describe('A regular expression (case-insensitive) on the arguments, joined by spaces; without it any run counts.'),
+  })
+  .describe('A program that ran: through pipelines, sudo, watch, xargs, env, timeout, ssh, docker/kubectl exec, aliases and functions.');
+
+/** A SQL statement psql sent to PostgreSQL. */
+export const sqlEvidenceSchema = z
+  .strictObject({
+    sql: pattern.describe('A regular expression (case-insensitive) on a statement psql sent (typed in psql, psql -c, a here-document into psql), string constants and comments removed.'),
+  })
+  .describe('A SQL statement psql sent to the database.');
+
+export const evidenceRuleSchema = z
+  .union([runEvidenceSchema, sqlEvidenceSchema])
+  .describe('What counts as having looked: `run:` (programs, optional `args:`) or `sql:` (a statement pattern).');
+
 export const investigationSignalSchema = z.strictObject({
   id,
   description: z.string().min(1),
-  patterns: z.array(pattern).min(1).describe('Commands matching any of these show the signal was looked at.'),
+  evidence: z
+    .array(evidenceRuleSchema)
+    .min(1)
+    .describe('Any of these, when it ran and succeeded, shows the signal was looked at. Words elsewhere (echo, comments, strings) never count.'),
   rootCause: z.boolean().default(false).describe('Looking at this signal counts as detecting the root cause.'),
   order: z.number().int().optional().describe('Sensible order: lower first.'),
 });
@@ -567,6 +594,7 @@ export type Replay = z.output<typeof replaySchema>;
 export type SolutionStep = z.output<typeof solutionStepSchema>;
 export type Hint = z.output<typeof hintSchema>;
 export type InvestigationSignal = z.output<typeof investigationSignalSchema>;
+export type EvidenceRule = z.output<typeof evidenceRuleSchema>;
 export type PostmortemRubric = z.output<typeof postmortemRubricSchema>;
 export type ScoringConfig = z.output<typeof scoringSchema>;
 export type Variant = z.output<typeof variantSchema>;

@@ -12,6 +12,9 @@ import { formatDuration } from '../../../shared/format/duration.js';
 import { toMs } from './duration.js';
 import { learnerUser, learnerWritablePaths } from './learner-writable.js';
 import type { PositionTarget } from './positions.js';
+import { TEXT_ONLY_PROGRAMS } from '../../../shared/shell/command-line.js';
+import { ONLY_WRAPPERS } from '../../../shared/shell/wrappers.js';
+import { wordsOnlyLineCredited } from './evidence.js';
 import {
   ALLOWED_CAPABILITIES,
   ALLOWED_SYSCTL_PREFIXES,
@@ -157,6 +160,28 @@ class SemanticChecker {
       const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
       this.report(path, `invalid regular expression ${JSON.stringify(source)}: ${reason}`);
     }
+  }
+
+  /** An investigation signal's evidence rules: valid patterns, programs that observe something, no rule an `echo` satisfies. */
+  private signalEvidence(sig: InvestigationSignal, path: Path): void {
+    sig.evidence.forEach((rule, j) => {
+      const at = [...path, 'evidence', j];
+      if ('sql' in rule) this.regex(rule.sql, [...at, 'sql']);
+      else {
+        if (rule.args !== undefined) this.regex(rule.args, [...at, 'args']);
+        rule.run.forEach((program, k) => {
+          if (TEXT_ONLY_PROGRAMS.has(program))
+            this.report([...at, 'run', k], `"${program}" only prints or stores its arguments: running it shows nothing was looked at; name the program that reads the system`);
+          else if (ONLY_WRAPPERS.includes(program))
+            this.report([...at, 'run', k], `"${program}" runs another command, which is matched on its own: name that program (e.g. run: [psql] instead of run: [${program}])`, 'warning');
+        });
+        if (rule.run.includes('psql') && rule.args !== undefined)
+          this.report([...at, 'args'], 'psql arguments include its SQL text, quoted strings and all: match statements with `sql:` instead', 'warning');
+      }
+      const echoed = wordsOnlyLineCredited(rule, sig.description);
+      if (echoed !== null)
+        this.report(at, `signal "${sig.id}": a line that only prints these words would earn it (\`${echoed.split('\n')[0]}\`): narrow the programs or the pattern`, 'warning');
+    });
   }
 
   /** A path inside the pack that must exist; returns false when it was reported. */
@@ -496,7 +521,9 @@ class SemanticChecker {
       if (ms > par) this.report([...c.hints.path, i, 'after'], `hint "${h.id}" unlocks after ${formatDuration(ms)}, later than the par time of ${formatDuration(par)} (metadata.parMinutes)`);
     });
     this.unique(c.investigation.value.map((sig, i) => ({ id: sig.id, path: [...c.investigation.path, i, 'id'] })), 'investigation signal id');
-    c.investigation.value.forEach((sig, i) => sig.patterns.forEach((p, j) => this.regex(p, [...c.investigation.path, i, 'patterns', j])));
+    c.investigation.value.forEach((sig, i) => this.signalEvidence(sig, [...c.investigation.path, i]));
+    if (c.investigation.value.length > 0 && !c.investigation.value.some((sig) => sig.rootCause))
+      this.report(c.investigation.path, 'no investigation signal has rootCause: true, so no run can ever report a time to detect', 'warning');
 
     // Postmortem rubric.
     const pm = c.postmortem.value;

@@ -301,6 +301,10 @@ function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown
       const allowed = schema ? Object.keys(defOf(schema).shape ?? {}) : [];
       for (const key of issue.keys ?? []) {
         const where = path.length ? ` in ${fieldName(path)}` : '';
+        if (key === 'patterns' && path.includes('investigation')) {
+          report([...path, key], `"patterns" in ${fieldName(path)} is no longer read: words on a command line are not evidence. Say what counts under "evidence:", a list of { run: [program, …], args: <regex> } and { sql: <regex> } (scenarios/README.md, "investigation")`, 'key');
+          continue;
+        }
         report([...path, key], `unknown field "${key}"${where}${didYouMean(key, allowed)}${allowed.length && !didYouMean(key, allowed) ? ` (allowed: ${allowed.join(', ')})` : ''}`, 'key');
       }
       return;

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../shared/format/duration.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import type { ScoringScenario } from '../types.js';
-import { compileSignals, signalMatches } from '../signals.js';
+import { compileSignals, signalHits } from '../signals.js';
 import { pageEvent } from './timeline.js';
 
 type CommandEvent = Extract<RunEvent, { type: 'command' }>;
@@ -31,17 +31,17 @@ interface Row {
 
 /** The learner's commands, condensed: the first per investigation signal, then other notable ones, at most 15. */
 function commandRows(commands: CommandEvent[], scenario: ScoringScenario): Row[] {
-  const signals = compileSignals(scenario.investigation);
   const chosen = new Map<number, Row>();
   const seen = new Set<string>();
-  for (const c of commands) {
-    const signal = signals.find((s) => !seen.has(s.signal.id) && signalMatches(s, c.command))?.signal;
-    if (!signal) continue;
-    seen.add(signal.id);
+  // The first command that earned each signal (evidence, not words: see signals.ts).
+  for (const hit of signalHits(commands, compileSignals(scenario.investigation))) {
+    if (hit.credit === 0 || seen.has(hit.signalId) || chosen.has(hit.command.seq)) continue;
+    seen.add(hit.signalId);
+    const c = hit.command;
     chosen.set(c.seq, {
       seq: c.seq,
       time: c.startedAt || c.time,
-      text: `ran \`${cell(c.command)}\` (${signal.id})`,
+      text: `ran \`${cell(c.command)}\` (${hit.signalId})`,
     });
   }
   // The first command, and any command that changed something, are worth a line too.

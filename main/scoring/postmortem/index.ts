@@ -29,7 +29,7 @@ export interface GradeOptions {
   /** The resolution the run reached (for `requiredThemesByResolution`). */
   resolutionId?: string | undefined;
   /** The scenario's investigation signals: feedback on an unestablished cause cites the first root-cause one the learner ran. */
-  signals?: readonly Pick<InvestigationSignal, 'id' | 'rootCause' | 'patterns'>[] | undefined;
+  signals?: readonly Pick<InvestigationSignal, 'id' | 'rootCause' | 'evidence'>[] | undefined;
   /** IANA zone for clock times besides UTC; default the runner's zone. */
   timeZone?: string | undefined;
   /** Tolerance for timeline times, seconds (default 120). */

@@ -9,7 +9,7 @@ import { reachedResolution } from '../resolution.js';
 import { compileSignals, firstRootCauseCommand } from '../signals.js';
 
 export interface SessionEvidence {
-  /** The first command that matched a root-cause signal. */
+  /** The first command that ran successfully and showed a root-cause signal. */
   rootCauseCommand: { command: string; time: string; eventId: string } | null;
   /** Titles of the checks of the resolution reached, passing at the end. */
   heldChecks: string[];
@@ -17,7 +17,7 @@ export interface SessionEvidence {
 
 export function sessionEvidence(
   events: readonly RunEvent[] | undefined,
-  signals: readonly Pick<InvestigationSignal, 'id' | 'rootCause' | 'patterns'>[] | undefined,
+  signals: readonly Pick<InvestigationSignal, 'id' | 'rootCause' | 'evidence'>[] | undefined,
 ): SessionEvidence {
   if (!events || events.length === 0) return { rootCauseCommand: null, heldChecks: [] };
   const first = signals ? firstRootCauseCommand(events, compileSignals(signals)) : null;

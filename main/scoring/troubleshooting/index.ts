@@ -3,8 +3,9 @@ import { formatDuration } from '../../../shared/format/duration.js';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import { playedScenario } from '../../engine/run/variants.js';
-import { DEFAULT_SCORING, type InvestigationSignal, type Scenario } from '../../engine/scenario/schema.js';
+import { DEFAULT_SCORING, type Scenario } from '../../engine/scenario/schema.js';
 import type { Evidence, ScoringScenario, TroubleshootingCriterion, TroubleshootingReport } from '../types.js';
+import { compileSignals, nearMiss, readCommands, signalHits, type CompiledSignal, type Hit } from '../signals.js';
 
 type ScoringWeights = ScoringScenario['scoring']['weights'];
 import { BUILTIN_RISKY, scenarioRisky, type RiskyRule } from './risky.js';
@@ -31,23 +32,6 @@ function weightsOf(scenario: ScoringScenario): { weights: ScoringWeights; scale:
   const sum = weights.outcome + weights.time + weights.investigation + weights.safety + weights.hints;
   if (sum <= 0) return { weights: DEFAULT_SCORING.weights, scale: 1 };
   return { weights, scale: 100 / sum };
-}
-
-function compileSignals(
-  signals: readonly InvestigationSignal[],
-): { signal: InvestigationSignal; res: RegExp[]; invalid: string[] }[] {
-  return signals.map((signal) => {
-    const res: RegExp[] = [];
-    const invalid: string[] = [];
-    for (const p of signal.patterns) {
-      try {
-        res.push(new RegExp(p, 'i'));
-      } catch {
-        invalid.push(p);
-      }
-    }
-    return { signal, res, invalid };
-  });
 }
 
 function commandTime(c: CommandEvent): string {
@@ -157,7 +141,7 @@ function outcome(ctx: Context): { criterion: TroubleshootingCriterion; resolutio
 
 // ------------------------------------------------------------------ time
 
-function time(ctx: Context, rootCauseHit: CommandEvent | undefined): TroubleshootingCriterion {
+function time(ctx: Context, rootCauseHit: Hit | undefined): TroubleshootingCriterion {
   const max = round1(ctx.weights.time * ctx.scale);
   const evidence: Evidence[] = [];
   const parMin = ctx.parMs / 60_000;
@@ -180,15 +164,16 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): Troubleshoo
   let detect = 0;
   let detectMs: number | null = null;
   if (rootCauseHit) {
-    detectMs = ms(commandTime(rootCauseHit)) - pageMs;
+    const c = rootCauseHit.command;
+    detectMs = ms(commandTime(c)) - pageMs;
     detect = parCredit(detectMs, ctx.parMs / 2);
     evidence.push({
-      eventId: rootCauseHit.id,
-      command: rootCauseHit.command,
-      time: commandTime(rootCauseHit),
-      note: `time to detect: ${minutes(detectMs)} (first look at a root-cause signal; par ${minutes(ctx.parMs / 2)})`,
+      eventId: c.id,
+      command: c.command,
+      time: commandTime(c),
+      note: `time to detect: ${minutes(detectMs)}, the first evidence of a root-cause signal (${rootCauseHit.signalId}: ${rootCauseHit.because}); par ${minutes(ctx.parMs / 2)}`,
     });
-  } else evidence.push({ note: 'no command looked at a root-cause signal' });
+  } else evidence.push({ note: 'no command that ran successfully looked at a root-cause signal, so no time to detect' });
   let mitigate = 0;
   let mitigateMs: number | null = null;
   if (ctx.mitigation) {
@@ -216,22 +201,18 @@ function time(ctx: Context, rootCauseHit: CommandEvent | undefined): Troubleshoo
 
 function investigation(
   ctx: Context,
-  compiled: ReturnType<typeof compileSignals>,
-): { criterion: TroubleshootingCriterion; rootCauseHit: CommandEvent | undefined } {
+  compiled: CompiledSignal[],
+): { criterion: TroubleshootingCriterion; rootCauseHit: Hit | undefined } {
   const max = round1(ctx.weights.investigation * ctx.scale);
   const evidence: Evidence[] = [];
   const pageMs = ctx.page ? ms(ctx.page.time) : -Infinity;
   const fixMs = ctx.mitigation ? ms(ctx.mitigation.time) : Infinity;
-  const live = ctx.commands.filter((c) => ms(commandTime(c)) >= pageMs);
-  const firstMatch = (res: RegExp[], before: number): CommandEvent | undefined =>
-    live.find((c) => ms(commandTime(c)) <= before && res.some((re) => re.test(c.command)));
-
-  let rootCauseHit: CommandEvent | undefined;
-  for (const { signal, res } of compiled) {
-    if (!signal.rootCause) continue;
-    const hit = firstMatch(res, Infinity);
-    if (hit && (!rootCauseHit || hit.seq < rootCauseHit.seq)) rootCauseHit = hit;
-  }
+  const at = (h: Hit): number => ms(commandTime(h.command));
+  const read = readCommands(ctx.events);
+  const hits = signalHits(read, compiled).filter((h) => at(h) >= pageMs);
+  const rootCause = new Set(compiled.filter((c) => c.signal.rootCause).map((c) => c.signal.id));
+  // Detection needs full credit: a failed or unclear look is not having seen the cause.
+  const rootCauseHit = hits.find((h) => h.credit === 1 && rootCause.has(h.signalId));
   if (compiled.length === 0) {
     return {
       criterion: {
@@ -245,40 +226,41 @@ function investigation(
       rootCauseHit,
     };
   }
-  const looked: { signal: InvestigationSignal; command: CommandEvent }[] = [];
-  for (const { signal, res, invalid } of compiled) {
-    for (const p of invalid)
+  const looked: { signal: CompiledSignal['signal']; hit: Hit }[] = [];
+  const seen = (h: Hit): Evidence => ({ eventId: h.command.id, command: h.command.command, time: commandTime(h.command) });
+  for (const c of compiled) {
+    const { signal } = c;
+    const label = `${signal.id}${signal.rootCause ? ' (root-cause signal)' : ''}`;
+    for (const p of c.invalid) evidence.push({ note: `signal ${signal.id}: pattern ${p} is not a valid regular expression (ignored)` });
+    const mine = hits.filter((h) => h.signalId === signal.id);
+    const before = mine.filter((h) => at(h) <= fixMs);
+    const best = before.find((h) => h.credit === 1) ?? before.find((h) => h.credit > 0);
+    if (best) {
+      looked.push({ signal, hit: best });
       evidence.push({
-        note: `signal ${signal.id}: pattern ${p} is not a valid regular expression (ignored)`,
+        ...seen(best),
+        note: `${label}: ${best.credit === 1 ? 'credited' : 'half credit'} because ${best.because}, at ${since(ctx, commandTime(best.command))}`,
       });
-    const hit = firstMatch(res, fixMs);
-    if (hit) {
-      looked.push({ signal, command: hit });
-      evidence.push({
-        eventId: hit.id,
-        command: hit.command,
-        time: commandTime(hit),
-        note: `looked at ${signal.id}${signal.rootCause ? ' (root-cause signal)' : ''} at ${since(ctx, commandTime(hit))}${hit.source === 'psql' ? ' in psql' : ''}`,
-      });
-    } else {
-      const late = firstMatch(res, Infinity);
+      continue;
+    }
+    const late = mine.find((h) => h.credit > 0);
+    const worthless = before.find((h) => h.credit === 0);
+    if (worthless) evidence.push({ ...seen(worthless), note: `${label}: no credit: ${worthless.because}, at ${since(ctx, commandTime(worthless.command))}` });
+    else if (late) evidence.push({ ...seen(late), note: `${label}: only looked at after the fix (${late.because})` });
+    else {
+      const miss = nearMiss(read, c, pageMs, fixMs);
       evidence.push(
-        late
-          ? {
-              eventId: late.id,
-              command: late.command,
-              time: commandTime(late),
-              note: `${signal.id} only looked at after the fix`,
-            }
-          : { note: `never looked at ${signal.id}: ${signal.description ?? signal.patterns.join(' | ')}` },
+        miss
+          ? { eventId: miss.command.id, command: miss.command.command, time: commandTime(miss.command), note: `${label}: never looked at (${signal.description ?? signal.id}); near miss at ${since(ctx, commandTime(miss.command))}: ${miss.why}` }
+          : { note: `${label}: never looked at: ${signal.description ?? signal.id}` },
       );
     }
   }
-  const coverage = looked.length / compiled.length;
+  const coverage = looked.reduce((a, l) => a + l.hit.credit, 0) / compiled.length;
   // Order: pairs of ordered signals in the order they were first looked at.
   const ordered = looked
     .filter((l) => l.signal.order !== undefined)
-    .sort((a, b) => a.command.seq - b.command.seq);
+    .sort((a, b) => a.hit.command.seq - b.hit.command.seq);
   let pairs = 0;
   let good = 0;
   const inversions: string[] = [];
@@ -293,15 +275,17 @@ function investigation(
     note: `order: ${pairs === 0 ? 'nothing to compare' : `${good} of ${pairs} pairs in the sensible order`}${inversions.length ? `; out of order: ${inversions.slice(0, 3).join(', ')}` : ''}`,
   });
   const fraction = 0.75 * coverage + 0.25 * order;
-  const missed = compiled
-    .filter((c) => !looked.some((l) => l.signal.id === c.signal.id))
-    .map((c) => c.signal.id);
+  const missed = compiled.filter((c) => !looked.some((l) => l.signal.id === c.signal.id)).map((c) => c.signal.id);
+  const half = looked.filter((l) => l.hit.credit < 1).map((l) => l.signal.id);
+  const halfNote = half.length > 0 ? ` ${half.slice(0, 3).join(', ')} earned half: the command failed or its own status is unknown.` : '';
   const feedback =
-    missed.length === 0
-      ? order >= 1
-        ? 'You looked at every signal an expert checks, in a sensible order, before fixing.'
-        : 'You looked at every signal before fixing, though not always from symptom to cause.'
-      : `Before fixing you looked at ${looked.length} of ${compiled.length} signals; next time also check ${missed.slice(0, 3).join(', ')}.`;
+    looked.length === 0
+      ? 'No command that ran looked at any signal before the fix: words on a command line (echo, comments) are not an investigation.'
+      : missed.length === 0
+        ? order >= 1 && half.length === 0
+          ? 'You looked at every signal an expert checks, in a sensible order, before fixing.'
+          : `You looked at every signal before fixing${order < 1 ? ', though not always from symptom to cause' : ''}.${halfNote}`
+        : `Before fixing you looked at ${looked.length} of ${compiled.length} signals; next time also check ${missed.slice(0, 3).join(', ')}.${halfNote}`;
   return {
     criterion: {
       id: 'investigation',

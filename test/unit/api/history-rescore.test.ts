@@ -94,7 +94,7 @@ describe('reopening a session from history scores it against its own variant', (
       expect(outcome.points).toBe(outcome.max);
       expect(JSON.stringify(outcome.evidence)).toContain(resolution);
       const investigation = report.troubleshooting!.criteria.find((c) => c.id === 'investigation')!;
-      expect(JSON.stringify(investigation.evidence)).toContain(`looked at ${signal} (root-cause signal)`);
+      expect(JSON.stringify(investigation.evidence)).toContain(`${signal} (root-cause signal): credited because`);
 
       const grade = await later.handlers['postmortem.grade']({ runId: run.id, markdown: `# Postmortem\n\n## Root cause\n\n${rootCause}\n` });
       const cause = grade.criteria.find((c) => c.id === 'root-cause')!;

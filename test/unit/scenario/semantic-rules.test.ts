@@ -96,7 +96,7 @@ describe('semantic rules point at the offending node', () => {
     expectProblems(
       [
         ['    text: Look at the config file.\n', '    text: Look at the config file.\n  - id: look-at-config\n    after: 6m\n    text: Again.\n'],
-        ['    rootCause: true\n', '    rootCause: true\n  - id: read-config\n    description: Again\n    patterns: [cat]\n'],
+        ['    rootCause: true\n', '    rootCause: true\n  - id: read-config\n    description: Again\n    evidence: [{ run: [cat] }]\n'],
         ['    - name: api\n  networks:', '    - name: api\n    - name: api\n  networks:'],
       ],
       [

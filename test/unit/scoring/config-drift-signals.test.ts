@@ -1,14 +1,14 @@
 /**
  * config-drift's investigation signals and risky patterns against commands learners really type in its
- * bastion (the tools its briefing and motd name), compiled the way the scorer compiles them.
+ * bastion (the tools its briefing and motd name), read the way the scorer reads them (signals.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../main/engine/scenario/load.js';
+import { signalsEarned } from './signals-of.js';
 
 const scenario = (await loadScenario(fileURLToPath(new URL('../../../scenarios/config-drift', import.meta.url)))).scenario;
-const signalsOf = (command: string): string[] =>
-  scenario.investigation.filter((s) => s.patterns.some((p) => new RegExp(p, 'i').test(command))).map((s) => s.id);
+const signalsOf = (command: string): string[] => signalsEarned(scenario.investigation, command);
 const risky = (command: string): boolean => (scenario.scoring.risky ?? []).some((r) => new RegExp(r.pattern, 'i').test(command));
 
 describe('config-drift investigation signals', () => {
@@ -32,7 +32,16 @@ describe('config-drift investigation signals', () => {
     expect(signalsOf(command)).toContain(signal);
   });
 
-  it.each(['reconciler resume', 'reconciler run --wait', 'git push origin main', 'git commit -am fix', 'ls', 'cd fleet-config'])(
+  it.each([
+    'reconciler resume',
+    'reconciler run --wait',
+    'git push origin main',
+    'git commit -am fix',
+    'ls',
+    'cd fleet-config',
+    'echo reconciler log ansible-playbook --check git log host_vars edge-2 by_edge',
+    '# ssh edge-2 reconciler audit',
+  ])(
     '%s is an action, not an investigation signal',
     (command) => {
       expect(signalsOf(command)).toEqual([]);

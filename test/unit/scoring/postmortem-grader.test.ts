@@ -26,7 +26,8 @@ describe('the slow-query rubric fixture and the pack rubric', () => {
     expect(() => scoringSchema.parse(y.scoring)).not.toThrow();
     for (const s of y.investigation as unknown[]) expect(() => investigationSignalSchema.parse(s)).not.toThrow();
     // Every pattern compiles as the engine will compile it.
-    for (const s of y.investigation as { patterns: string[] }[]) for (const p of s.patterns) expect(() => new RegExp(p, 'i')).not.toThrow();
+    for (const s of y.investigation as { evidence: ({ sql: string } | { args?: string })[] }[])
+      for (const rule of s.evidence) expect(() => new RegExp('sql' in rule ? rule.sql : (rule.args ?? ''), 'i')).not.toThrow();
   });
 
   it('rejects a concept with neither match nor phrases, naming the field', () => {

@@ -82,17 +82,24 @@ export class SessionBuilder {
     return this;
   }
 
-  cmd(clock: string, command: string, source: 'shell' | 'psql' = 'shell', exitCode: number | null = 0): this {
+  cmd(
+    clock: string,
+    command: string,
+    source: 'shell' | 'psql' = 'shell',
+    exitCode: number | null = 0,
+    more: { durationMs?: number; interrupted?: boolean; terminal?: number } = {},
+  ): this {
     const time = this.iso(clock);
     return this.at(clock, {
       type: 'command',
-      terminal: 1,
+      terminal: more.terminal ?? 1,
       source,
       command,
       exitCode,
       startedAt: time,
       endedAt: time,
-      durationMs: 200,
+      durationMs: more.durationMs ?? 200,
+      ...(more.interrupted ? { interrupted: true } : {}),
     });
   }
 

@@ -36,8 +36,8 @@ describe('a fast, careful learner', () => {
 
   it('credits shell and psql commands as investigation signals, before the fix, in order', () => {
     const inv = criterion(report, 'investigation');
-    const looked = inv.evidence.filter((e) => e.note?.startsWith('looked at'));
-    expect(looked.map((e) => e.note!.split(' ')[2])).toEqual([
+    const looked = inv.evidence.filter((e) => /^\S+( \(root-cause signal\))?: credited because /.test(e.note ?? ''));
+    expect(looked.map((e) => e.note!.split(/[ :]/)[0])).toEqual([
       'app-latency',
       'app-logs',
       'db-load',
