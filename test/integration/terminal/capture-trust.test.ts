@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDocker } from '../../helpers/docker-gate.js';
 import { EventLog, readEvents } from '../../../main/engine/events/event-log.js';
 import { loadScenario } from '../../../main/engine/scenario/load.js';
-import { compileSignals, signalMatches } from '../../../main/scoring/signals.js';
+import { compileSignals, signalHits, type CommandEvent } from '../../../main/scoring/signals.js';
 import { TerminalRegistry } from '../../../main/terminal/registry.js';
 import type { TerminalSession } from '../../../main/terminal/session.js';
 import { startBastion, waitUntil, type BastionContainer } from './bastion-container.js';
@@ -111,13 +111,20 @@ describeDocker('forged capture marks on a real bastion terminal', () => {
     expect(spoofed).toContain('a lab hint request while `gethint` runs');
   });
 
-  it("the forged command earns no slow-query signal: only text the learner typed is matched", async () => {
+  it("the forged command earns no slow-query signal: only what the learner ran is evidence", async () => {
     const { scenario } = await loadScenario(resolve('scenarios/slow-query'));
-    const explain = compileSignals(scenario.investigation).find((c) => c.signal.id === 'explain-plan')!;
-    expect(signalMatches(explain, FORGED_PSQL)).toBe(true); // the forgery aims at this signal
-    const recorded = readEvents(events.path).events.flatMap((e) => (e.type === 'command' ? [e.command] : []));
-    // The `cat` replay carried the words only in a forged mark: nothing recorded matches. The printf line
-    // itself holds the words as printf arguments: telling those from evidence is issue 21 (signals from what ran).
-    expect(recorded.filter((c) => c !== PRINTF && signalMatches(explain, c))).toEqual([]);
+    const explain = compileSignals(scenario.investigation).filter((c) => c.signal.id === 'explain-plan');
+    expect(explain).toHaveLength(1);
+    // The forgery aims at this signal: had the psql line really run, it would earn it.
+    const now = new Date().toISOString();
+    const asIfRun: CommandEvent = {
+      seq: 1, id: 'e1', time: now, mono: 0,
+      type: 'command', terminal: 1, source: 'shell', command: FORGED_PSQL, exitCode: 0, startedAt: now, endedAt: now, durationMs: 40,
+    };
+    expect(signalHits([asIfRun], explain).map((h) => h.credit)).toEqual([1]);
+    // What was recorded: the printf line (printf ran, not psql) and the `cat` (its replayed marks recorded nothing).
+    const log = readEvents(events.path).events;
+    expect(log.some((e) => e.type === 'command' && e.command === PRINTF)).toBe(true);
+    expect(signalHits(log, explain).filter((h) => h.credit > 0)).toEqual([]);
   });
 });
