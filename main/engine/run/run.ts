@@ -147,6 +147,10 @@ export class Run {
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }
 
+  private get imageNames(): string[] {
+    return this.scenario.environment.images.map((image) => image.name);
+  }
+
   get bastion(): string {
     return this.scenario.environment.bastion;
   }
@@ -225,7 +229,7 @@ export class Run {
       now: () => this.clock.monotonic(),
       apply: async (step) => {
         try {
-          const detail = await applyAction(step.action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf });
+          const detail = await applyAction(step.action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf, images: this.imageNames });
           this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'applied', detail });
         } catch (error) {
           this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'failed', detail: String(error) });
@@ -398,7 +402,7 @@ export class Run {
       events: this.events,
       checks: this.checks,
       sandbox,
-      action: { packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)) },
+      action: { packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)), images: this.imageNames },
       interval: toMs(this.scenario.checks.interval),
       sleep: this.sleep,
       now: () => this.clock.monotonic(),
@@ -524,7 +528,7 @@ export class Run {
     const tagOf = imageTagResolver(imageSpecs(this.scenario, this.loaded.dir));
     const details: string[] = [];
     for (const action of operation.actions) {
-      details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf }));
+      details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf, images: this.imageNames }));
     }
     // Descriptions are sentences ("Roll back."); the answer goes on after them.
     return `${operation.description.replace(/\.$/, '')}: done (${details.filter(Boolean).join('; ')})`;
