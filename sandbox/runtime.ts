@@ -170,6 +170,8 @@ export interface SandboxSpec {
   services: ServiceSpec[];
   /** Kubernetes only: the pack's manifests (image names already resolved to tags), applied in this order. */
   objects?: KubeObject[];
+  /** Kubernetes only: how long the workloads may take to roll out at start. */
+  rolloutTimeoutMs?: number;
 }
 
 export interface ExecResult {
@@ -183,7 +185,7 @@ export interface ExecOptions {
   env?: Record<string, string>;
   workdir?: string;
   timeoutMs?: number;
-  stdin?: string;
+  stdin?: string | Buffer;
 }
 
 /** A running sandbox: the handle the engine uses to inject faults, run checks and open terminals. */
@@ -248,6 +250,11 @@ export interface SandboxRuntime {
   imagesPresent(tags: string[]): Promise<Record<string, boolean>>;
   buildImages(images: ImageSpec[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void>;
   up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox>;
+  /**
+   * Why a run cannot start on this runtime (no cluster, kind missing, API server unreachable), or null when it can.
+   * Optional: a runtime without it is judged by whether `imagesPresent` answers.
+   */
+  whyUnavailable?(): Promise<string | null>;
   /** Remove labelled objects: one run, or (no runId) every run; `onlyOrphans` spares runs whose owner lives. */
   cleanup(options?: { runId?: string; onlyOrphans?: boolean }): Promise<CleanupReport>;
 }

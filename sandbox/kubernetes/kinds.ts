@@ -127,3 +127,28 @@ export function parseObjectRef(text: string): ObjectRef | string {
 export function formatRef(ref: Pick<ObjectRef, 'kind' | 'name'>): string {
   return `${ref.kind.toLowerCase()}/${ref.name}`;
 }
+
+/** The containers of any object that holds a pod template (or is a Pod), with their paths. */
+export function podContainers(object: Record<string, unknown>): { path: (string | number)[]; container: Record<string, unknown> }[] {
+  const specPaths: (string | number)[][] = [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec']];
+  const out: { path: (string | number)[]; container: Record<string, unknown> }[] = [];
+  for (const specPath of specPaths) {
+    let spec: unknown = object;
+    for (const key of specPath) spec = spec && typeof spec === 'object' ? (spec as Record<string, unknown>)[key as string] : undefined;
+    if (!spec || typeof spec !== 'object') continue;
+    for (const list of ['initContainers', 'containers'] as const) {
+      const containers = (spec as Record<string, unknown>)[list];
+      if (!Array.isArray(containers)) continue;
+      containers.forEach((container, i) => {
+        if (container && typeof container === 'object') out.push({ path: [...specPath, list, i], container: container as Record<string, unknown> });
+      });
+    }
+  }
+  return out;
+}
+
+
+/** The images of an object's containers. */
+export function podImages(object: object): string[] {
+  return podContainers(object as Record<string, unknown>).flatMap(({ container }) => (typeof container.image === 'string' ? [container.image] : []));
+}

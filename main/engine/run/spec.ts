@@ -123,7 +123,7 @@ export function sandboxSpec(options: {
   return {
     runId: options.runId,
     scenario: scenario.metadata.name,
-    ...(kube ? { objects: resolveManifestImages(manifestObjects(packDir, kube.manifests, options.images), tagOf) } : {}),
+    ...(kube ? { objects: resolveManifestImages(manifestObjects(packDir, kube.manifests, options.images), tagOf), rolloutTimeoutMs: toMs(kube.rolloutTimeout) } : {}),
     images: options.images,
     networks: scenario.environment.networks.map((n) => ({
       name: n.name,

@@ -7,8 +7,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { KubeObject } from '../../../sandbox/runtime.js';
-import { CLUSTER_SCOPED_KINDS, kindInfo, OBJECT_NAME } from '../../../sandbox/kubernetes/kinds.js';
+import { CLUSTER_SCOPED_KINDS, kindInfo, OBJECT_NAME, podContainers } from '../../../sandbox/kubernetes/kinds.js';
 import { type Diagnostic, formatPath, type PathSegment } from './diagnostics.js';
+
+export { podContainers } from '../../../sandbox/kubernetes/kinds.js';
 import { PositionIndex } from './positions.js';
 
 export interface ManifestObject {
@@ -138,25 +140,6 @@ function objectProblems(object: Record<string, unknown>, images: readonly string
     }
   }
   return problems;
-}
-
-/** The containers of any object that holds a pod template (or is a Pod), with their paths. */
-export function podContainers(object: Record<string, unknown>): { path: PathSegment[]; container: Record<string, unknown> }[] {
-  const specPaths: PathSegment[][] = [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec']];
-  const out: { path: PathSegment[]; container: Record<string, unknown> }[] = [];
-  for (const specPath of specPaths) {
-    let spec: unknown = object;
-    for (const key of specPath) spec = spec && typeof spec === 'object' ? (spec as Record<string, unknown>)[key as string] : undefined;
-    if (!spec || typeof spec !== 'object') continue;
-    for (const list of ['initContainers', 'containers'] as const) {
-      const containers = (spec as Record<string, unknown>)[list];
-      if (!Array.isArray(containers)) continue;
-      containers.forEach((container, i) => {
-        if (container && typeof container === 'object') out.push({ path: [...specPath, list, i], container: container as Record<string, unknown> });
-      });
-    }
-  }
-  return out;
 }
 
 /**
