@@ -21,10 +21,13 @@ import {
   type SandboxSpec,
 } from '../runtime.js';
 import { buildImages, imageExists } from '../docker/build.js';
-import { createDockerClient } from '../docker/client.js';
+import { createDockerClient, dockerMessage } from '../docker/client.js';
 import { currentOwner, type Owner } from '../docker/labels.js';
-import { apiMessage, createKubeApi, loadKubeConfig, statusOf, type KubeApi } from './api.js';
+import { createKubeApi, loadKubeConfig, statusOf, type KubeApi } from './api.js';
 import { cleanupNamespaces, deleteNamespace } from './cleanup.js';
+import { kubernetesDoctor, notPlayableReason } from './doctor.js';
+import type { DoctorCheck } from '../../shared/doctor.js';
+import { LABELS } from '../runtime.js';
 import { kindClient, kindConfig, runProcess, type KindClient, type ProcessRunner } from './kind.js';
 import { kindInfo, podImages } from './kinds.js';
 import { learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
@@ -93,25 +96,25 @@ export class KubernetesRuntime implements SandboxRuntime {
     return buildImages(this.docker, images, onProgress, signal);
   }
 
-  /** Null when a run can start here; otherwise the reason, as the catalog shows it. */
+  /** Null when a run can start here; otherwise the reason, as the catalog shows it (the doctor's Kubernetes rows). */
   async whyUnavailable(): Promise<string | null> {
-    if (this.target.type === 'none') return this.target.unavailable;
-    if (this.target.type === 'kind') {
-      const kind = this.kindClient(this.target);
-      try {
-        if (!(await kind.clusters()).includes(this.target.cluster)) return null; // created on first use
-      } catch (error) {
-        return `kind does not work: ${(error as Error).message}`;
-      }
-    }
-    try {
-      const { api } = await this.connect();
-      await withTimeout(api.serverVersion(), 10_000, 'the API server did not answer within 10s');
-      return null;
-    } catch (error) {
-      this.connected = null;
-      return `the Kubernetes cluster (${describeTarget(this.target as KubeTarget)}) is not reachable: ${apiMessage(error)}`;
-    }
+    const now = Date.now();
+    if (this.availability && now - this.availability.at < 30_000) return this.availability.reason;
+    const reason = notPlayableReason(await this.doctor());
+    this.availability = { at: now, reason };
+    return reason;
+  }
+
+  private availability: { at: number; reason: string | null } | null = null;
+
+  /** The doctor's Kubernetes rows for this runtime's target. */
+  doctor(): Promise<DoctorCheck[]> {
+    return kubernetesDoctor({
+      target: this.target,
+      run: this.run,
+      privilegedProbe: () => privilegedProbe(this.docker),
+      api: async () => (await this.connect()).api,
+    });
   }
 
   private kindClient(target: Extract<KubeTarget, { type: 'kind' }>): KindClient {
@@ -300,6 +303,29 @@ function flattened(kc: KubeConfig): string {
   return copy.exportConfig();
 }
 
+/** The image the privileged probe runs (seeded offline on every Firedrill machine). */
+const PROBE_IMAGE = 'debian:bookworm';
+
+/** Starts a privileged container (what every kind node is) and removes it: null when Docker allows it, else why not. */
+export async function privilegedProbe(docker: Docker): Promise<string | null> {
+  if (!(await imageExists(docker, PROBE_IMAGE))) return `cannot test without ${PROBE_IMAGE} (run \`firedrill images seed\`)`;
+  const container = await docker.createContainer({
+    Image: PROBE_IMAGE,
+    Cmd: ['true'],
+    Labels: { [LABELS.managed]: 'true', [LABELS.run]: 'doctor-privileged-probe' },
+    HostConfig: { Privileged: true, NetworkMode: 'none' },
+  });
+  try {
+    await container.start();
+    await container.wait();
+    return null;
+  } catch (error) {
+    return dockerMessage(error);
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -309,21 +335,5 @@ function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
     });
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error as Error);
-      },
-    );
   });
 }
