@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   KUBERNETES_ONLY_OPERATIONS,
   type CleanupReport,
@@ -23,7 +23,8 @@ import {
 import { buildImages, imageExists } from '../docker/build.js';
 import { createDockerClient, dockerMessage } from '../docker/client.js';
 import { currentOwner, type Owner } from '../docker/labels.js';
-import { createKubeApi, loadKubeConfig, statusOf, type KubeApi } from './api.js';
+import type { KubeApi } from './api.js';
+import { statusOf } from './errors.js';
 import { cleanupNamespaces, deleteNamespace } from './cleanup.js';
 import { kubernetesDoctor, notPlayableReason } from './doctor.js';
 import type { DoctorCheck } from '../../shared/doctor.js';
@@ -126,6 +127,8 @@ export class KubernetesRuntime implements SandboxRuntime {
     if (this.connected) return this.connected;
     const target = this.target;
     if (target.type === 'none') throw new Error(target.unavailable);
+    // The client loads only when a cluster is used (doctor, validate and Docker runs never pay for it).
+    const { createKubeApi, loadKubeConfig, flattened } = await import('./api.js');
     let kubeconfig: string;
     let context: string | undefined;
     let kc: KubeConfig;
@@ -287,20 +290,6 @@ export function normalizeImage(image: string): string {
   const hasRegistry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasRegistry) return image;
   return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
-}
-
-function flattened(kc: KubeConfig): string {
-  const copy = new KubeConfig();
-  const context = kc.getContextObject(kc.getCurrentContext())!;
-  const cluster = kc.getCluster(context.cluster)!;
-  const user = kc.getUser(context.user);
-  copy.loadFromOptions({
-    clusters: [cluster],
-    users: user ? [user] : [],
-    contexts: [context],
-    currentContext: context.name,
-  });
-  return copy.exportConfig();
 }
 
 /** The image the privileged probe runs (seeded offline on every Firedrill machine). */
