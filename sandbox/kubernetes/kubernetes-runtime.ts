@@ -29,9 +29,9 @@ import { cleanupNamespaces, deleteNamespace } from './cleanup.js';
 import { kubernetesDoctor, notPlayableReason } from './doctor.js';
 import type { DoctorCheck } from '../../shared/doctor.js';
 import { LABELS } from '../runtime.js';
-import { kindClient, kindConfig, runProcess, type KindClient, type ProcessRunner } from './kind.js';
+import { kindClient, kindConfig, kindNodeFilters, runProcess, type KindClient, type ProcessRunner } from './kind.js';
 import { kindInfo, podImages } from './kinds.js';
-import { learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
+import { KIND_CLUSTER_LABEL, learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
 import { KubernetesSandbox } from './sandbox.js';
 import { describeTarget, resolveTarget, type KubeTarget, type TargetResolution } from './target.js';
 
@@ -260,8 +260,12 @@ export class KubernetesRuntime implements SandboxRuntime {
       throw error;
     }
     if (options.runId === undefined && !options.onlyOrphans && connected.target.type === 'kind') {
-      await this.kindClient(connected.target).delete(connected.target.cluster);
-      report.removed.push({ kind: 'kind cluster', name: connected.target.cluster });
+      // Firedrill's kind cluster, found as kind finds clusters: by the label on its node containers.
+      const clusters = await kindClustersByLabel(this.docker);
+      if (clusters.includes(connected.target.cluster)) {
+        await this.kindClient(connected.target).delete(connected.target.cluster);
+        report.removed.push({ kind: 'kind cluster', name: connected.target.cluster });
+      }
       this.connected = null;
     }
     return report;
@@ -290,6 +294,12 @@ export function normalizeImage(image: string): string {
   const hasRegistry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasRegistry) return image;
   return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
+}
+
+/** The kind clusters on this Docker engine, by the `io.x-k8s.kind.cluster` label of their node containers. */
+export async function kindClustersByLabel(docker: Docker): Promise<string[]> {
+  const nodes = await docker.listContainers({ all: true, filters: JSON.stringify(kindNodeFilters()) });
+  return [...new Set(nodes.map((n) => n.Labels?.[KIND_CLUSTER_LABEL]).filter((name): name is string => !!name))].sort();
 }
 
 /** The image the privileged probe runs (seeded offline on every Firedrill machine). */
