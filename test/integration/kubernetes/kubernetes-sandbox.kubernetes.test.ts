@@ -69,6 +69,17 @@ describeKubernetes('a Kubernetes sandbox on real pods', () => {
     expect((await sandbox.exec('bastion', ['sleep', '30'], { timeoutMs: 1500 })).exitCode).toBe(124);
   });
 
+  it("opens the learner's terminal as kubectl exec -it with Firedrill's kubeconfig, on a real TTY", async () => {
+    const { spawn } = await import('node-pty');
+    const shell = sandbox.shellCommand('bastion', ['sh', '-c', 'echo "tty=$(tty) term=$TERM"']);
+    const term = spawn(shell.file, shell.args, { cols: 80, rows: 24, env: { ...process.env, KUBECONFIG: '/nonexistent', ...shell.env } as Record<string, string> });
+    let output = '';
+    term.onData((data) => (output += data));
+    const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    expect(code).toBe(0);
+    expect(output).toMatch(/tty=\/dev\/pts\/\d+ term=xterm-256color/);
+  });
+
   it('reaches a published port through a port-forward, reads logs, and deploys a new environment', async () => {
     const { host, port } = await sandbox.endpoint('web', 8080);
     expect(await (await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(20_000) })).text()).toBe('hello world\n');
