@@ -117,8 +117,9 @@ const storageSize = z
   .regex(/^\d+(k|m|g)?$/i, 'use a size such as 16m or 1g')
   .refine(
     (text) => {
-      const bytes = memoryBytes(text) ?? 0;
-      return bytes >= STORAGE_LIMITS.minBytes && bytes <= STORAGE_LIMITS.maxBytes;
+      const bytes = memoryBytes(text);
+      // Not a size at all: the regex above says so, once.
+      return bytes === undefined || (bytes >= STORAGE_LIMITS.minBytes && bytes <= STORAGE_LIMITS.maxBytes);
     },
     { message: `use between ${sizeText(STORAGE_LIMITS.minBytes)} and ${sizeText(STORAGE_LIMITS.maxBytes)}` },
   );
