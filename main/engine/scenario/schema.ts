@@ -243,12 +243,14 @@ const serviceRef = { service: id };
 
 export const actionSchema = z.union([
   z.strictObject({
-    exec: z.strictObject({
-      ...serviceRef,
-      command,
-      user: z.string().optional(),
-      timeout: duration.default('60s'),
-    }),
+    exec: z
+      .strictObject({
+        ...serviceRef,
+        command,
+        user: z.string().optional().describe("Who runs it; default the container's user (the service's user, else the image's USER)."),
+        timeout: duration.default('60s'),
+      })
+      .describe("Runs a command in the service (a string under sh -c, a list as an argv) in the container's working directory and environment; must exit 0 before the timeout."),
   }),
   z.strictObject({ stop: z.strictObject({ ...serviceRef }) }),
   z.strictObject({ start: z.strictObject({ ...serviceRef }) }),
@@ -273,7 +275,10 @@ export const actionSchema = z.union([
   z.strictObject({
     script: z.strictObject({
       ...serviceRef,
-      path: z.string().min(1).describe('A script inside the pack, copied into the service and run.'),
+      path: z
+        .string()
+        .min(1)
+        .describe("A script inside the pack, copied to /tmp/firedrill-<name> (mode 0755) and executed as the container's user in its working directory: its shebang picks the interpreter."),
       args: z.array(z.string()).default([]),
       timeout: duration.default('120s'),
     }),
@@ -319,8 +324,8 @@ export const execCheckSchema = z.strictObject({
   ...checkBase,
   kind: z.literal('exec'),
   service: id,
-  command,
-  user: z.string().optional(),
+  command: command.describe('Run as root (unless `user`) behind `env -i` with PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOME=/nonexistent, LANG=C.UTF-8, in /: nothing the learner or the container set up reaches it. A string runs under sh -c.'),
+  user: z.string().optional().describe('Who runs the check; default root.'),
   exitCode: z.number().int().default(0),
   stdoutMatches: pattern.optional(),
   stdoutNotMatches: pattern.optional(),
@@ -413,7 +418,10 @@ export const checkSchema = z.discriminatedUnion('kind', [
 export const solutionStepSchema = z.union([
   z.strictObject({
     service: id.optional().describe('Where to run it; default the bastion.'),
-    run: z.string().min(1).describe('A shell command run with bash -lc.'),
+    run: z
+      .string()
+      .min(1)
+      .describe("A shell command run with bash -lc (a login shell: profile files run first and their output lands in the step's) as the container's user, in its working directory."),
     timeout: duration.default('120s'),
   }),
   z.strictObject({ op: id.describe('An operation of the scenario, run as the learner\'s `lab op <id>` runs it.') }),
