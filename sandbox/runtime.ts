@@ -13,7 +13,8 @@ export const RUNTIME_KINDS = ['docker', 'kubernetes'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
 /**
- * What a sandbox can be asked to do: the Sandbox methods that change or read a service. A runtime says
+ * What a sandbox can be asked to do: the Sandbox methods that change or read a service, and the storage a
+ * service can be given. A runtime says
  * which it supports (`SandboxRuntime.supports`), so validation rejects a fault it could not perform.
  */
 export const SANDBOX_OPERATIONS = [
@@ -28,6 +29,10 @@ export const SANDBOX_OPERATIONS = [
   'disconnect',
   'connect',
   'replace',
+  /** Size-capped memory filesystems of a service (ServiceSpec.tmpfs). */
+  'tmpfs',
+  /** Named volumes of the run shared by services (SandboxSpec.volumes); `size` is enforced where a runtime can. */
+  'volume',
 ] as const;
 export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
 

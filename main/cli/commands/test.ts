@@ -1,6 +1,8 @@
 /**
  * `firedrill test <scenario>`: the scenario's own proof. Baseline must hold, the fault must show, the
- * reference solution must resolve it, and teardown must leave nothing labelled behind.
+ * reference solution must resolve it, and teardown must leave nothing labelled behind. `--resolution <id>` runs
+ * that resolution's own steps instead and expects exactly it to hold; `--all-resolutions` proves each resolution
+ * in turn on a fresh sandbox of the same variant.
  */
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';

@@ -384,6 +384,15 @@ class SemanticChecker {
       if (other) this.report(mount.path, `${mount.what} and ${other} are both mounted at ${mount.target} in service "${name}"`);
       else seen.set(target, mount.what);
     }
+    const supports = this.options.supports;
+    for (const runtime of supports ? this.s.runtimes : []) {
+      if (svc.tmpfs.length > 0 && supports!(runtime, 'tmpfs') === false) {
+        this.report([...path, 'tmpfs'], `the ${runtime} runtime cannot give a service a tmpfs: drop ${runtime} from runtimes or use a volume`, 'error', 'key');
+      }
+      if (svc.volumes.length > 0 && supports!(runtime, 'volume') === false) {
+        this.report([...path, 'volumes'], `the ${runtime} runtime cannot mount shared volumes: drop ${runtime} from runtimes`, 'error', 'key');
+      }
+    }
     svc.volumes.forEach((m, i) => {
       if (!env.volumes.some((v) => v.name === m.volume)) {
         const names = env.volumes.map((v) => v.name);
