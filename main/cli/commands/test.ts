@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { Run } from '../../engine/run/run.js';
-import type { Resolution } from '../../engine/scenario/schema.js';
+import type { Resolution, Scenario } from '../../engine/scenario/schema.js';
+import { applyVariant, newSeed } from '../../engine/run/variants.js';
 import { provableResolutions, solutionFor } from '../../engine/run/solutions.js';
 import { toMs } from '../../engine/scenario/duration.js';
 import type { RuntimeRegistry } from '../../../sandbox/registry.js';
@@ -57,19 +58,18 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
   const { manager } = createAppContext();
   const loaded = await manager.resolvePack(positionals[0]!);
   const runtime = runtimeOption(values.runtime);
-  const options = (variant: string | undefined) => ({
-    ...(variant ? { variant } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(runtime ? { runtime } : {}),
-  });
+  // The seed is chosen here, so the variant (and so the resolutions) is known before any run exists.
+  const runSeed = seed ?? newSeed();
+  const played = applyVariant(loaded.scenario, { seed: runSeed, ...(values.variant ? { variant: values.variant } : {}) });
+  const options = () => ({ variant: played.variant ?? 'default', seed: runSeed, ...(runtime ? { runtime } : {}) });
   const timeoutS = Number(values.timeout);
 
   if (!values['all-resolutions']) {
-    const run = manager.create(loaded, options(values.variant));
-    const resolution = values.resolution ?? run.scenario.solution.resolution;
+    const resolution = values.resolution ?? played.scenario.solution.resolution;
     // An unknown resolution, or one without steps, is the author's mistake: say so before building anything.
-    const known = checkProvable(run, resolution);
+    const known = checkProvable(played.scenario, resolution);
     if (known) throw new UsageError(known);
+    const run = manager.create(loaded, options());
     const report = await proveResolution(run, resolution, timeoutS, manager.runtimes, !values.json);
     if (values.json) io.stdout(JSON.stringify(report, null, 2));
     else printReport(report, io);
@@ -77,26 +77,21 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
   }
 
   // Every resolution, each on a fresh sandbox from the same variant: baseline → inject → broken → its steps → it holds.
-  const first = manager.create(loaded, options(values.variant));
-  const variant = first.variant ?? 'default';
-  const resolutions = provableResolutions(first.scenario);
+  const resolutions = provableResolutions(played.scenario);
   const reports: TestReport[] = [];
   const missing: { resolution: string; detail: string }[] = [];
-  let run: Run | null = first;
   for (const { id, provable } of resolutions) {
     if (!provable) {
-      missing.push({ resolution: id, detail: checkProvable(first, id) ?? 'no solution' });
+      missing.push({ resolution: id, detail: checkProvable(played.scenario, id) ?? 'no solution' });
       continue;
     }
-    run ??= manager.create(loaded, options(variant));
-    const report = await proveResolution(run, id, timeoutS, manager.runtimes, !values.json);
-    run = null;
+    const report = await proveResolution(manager.create(loaded, options()), id, timeoutS, manager.runtimes, !values.json);
     reports.push(report);
     if (!values.json) printReport(report, io);
   }
   const ok = missing.length === 0 && reports.every((r) => r.ok);
   if (values.json) {
-    io.stdout(JSON.stringify({ ok, scenario: first.scenario.metadata.name, variant: first.variant, results: reports, unprovable: missing }, null, 2));
+    io.stdout(JSON.stringify({ ok, scenario: played.scenario.metadata.name, variant: played.variant, seed: runSeed, results: reports, unprovable: missing }, null, 2));
   } else {
     for (const m of missing) io.stdout(`✗ resolution "${m.resolution}": ${m.detail}`);
     io.stdout(`\n${ok ? '✓' : '✗'} ${reports.filter((r) => r.ok).length} of ${resolutions.length} resolution(s) proven: ${resolutions.map((r) => `${r.id} ${reports.find((x) => x.resolution === r.id)?.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
@@ -105,9 +100,9 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
 }
 
 /** Why `resolution` cannot be proven in this run's scenario, or undefined when its steps exist. */
-function checkProvable(run: Run, resolution: string): string | undefined {
+function checkProvable(scenario: Scenario, resolution: string): string | undefined {
   try {
-    solutionFor(run.scenario, resolution);
+    solutionFor(scenario, resolution);
     return undefined;
   } catch (error) {
     return (error as Error).message;
