@@ -13,7 +13,8 @@ export const RUNTIME_KINDS = ['docker', 'kubernetes'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
 /**
- * What a sandbox can be asked to do: the Sandbox methods that change or read a service. A runtime says
+ * What a sandbox can be asked to do: the Sandbox methods that change or read a service, and the storage a
+ * service can be given. A runtime says
  * which it supports (`SandboxRuntime.supports`), so validation rejects a fault it could not perform.
  */
 export const SANDBOX_OPERATIONS = [
@@ -28,6 +29,10 @@ export const SANDBOX_OPERATIONS = [
   'disconnect',
   'connect',
   'replace',
+  /** Size-capped memory filesystems of a service (ServiceSpec.tmpfs). */
+  'tmpfs',
+  /** Named volumes of the run shared by services (SandboxSpec.volumes); `size` is enforced where a runtime can. */
+  'volume',
 ] as const;
 export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
 
@@ -86,6 +91,40 @@ export interface HealthcheckSpec {
   startPeriodMs: number;
 }
 
+/**
+ * A memory-backed filesystem of the service's own, capped at `sizeBytes` (writing past it fails with ENOSPC).
+ * Its pages count against the service's memory limit. Emptied when the container stops or is replaced.
+ */
+export interface TmpfsSpec {
+  /** Absolute path in the container. */
+  target: string;
+  sizeBytes: number;
+  /** Octal permission bits of the mount's root, e.g. 0o1777. */
+  mode: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * A named volume of the run that several services may mount. With `sizeBytes` it is memory-backed and capped
+ * (the only size a runtime can enforce without privileges); without, it lives on the engine's disk, uncapped.
+ * It outlives restarts and deploys of the services that mount it, and is removed with the run.
+ */
+export interface VolumeSpec {
+  name: string;
+  sizeBytes?: number;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/** Where a service mounts one of the run's volumes. */
+export interface VolumeMountSpec {
+  volume: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface ServiceSpec {
   name: string;
   /** A local image tag (already built or seeded). */
@@ -106,6 +145,10 @@ export interface ServiceSpec {
   /** The most processes and threads the container may hold at once. */
   pids?: number;
   files: ServiceFile[];
+  /** Size-capped memory filesystems of this service alone. */
+  tmpfs?: TmpfsSpec[];
+  /** The run's volumes this service mounts (SandboxSpec.volumes). */
+  volumes?: VolumeMountSpec[];
   /** Container ports published on 127.0.0.1 at a free random host port (reachable on Docker Desktop too). */
   publish: number[];
   /** Services started before this one (and healthy, when they have a healthcheck). */
@@ -126,6 +169,9 @@ export const RESOURCE_LIMITS = {
   max: { memoryBytes: 16 * 1024 * MiB, cpus: 16, pids: 8192 },
 } as const;
 
+/** Sizes a pack may give a tmpfs or a sized volume (memory-backed, so bounded like memory). */
+export const STORAGE_LIMITS = { minBytes: 1 * MiB, maxBytes: 4 * 1024 * MiB } as const;
+
 export interface ResourceLimits {
   memoryBytes: number;
   cpus: number;
@@ -143,6 +189,8 @@ export interface SandboxSpec {
   scenario: string;
   images: ImageSpec[];
   networks: NetworkSpec[];
+  /** Named volumes services share (ServiceSpec.volumes mounts them). */
+  volumes?: VolumeSpec[];
   services: ServiceSpec[];
 }
 

@@ -6,12 +6,13 @@ Commands:
   doctor [--json]                         Check what a lab needs on this machine (Docker, kind, disk, memory)
   serve [--port N] [--host 127.0.0.1]     Serve the UI and API for your browser (prints the URL with its token)
   validate <path>... [--json]             Check scenario packs: file:line:col for every problem
-  test <scenario> [--json] [--variant V] [--seed N] [--runtime docker]
+  test <scenario> [--json] [--variant V] [--seed N] [--runtime docker] [--resolution R | --all-resolutions]
                                           Prove a scenario: baseline holds, the fault shows, the solution fixes it
+                                          (--resolution: the steps of that resolution; --all-resolutions: each in turn)
   play <scenario> [--variant V] [--seed N] [--runtime docker]
                                           Play a scenario in this terminal, no UI
   score <session-dir> [--json]            Score how a session was troubleshot
-  grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--json] [--explain]
+  grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--variant V] [--json] [--explain]
                                           Grade a postmortem against the scenario's rubric
   postmortem draft <session-dir> [--out <file>]
                                           Write a postmortem template with the session's timeline

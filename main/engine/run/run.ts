@@ -24,6 +24,7 @@ import { Hints, type HintState } from './hints.js';
 import { fetchPage, queryPrometheus, type PromAnswer } from './observability.js';
 import { PagerMirror, type PagerView } from './pager-mirror.js';
 import { runReplay } from './replay.js';
+import { solutionFor } from './solutions.js';
 import { imageSpecs, imageTagResolver, sandboxSpec } from './spec.js';
 import { applyVariant, newSeed } from './variants.js';
 
@@ -439,10 +440,14 @@ export class Run {
     return this.resolution!;
   }
 
-  /** Applies the scenario's reference solution (the self-test). */
-  async runSolution(): Promise<void> {
+  /**
+   * Applies the steps that reach a resolution (the self-test): by default the scenario's reference `solution`,
+   * else the named resolution's own solution (solutions.ts).
+   */
+  async runSolution(resolutionId?: string): Promise<void> {
     const sandbox = this.requireSandbox();
-    for (const [index, step] of this.scenario.solution.steps.entries()) {
+    const { steps } = solutionFor(this.scenario, resolutionId);
+    for (const [index, step] of steps.entries()) {
       if ('op' in step) {
         await this.runOperation(step.op).catch((error: unknown) => {
           throw new RunFailure(`solution step ${index + 1} (op ${step.op}) failed: ${(error as Error).message}`);

@@ -38,7 +38,9 @@ export interface ValidateOptions {
 export function validateScenarioText(text: string, file: string, dirForFileChecks?: string, validateOptions: ValidateOptions = {}): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
+  // `merge: true`: YAML merge keys (`<<: *base`, `<<: [*a, *b]`) merge the aliased mappings, keys written beside
+  // them win; positions.ts follows them, so an error in a merged field points at the line that wrote it.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true, merge: true });
   const positions = new PositionIndex(doc, lineCounter);
 
   const yamlProblem = (severity: Diagnostic['severity'], err: { message: string; pos: [number, number] }) => {
@@ -52,6 +54,13 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
   });
   for (const warning of doc.warnings) yamlProblem('warning', warning);
   if (doc.errors.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+
+  // A merge key must merge mappings: say where one does not (toJS would throw without a position).
+  const badMerges = positions.badMergeSources();
+  for (const bad of badMerges) {
+    diagnostics.push({ file, ...positions.position(bad.offset), path: '', message: `a merge key (<<) takes a mapping, an alias of one, or a list of them; found ${bad.found}`, severity: 'error' });
+  }
+  if (badMerges.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
 
   let raw: unknown;
   try {
