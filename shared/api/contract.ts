@@ -228,6 +228,10 @@ export const historyEntrySchema = z.object({
   postmortemScore: z.number().nullable(),
   /** true when a reviewer overrode a criterion of either score. */
   reviewed: z.boolean().optional(),
+  /** true for a session imported from a bundle: its scores were recomputed here, not taken from the bundle. */
+  imported: z.boolean().optional(),
+  /** What to know about an imported session's scores (a different local pack, a report that claimed others). */
+  importNotes: z.array(z.string()).optional(),
 });
 
 export const appInfoSchema = z.object({
