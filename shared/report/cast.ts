@@ -38,9 +38,10 @@ export function parseCast(text: string): ParsedCast {
   } catch {
     throw new CastError('the recording does not start with an asciicast header');
   }
-  if (header.version !== 2) throw new CastError(`unsupported asciicast version ${String(header.version)} (expected 2)`);
-  const width = Number(header.width);
-  const height = Number(header.height);
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CastError('the asciicast header is not a JSON object');
+  if (header.version !== 2) throw new CastError(`unsupported asciicast version ${JSON.stringify(header.version) ?? 'none'} (expected 2)`);
+  const width = typeof header.width === 'number' ? header.width : Number.NaN;
+  const height = typeof header.height === 'number' ? header.height : Number.NaN;
   if (!(width > 0) || !(height > 0)) throw new CastError('the asciicast header has no width/height');
 
   const events: CastEvent[] = [];
