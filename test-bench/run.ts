@@ -25,6 +25,7 @@ async function group(name: string, work: () => Promise<Record<string, Figure | R
 
 await group('validate', async () => (await import('./validate.js')).benchValidate());
 await group('grading', async () => (await import('./grading.js')).benchGrading());
+await group('bounded', async () => (await import('./bounded.js')).benchBounded());
 await group('investigation', async () => (await import('./investigation.js')).benchInvestigation());
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
 await group('engine', async () =>

@@ -10,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, isMethodName, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
+import { ApiError, isMethodName, LIMITS, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
+import { formatBytes } from '../../shared/format/bytes.js';
 import { callHandler } from './dispatch.js';
+import { isJsonRequest, originProblem, type AuthMethod } from './origin.js';
 
 export const TOKEN_COOKIE = 'firedrill_token';
 
@@ -30,7 +32,8 @@ export interface ApiServerOptions {
   files?: FileSource;
   /** Called for each authenticated socket on a WebSocket path (`/ws/events`, `/ws/terminal`). */
   sockets?: Record<string, (socket: WebSocket) => void>;
-  /** Extra origins allowed to call the API (the Electron window's file:// origin is `null`). */
+  /** Origins besides the server's own that may open WebSockets (the Electron window's page: `file://`). */
+  socketOrigins?: string[];
   log?: (line: string) => void;
 }
 
@@ -62,7 +65,8 @@ const CSP =
   "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:*; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** An API call's body: the largest is a bundle import (base64, a third larger than the archive). */
+const MAX_BODY_BYTES = Math.ceil((LIMITS.bundleBytes * 4) / 3) + 1024 * 1024;
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -80,12 +84,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
-  const authenticated = (req: IncomingMessage, url: URL): boolean => {
+  /** How the request proved it holds the token (null: it did not). Sockets never accept the cookie. */
+  const authentication = (req: IncomingMessage, url: URL, cookie = true): AuthMethod | null => {
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ') && tokenMatches(header.slice(7))) return true;
-    if (tokenMatches(url.searchParams.get('token'))) return true;
-    return tokenMatches(readCookie(req, TOKEN_COOKIE));
+    if (header?.startsWith('Bearer ') && tokenMatches(header.slice(7))) return 'header';
+    if (tokenMatches(url.searchParams.get('token'))) return 'query';
+    return cookie && tokenMatches(readCookie(req, cookieName())) ? 'cookie' : null;
   };
+  // One cookie per port: another local server (or a second Firedrill) never receives or overwrites ours.
+  const cookieName = (): string => `${TOKEN_COOKIE}_${port}`;
 
   let port = options.port ?? 0;
   // Reject other Host headers so a web page elsewhere cannot reach us through DNS rebinding.
@@ -98,7 +105,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     if (!hostAllowed(req)) return sendError(res, 403, 'unauthorized', 'unexpected Host header');
-    if (!authenticated(req, url)) {
+    const auth = authentication(req, url);
+    if (!auth) {
       return sendError(
         res,
         401,
@@ -107,9 +115,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         'Open the URL that `firedrill serve` printed; it carries the token.',
       );
     }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const problem = originProblem(req, port, auth);
+      if (problem) return sendError(res, 403, 'unauthorized', problem);
+    }
     // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
     if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     handle(req, res, url).catch((error: unknown) => {
       log(`request failed: ${String(error)}`);
@@ -124,9 +136,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (req.method !== 'POST') return sendError(res, 405, 'bad_request', 'use POST for API calls');
       const method = decodeURIComponent(path.slice('/api/'.length));
       if (!isMethodName(method)) return sendError(res, 404, 'not_found', `unknown API method "${method}"`);
+      if (!isJsonRequest(req)) return sendError(res, 415, 'bad_request', 'API calls carry JSON: send Content-Type: application/json');
+      let raw: string;
+      try {
+        raw = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendError(res, 413, 'bad_request', error.message);
+        throw error;
+      }
       let body: unknown;
       try {
-        const raw = await readBody(req);
         body = raw.length === 0 ? {} : JSON.parse(raw);
       } catch (error) {
         return sendError(res, 400, 'bad_request', `request body is not JSON: ${(error as Error).message}`);
@@ -184,8 +203,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     const onSocket = options.sockets?.[url.pathname];
-    if (!hostAllowed(req) || !authenticated(req, url)) {
+    const auth = hostAllowed(req) ? authentication(req, url, false) : null;
+    if (!auth) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (originProblem(req, port, auth, options.socketOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (!onSocket) {
@@ -251,8 +275,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
+        reject(new BodyTooLarge(`the request body is larger than ${formatBytes(MAX_BODY_BYTES)}, the limit of an API call`));
+        // Drain the rest unread so the 413 still reaches the client.
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);
@@ -261,3 +287,5 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+class BodyTooLarge extends Error {}

@@ -63,6 +63,8 @@ export async function startApiHost(options: {
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.log ? { log: options.log } : {}),
+    // The Electron window's page is a file: its sockets carry Origin `file://` (or `null`), never a web origin.
+    ...(options.kind === 'electron' ? { socketOrigins: ['file://', 'null'] } : {}),
     sockets: {
       '/ws/events': (socket) => serveEventsSocket(socket, context.manager),
       '/ws/terminal': (socket) => terminals.serve(socket),

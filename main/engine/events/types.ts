@@ -49,6 +49,8 @@ export type EventPayload =
       seed: number;
       runtime: string;
       parMinutes: number;
+      /** sha256 of the pack as loaded (see scenario/load.ts): an imported session says when the local pack differs. */
+      packHash?: string;
     }
   | { type: 'phase.changed'; from: RunPhase | null; to: RunPhase; reason?: string }
   | { type: 'progress'; current: number; max: number; description: string }

@@ -144,6 +144,7 @@ export class Run {
       seed: this.seed,
       runtime: deps.runtime.kind,
       parMinutes: this.scenario.metadata.parMinutes,
+      packHash: loaded.hash,
     });
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }
