@@ -7,11 +7,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, isMethodName, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
 import { callHandler } from './dispatch.js';
+import { mayReadRun, refusal, scopeResponse, scopeSocket, type AccessPolicy, type Principal } from './access.js';
 
 export const TOKEN_COOKIE = 'firedrill_token';
 
@@ -32,6 +34,8 @@ export interface ApiServerOptions {
   sockets?: Record<string, (socket: WebSocket) => void>;
   /** Extra origins allowed to call the API (the Electron window's file:// origin is `null`). */
   log?: (line: string) => void;
+  /** Tokens other than the server's own (a game's team join tokens) and what they may reach (access.ts). */
+  access?: AccessPolicy;
 }
 
 export interface ApiServer {
@@ -62,6 +66,17 @@ const CSP =
   "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:*; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+const WILDCARD_HOSTS = ['0.0.0.0', '::'];
+
+/** The IP addresses of this machine's interfaces, as a Host header names them. */
+function localAddresses(): Set<string> {
+  const addresses = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const entry of list ?? []) addresses.add(entry.family === 'IPv6' ? `[${entry.address}]` : entry.address);
+  }
+  return addresses;
+}
+
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function newToken(): string {
@@ -80,11 +95,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
-  const authenticated = (req: IncomingMessage, url: URL): boolean => {
+  const OWNER: Principal = { kind: 'owner' };
+  const principalOfToken = (candidate: string | undefined | null): Principal | null => {
+    if (!candidate) return null;
+    if (tokenMatches(candidate)) return OWNER;
+    return options.access?.resolve(candidate) ?? null;
+  };
+  /** Who is calling: the owner (the server's token) or a team (a join token), by header, query or cookie. */
+  const principalOf = (req: IncomingMessage, url: URL): Principal | null => {
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ') && tokenMatches(header.slice(7))) return true;
-    if (tokenMatches(url.searchParams.get('token'))) return true;
-    return tokenMatches(readCookie(req, TOKEN_COOKIE));
+    return (
+      (header?.startsWith('Bearer ') ? principalOfToken(header.slice(7)) : null) ??
+      principalOfToken(url.searchParams.get('token')) ??
+      principalOfToken(readCookie(req, TOKEN_COOKIE))
+    );
   };
 
   let port = options.port ?? 0;
@@ -92,13 +116,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const hostAllowed = (req: IncomingMessage): boolean => {
     const hostHeader = req.headers.host ?? '';
     const name = hostHeader.replace(/:\d+$/, '');
-    return ['127.0.0.1', 'localhost', '[::1]', host].includes(name);
+    // Served on every interface (`--host 0.0.0.0`, game days on a LAN): this machine's own addresses too.
+    return ['127.0.0.1', 'localhost', '[::1]', host].includes(name) || (WILDCARD_HOSTS.includes(host) && localAddresses().has(name));
   };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     if (!hostAllowed(req)) return sendError(res, 403, 'unauthorized', 'unexpected Host header');
-    if (!authenticated(req, url)) {
+    const principal = principalOf(req, url);
+    if (!principal) {
       return sendError(
         res,
         401,
@@ -108,17 +134,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     }
     // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
-    if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    const given = url.searchParams.get('token');
+    if (given && principalOfToken(given)) {
+      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${principal.kind === 'owner' ? token : given}; HttpOnly; SameSite=Strict; Path=/`);
     }
-    handle(req, res, url).catch((error: unknown) => {
+    handle(req, res, url, principal).catch((error: unknown) => {
       log(`request failed: ${String(error)}`);
       if (!res.headersSent) sendError(res, 500, 'internal', error instanceof Error ? error.message : String(error));
       else res.end();
     });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): Promise<void> {
     const path = url.pathname;
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return sendError(res, 405, 'bad_request', 'use POST for API calls');
@@ -133,8 +160,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       try {
         const request = parseRequest(method, body);
+        const refused = refusal(principal, method, request);
+        if (refused) return sendError(res, 403, 'unauthorized', refused);
         const response = await callHandler(options.handlers, method, request);
-        return sendJson(res, 200, response);
+        return sendJson(res, 200, scopeResponse(principal, method, response));
       } catch (error) {
         if (error instanceof ApiError) return sendError(res, statusOf(error.code), error.code, error.message, error.fix);
         throw error;
@@ -143,6 +172,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (path.startsWith('/files/')) {
       const [, , runId, name] = path.split('/');
       if (!runId || !name || !options.files) return sendError(res, 404, 'not_found', 'no such file');
+      if (!mayReadRun(principal, decodeURIComponent(runId))) return sendError(res, 403, 'unauthorized', 'a team may only read its own run');
       const file = await options.files.open(decodeURIComponent(runId), decodeURIComponent(name));
       if (!file) return sendError(res, 404, 'not_found', `no file ${name} for run ${runId}`);
       res.writeHead(200, {
@@ -184,7 +214,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     const onSocket = options.sockets?.[url.pathname];
-    if (!hostAllowed(req) || !authenticated(req, url)) {
+    const principal = hostAllowed(req) ? principalOf(req, url) : null;
+    if (!principal) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -192,7 +223,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      scopeSocket(ws, principal, url.pathname);
+      onSocket(ws);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { doctorReportSchema } from '../doctor.js';
 import { progressSchema } from '../progress.js';
+import { gameMethods } from './game.js';
 
 export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
 export { progressSchema, type Progress } from '../progress.js';
@@ -308,6 +309,8 @@ export const methods = {
     request: z.object({ filename: z.string(), base64: z.string().min(1) }),
     response: z.object({ runId: z.string() }),
   },
+  // Game-day mode (shared/api/game.ts).
+  ...gameMethods,
 } as const;
 
 export type Methods = typeof methods;

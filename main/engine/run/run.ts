@@ -18,7 +18,7 @@ import { actionName, applyAction, describeAction, type ActionContext } from '../
 import { FaultLedger, type RevertOutcome } from '../faults/revert.js';
 import { toMs } from '../scenario/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Check, Resolution, Scenario } from '../scenario/schema.js';
+import type { Check, FaultStep, Resolution, Scenario } from '../scenario/schema.js';
 import { AlertMirror, type MirroredAlert } from './alert-mirror.js';
 import { CheckMonitor, type CheckState } from './check-monitor.js';
 import { Hints, type HintState } from './hints.js';
@@ -253,9 +253,9 @@ export class Run {
    * It is recorded like a timeline step, so its `revert` runs at teardown.
    */
   async injectStep(stepId: string): Promise<string> {
-    const step = this.scenario.faults.find((s) => s.id === stepId);
+    const step = this.injectableSteps.find((s) => s.id === stepId);
     if (!step) {
-      throw new RunFailure(`unknown fault step "${stepId}" (available: ${this.scenario.faults.map((s) => s.id).join(', ')})`);
+      throw new RunFailure(`unknown fault step "${stepId}" (available: ${this.injectableSteps.map((s) => s.id).join(', ')})`);
     }
     if (this.over) throw new RunFailure(`the run is ${this.phase}: nothing can be injected`);
     const sandbox = this.requireSandbox();
@@ -268,6 +268,16 @@ export class Run {
       this.tryLog({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'failed', detail: String(error) });
       throw new RunFailure(`fault step ${step.id} (${actionName(step.action)}) failed: ${(error as Error).message}`);
     }
+  }
+
+  /** The fault steps a facilitator may inject: this run's own, then those of the pack's other variants. */
+  get injectableSteps(): FaultStep[] {
+    const steps = [...this.scenario.faults];
+    for (const variant of this.loaded.scenario.variants) {
+      for (const step of variant.faults ?? []) if (!steps.some((s) => s.id === step.id)) steps.push(step);
+    }
+    for (const step of this.loaded.scenario.faults) if (!steps.some((s) => s.id === step.id)) steps.push(step);
+    return steps;
   }
 
   /** Undoes every applied fault step now (last first); teardown does this too. Never throws. */
