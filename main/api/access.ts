@@ -22,6 +22,7 @@ const TEAM_RUN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'runs.checkFix',
   'runs.takeHint',
   'runs.submit',
+  'runs.abandon',
   'observability.query',
   'observability.fetch',
   'terminals.open',

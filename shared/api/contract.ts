@@ -118,7 +118,8 @@ export const timelineItemSchema = z.object({
   time: z.string(),
   /** ms since the page (negative before it). */
   sincePageMs: z.number().nullable(),
-  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
+  /** `broadcast`: a game facilitator's message to every team. */
+  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note', 'broadcast']),
   text: z.string(),
   detail: z.string().optional(),
   ok: z.boolean().optional(),

@@ -79,7 +79,8 @@ describe('team access at the API', () => {
       ['runs.start', { scenario: 'fixture' }],
       ['scenarios.list', {}],
       ['history.list', {}],
-      ['runs.abandon', { runId: 'game-red' }],
+      ['runs.cancel', { runId: 'game-red' }],
+      ['history.import', { filename: 'x.tar.gz', base64: 'AA==' }],
     ] as const) {
       expect((await call(RED.token, method, body)).status, method).toBe(403);
     }
