@@ -16,6 +16,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './helpers/browser';
 import { REPO_ROOT, startServe, type ServeHandle } from './helpers/serve';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
+// The second team plays slow-query. Its steady state (checkout p95 under 150 ms) cannot hold on a machine
+// whose load is far beyond its cores; FIREDRILL_E2E_GAME_SECOND_PACK=fixture runs the same test there.
+const SECOND_PACK = process.env.FIREDRILL_E2E_GAME_SECOND_PACK ?? 'slow-query';
 
 describeDocker('game day end to end (web mode, two teams, real sandboxes)', () => {
   let serve: ServeHandle;
@@ -23,6 +26,7 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
   let facilitator: Page;
   const teams: Record<'red' | 'blue', { page: Page; token: string; runId: string }> = {} as never;
   let gameId = '';
+  let injectedStep = '';
   const errors: string[] = [];
   const docker = createDockerClient();
 
@@ -55,7 +59,7 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
             'deadMansSwitch: { ttl: 10m }',
             'teams:',
             '  - { id: red, name: Red team, members: [alice, bob], roles: { incidentCommander: alice }, scenario: fixture }',
-            '  - { id: blue, name: Blue team, members: [carol], scenario: slow-query, variant: default, seed: 1 }',
+            `  - { id: blue, name: Blue team, members: [carol], scenario: ${SECOND_PACK}, variant: default, seed: 1 }`,
             '',
           ].join('\n'),
         );
@@ -80,8 +84,12 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
     await facilitator.getByTestId('game-start').click();
     await facilitator.getByTestId('team-board-red').waitFor({ timeout: 30_000 });
     await shot(facilitator, '1-starting');
-    await facilitator.locator('[data-testid="team-board-red"][data-phase="live"]').waitFor({ timeout: 300_000 });
-    await facilitator.locator('[data-testid="team-board-blue"][data-phase="live"]').waitFor({ timeout: 540_000 });
+    // Both live; a team that failed ends the wait at once, with its error.
+    for (const team of ['red', 'blue']) {
+      const card = facilitator.locator(`[data-testid="team-board-${team}"][data-phase="live"], [data-testid="team-board-${team}"][data-phase="failed"]`);
+      await card.waitFor({ timeout: 540_000 });
+      expect(await card.getAttribute('data-phase'), (await card.textContent()) ?? '').toBe('live');
+    }
     const board = (await (await api('game.board', {})).json()) as { id: string; teams: { id: 'red' | 'blue'; runId: string; joinPath: string }[] };
     gameId = board.id;
     for (const team of board.teams) {
@@ -151,11 +159,20 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
   });
 
   it("an injected fault shows on the right team's board only", async () => {
-    await facilitator.getByTestId('inject-select-blue').selectOption('step:failed-migration-0007');
+    type Board = { teams: { id: string; faultsApplied: string[]; injectable: { steps: string[] } }[] };
+    const before = (await (await api('game.board', {})).json()) as Board;
+    const blue = before.teams.find((t) => t.id === 'blue')!;
+    const red = before.teams.find((t) => t.id === 'red')!;
+    // A step the team has not had yet (slow-query: its other variant's failed migration), else its own again.
+    const step = blue.injectable.steps.find((s) => !blue.faultsApplied.includes(s)) ?? blue.injectable.steps[0]!;
+    await facilitator.getByTestId('inject-select-blue').selectOption(`step:${step}`);
     await facilitator.getByTestId('inject-blue').click();
-    await expect.poll(async () => facilitator.getByTestId('inject-result').textContent(), { timeout: 60_000 }).toBe('blue: injected failed-migration-0007');
-    await expect.poll(async () => facilitator.getByTestId('team-faults-blue').textContent(), { timeout: 10_000 }).toMatch(/failed-migration-0007/);
-    expect(await facilitator.getByTestId('team-faults-red').textContent()).not.toMatch(/failed-migration-0007/);
+    await expect.poll(async () => facilitator.getByTestId('inject-result').textContent(), { timeout: 60_000 }).toBe(`blue: injected ${step}`);
+    await expect.poll(async () => facilitator.getByTestId('team-faults-blue').textContent(), { timeout: 10_000 }).toBe([...blue.faultsApplied, step].join(', '));
+    expect(await facilitator.getByTestId('team-faults-red').textContent()).toBe(red.faultsApplied.join(', '));
+    const after = (await (await api('game.board', {})).json()) as Board;
+    expect(after.teams.find((t) => t.id === 'red')!.faultsApplied).toEqual(red.faultsApplied);
+    injectedStep = step;
     await shot(facilitator, '4-injected');
   });
 
@@ -191,7 +208,11 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
       expect(text).toMatch(/facilitator: kill-switch/);
       expect(text).toMatch(/ended \(abandoned\)/);
     }
-    expect(await facilitator.getByTestId(`debrief-${teams.blue.runId}`).textContent()).toMatch(/fault: failed-migration-0007 applied/);
+    const blueDebrief = (await facilitator.getByTestId(`debrief-${teams.blue.runId}`).textContent()) ?? '';
+    expect(blueDebrief).toContain(`facilitator: inject ${injectedStep}`);
+    expect(blueDebrief).toContain(`fault: ${injectedStep} applied`);
+    // The kill switch ran the fixture's revert before removing red's sandbox.
+    expect(await facilitator.getByTestId(`debrief-${teams.red.runId}`).textContent()).toContain('fault: maintenance-on reverted');
     await shot(facilitator, '6-debrief');
     expect(errors).toEqual([]);
   });
