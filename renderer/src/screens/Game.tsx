@@ -214,6 +214,21 @@ function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; runn
           </dd>
           <dt>Members</dt>
           <dd>{team.members.join(', ')}</dd>
+          {Object.entries(team.roles).some(([, who]) => who) ? (
+            <>
+              <dt>Roles</dt>
+              <dd>
+                {[
+                  ['incident commander', team.roles.incidentCommander],
+                  ['operations', team.roles.operations],
+                  ['communications', team.roles.communications],
+                ]
+                  .filter(([, who]) => who)
+                  .map(([role, who]) => `${who} (${role})`)
+                  .join(', ')}
+              </dd>
+            </>
+          ) : null}
           {team.progress ? (
             <>
               <dt>Progress</dt>
