@@ -117,7 +117,7 @@ export async function startApiHost(options: {
     server: started,
     async close() {
       terminals.closeAll();
-      if (games.current?.state === 'running') await games.end().catch(() => undefined);
+      if (games.current && ['running', 'stopping'].includes(games.current.state)) await games.end().catch(() => undefined);
       await context.manager.shutdown();
       await started.close();
     },

@@ -33,7 +33,8 @@ export interface TeamEntry {
   run: Run;
 }
 
-export type GameState = 'running' | 'ended' | 'killed';
+/** `stopping`: the kill switch or the end is reverting and tearing down; the debrief waits for `ended`/`killed`. */
+export type GameState = 'running' | 'stopping' | 'ended' | 'killed';
 
 export interface TeamBoard {
   id: string;
@@ -145,7 +146,7 @@ export class Game {
   stop(reason: 'kill switch' | 'game ended', sweep: (gameId: string) => Promise<{ removed: number; leftover: number }>, now: () => number): Promise<KillReport> {
     this.killed ??= (async () => {
       const started = now();
-      this.state = reason === 'kill switch' ? 'killed' : 'ended';
+      this.state = 'stopping';
       this.log(this.teams, reason === 'kill switch' ? 'kill-switch' : 'end');
       await Promise.allSettled(
         this.teams.map(async ({ run }) => {
@@ -153,7 +154,9 @@ export class Game {
           else await run.teardown(undefined, reason);
         }),
       );
-      const swept = await sweep(this.id);
+      const swept = await sweep(this.id).finally(() => {
+        this.state = reason === 'kill switch' ? 'killed' : 'ended';
+      });
       // The watchdog has nothing left to guard.
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(this.endedMarker, `${reason}\n`);
@@ -189,7 +192,7 @@ export class GameRunner {
 
   /** Starts a game from its file: one run per team, in parallel, each coming up in the background. */
   async start(path: string): Promise<Game> {
-    if (this.game && this.game.state === 'running') throw new GameRunError(`game ${this.game.id} is still running: end it (or pull the kill switch) first`);
+    if (this.game && (this.game.state === 'running' || this.game.state === 'stopping')) throw new GameRunError(`game ${this.game.id} is still running: end it (or pull the kill switch) first`);
     const { file, game: plan } = await loadGame(path);
     const { manager } = this.deps;
     // Every pack is loaded before any sandbox starts: a typo in one team's scenario starts nothing.

@@ -34,7 +34,7 @@ export const gameBoardSchema = z.object({
   name: z.string(),
   title: z.string(),
   file: z.string(),
-  state: z.enum(['running', 'ended', 'killed']),
+  state: z.enum(['running', 'stopping', 'ended', 'killed']),
   startedAt: z.string(),
   timeBoxMs: z.number(),
   deadline: z.number(),

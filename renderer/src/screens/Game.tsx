@@ -39,7 +39,7 @@ export function GameScreen() {
 
   const running = board?.state === 'running';
   useEffect(() => {
-    if (board && board.state !== 'running' && !debrief) void client.call('game.debrief', {}).then(setDebrief, (e: Error) => setError(e));
+    if (board && (board.state === 'ended' || board.state === 'killed') && !debrief) void client.call('game.debrief', {}).then(setDebrief, (e: Error) => setError(e));
   }, [board, debrief, client]);
 
   const act = async <T,>(name: string, work: () => Promise<T>): Promise<T | null> => {
@@ -96,7 +96,7 @@ export function GameScreen() {
         </div>
       ) : null}
 
-      {!running ? (
+      {!running && board?.state !== 'stopping' ? (
         <form
           className="panel"
           onSubmit={(e) => {

@@ -159,7 +159,10 @@ describe('the game runner', () => {
     const game = await runner.start(file);
     await untilLive(runner);
     await runner.inject('red', 'extra');
-    const report = await runner.kill();
+    const stopping = runner.kill();
+    // The debrief waits until every run has ended.
+    expect(game.state).toBe('stopping');
+    const report = await stopping;
     expect(game.state).toBe('killed');
     const [red, blue] = runtime.sandboxes as FakeSandbox[];
     expect(red!.state).toBe('ok');
