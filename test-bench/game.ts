@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { createAppContext } from '../main/app/context.js';
 import { imageSpecs } from '../main/engine/run/spec.js';
@@ -31,6 +31,8 @@ async function teamMemory(docker: Docker, runId: string): Promise<number> {
 export async function benchGame(options: { pack: string; counts: number[] }): Promise<Record<string, Figure>> {
   const figures: Record<string, Figure> = {};
   const docker = createDockerClient();
+  // A pack name (scenarios/) or a path (the fixture: test/fixtures/scenarios/fixture).
+  const key = options.pack.split('/').filter(Boolean).pop()!;
   for (const n of options.counts) {
     const home = mkdtempSync(join(tmpdir(), 'fd-bench-game-'));
     const { manager } = createAppContext({ env: { ...process.env, FIREDRILL_HOME: home } });
@@ -41,7 +43,7 @@ export async function benchGame(options: { pack: string; counts: number[] }): Pr
     const teams = Array.from({ length: n }, (_, i) => `  - { id: team-${i + 1}, name: Team ${i + 1}, members: [m${i + 1}], variant: default, seed: ${i + 1} }`);
     writeFileSync(
       file,
-      ['apiVersion: firedrill/v1', 'kind: Game', 'metadata: { name: bench, title: Bench }', `scenario: ${options.pack}`, 'timeBox: 30m', 'teams:', ...teams, ''].join('\n'),
+      ['apiVersion: firedrill/v1', 'kind: Game', 'metadata: { name: bench, title: Bench }', `scenario: ${resolve(options.pack) === options.pack || !options.pack.includes('/') ? options.pack : resolve(options.pack)}`, 'timeBox: 30m', 'teams:', ...teams, ''].join('\n'),
     );
     const runner = new GameRunner({ manager });
     const started = performance.now();
@@ -61,16 +63,16 @@ export async function benchGame(options: { pack: string; counts: number[] }): Pr
       memory = await Promise.all(game.teams.map((t) => teamMemory(docker, t.run.id)));
     } finally {
       const report = await runner.kill();
-      figures[`game.${options.pack}.n${n}.killSwitch`] = {
+      figures[`game.${key}.n${n}.killSwitch`] = {
         median: Math.round(report.elapsedMs),
         unit: 'ms',
         runs: 1,
         note: `${n} team(s): ${report.reverted} fault step(s) reverted, ${report.removed} object(s) swept after teardown, ${report.leftover} left`,
       };
     }
-    figures[`game.${options.pack}.n${n}.startToAllLive`] = { median: Math.round(startMs), unit: 'ms', runs: 1, note: `${n} team(s) started together, cached images` };
+    figures[`game.${key}.n${n}.startToAllLive`] = { median: Math.round(startMs), unit: 'ms', runs: 1, note: `${n} team(s) started together, cached images` };
     const perTeam = memory.reduce((a, b) => a + b, 0) / memory.length / 1024 ** 2;
-    figures[`game.${options.pack}.n${n}.memoryPerTeam`] = {
+    figures[`game.${key}.n${n}.memoryPerTeam`] = {
       median: Math.round(perTeam),
       max: Math.round(Math.max(...memory) / 1024 ** 2),
       unit: 'MiB',

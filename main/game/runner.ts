@@ -331,7 +331,7 @@ export class GameRunner {
       sincePageMs: run.sincePageMs(),
       timeToEngageMs: sincePage(commands.find((c) => !paged || c.mono >= paged.mono)),
       timeToMitigateMs: sincePage(events.find((e) => e.type === 'resolution.reached')),
-      hintsTaken: run.hintCount,
+      hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
       checks: { passing, total },
       lastCommands: commands.slice(-3).map((c) => c.command),
       score,

@@ -128,6 +128,10 @@ describe('the game runner', () => {
     const board = runner.board()!;
     expect(board.teams.find((t) => t.id === 'blue')!.faultsApplied).toEqual(['flip', 'extra']);
     expect(board.teams.find((t) => t.id === 'red')!.faultsApplied).toEqual(['flip']);
+    // Hints taken, not hints the pack has.
+    expect(board.teams.map((t) => t.hintsTaken)).toEqual([0, 0]);
+    game.team('red')!.run.takeHint();
+    expect(runner.board()!.teams.map((t) => t.hintsTaken)).toEqual([1, 0]);
     const logged = game.team('blue')!.run.readEvents().filter((e) => e.type === 'facilitator.action');
     expect(logged).toEqual([expect.objectContaining({ action: 'inject', target: 'extra', game: game.id })]);
     // An unknown step is reported per team, never thrown at the console.
