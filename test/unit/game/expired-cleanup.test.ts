@@ -44,6 +44,13 @@ describe('cleanup by deadline and by game', () => {
     expect(report.removed).toEqual([{ kind: 'container', name: 'fd-old-game-red-api' }]);
   });
 
+  it("the orphan sweep spares a dead owner's game objects until their deadline (the watchdog's job)", async () => {
+    const { docker, removed } = fakeDocker(objects);
+    await cleanupRuns(docker, { onlyOrphans: true, now: 5000, owner: { pid: -1, host: 'here' }, alive: () => false });
+    // plain-run is an orphan and goes; old-game is past its deadline and goes; new-game waits for its deadline.
+    expect(removed.sort()).toEqual(['fd-old-game-red-api', 'fd-plain-run-api']);
+  });
+
   it("gameId selects one game's objects only", async () => {
     const { docker, removed } = fakeDocker(objects);
     await cleanupRuns(docker, { gameId: 'new' });
