@@ -54,8 +54,9 @@ export async function benchGame(options: { pack: string; counts: number[] }): Pr
       for (;;) {
         const phases = game.teams.map((t) => t.run.phase);
         if (phases.every((p) => p === 'live')) break;
-        const failed = game.teams.find((t) => t.run.phase === 'failed');
-        if (failed) throw new Error(`team ${failed.plan.id} failed with ${n} teams: ${failed.run.error}`);
+        // A failed run moves on to teardown at once: its error stays.
+        const failed = game.teams.find((t) => t.run.error !== null || (t.run.over && t.run.phase !== 'live'));
+        if (failed) throw new Error(`team ${failed.plan.id} failed with ${n} teams: ${failed.run.error ?? failed.run.phase}`);
         if (performance.now() - started > 15 * 60_000) throw new Error(`${n} teams not live within 15 minutes: ${phases.join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

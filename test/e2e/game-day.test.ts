@@ -86,7 +86,9 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
     await shot(facilitator, '1-starting');
     // Both live; a team that failed ends the wait at once, with its error.
     for (const team of ['red', 'blue']) {
-      const card = facilitator.locator(`[data-testid="team-board-${team}"][data-phase="live"], [data-testid="team-board-${team}"][data-phase="failed"]`);
+      const card = facilitator.locator(
+        ['live', 'failed', 'teardown', 'ended'].map((phase) => `[data-testid="team-board-${team}"][data-phase="${phase}"]`).join(', '),
+      );
       await card.waitFor({ timeout: 540_000 });
       expect(await card.getAttribute('data-phase'), (await card.textContent()) ?? '').toBe('live');
     }

@@ -71,7 +71,7 @@ describeDocker("a game's dead man's switch", () => {
     for (;;) {
       const board = (await api('game.board')) as { teams: { phase: string; error: string | null }[] };
       if (board.teams.every((t) => t.phase === 'live')) break;
-      if (board.teams.some((t) => t.phase === 'failed')) throw new Error(`a team failed: ${JSON.stringify(board.teams)}\n${serve.output()}`);
+      if (board.teams.some((t) => t.error !== null || ['failed', 'teardown', 'ended'].includes(t.phase))) throw new Error(`a team failed: ${JSON.stringify(board.teams)}\n${serve.output()}`);
       if (Date.now() > deadline) throw new Error(`teams not live: ${JSON.stringify(board.teams)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
