@@ -45,7 +45,35 @@ export const LABELS = {
   /** pid and host of the process that owns the run: a run whose owner is gone is an orphan. */
   ownerPid: 'firedrill.owner-pid',
   ownerHost: 'firedrill.owner-host',
+  /** The game (game-day mode) a run belongs to: the kill switch and the dead man's switch find its objects by it. */
+  game: 'firedrill.game',
+  /**
+   * When the objects may be removed even though their owner may live (epoch milliseconds): the dead man's
+   * switch. `firedrill clean --expired`, the next start and a game's watchdog enforce it without the owner.
+   */
+  deadline: 'firedrill.deadline',
 } as const;
+
+/** The labels a caller may add to a sandbox's objects (SandboxSpec.labels): game membership and a deadline. */
+export type ExtraLabelKey = typeof LABELS.game | typeof LABELS.deadline;
+
+/** Is a labelled object past its deadline? Objects without one never expire. */
+export function isExpired(labels: Record<string, string> | undefined, now: number): boolean {
+  const deadline = Number(labels?.[LABELS.deadline]);
+  return Number.isFinite(deadline) && deadline > 0 && deadline <= now;
+}
+
+/** Which labelled objects a cleanup removes. The filters add up: every one given must match. */
+export interface CleanupOptions {
+  runId?: string;
+  /** Spare runs whose owner process is alive. */
+  onlyOrphans?: boolean;
+  /** Only the objects of this game. */
+  gameId?: string;
+  /** Only objects past their deadline label (`now`, epoch ms, defaults to the clock). */
+  expired?: boolean;
+  now?: number;
+}
 
 export interface ImageSpec {
   /** Name inside the pack, e.g. `orders`. */
@@ -187,6 +215,8 @@ export function resourceLimits(service: Pick<ServiceSpec, 'memoryBytes' | 'cpus'
 export interface SandboxSpec {
   runId: string;
   scenario: string;
+  /** Added to every object of the sandbox (a game's id and deadline). */
+  labels?: Partial<Record<ExtraLabelKey, string>>;
   images: ImageSpec[];
   networks: NetworkSpec[];
   /** Named volumes services share (ServiceSpec.volumes mounts them). */
@@ -247,6 +277,6 @@ export interface SandboxRuntime {
   imagesPresent(tags: string[]): Promise<Record<string, boolean>>;
   buildImages(images: ImageSpec[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void>;
   up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox>;
-  /** Remove labelled objects: one run, or (no runId) every run; `onlyOrphans` spares runs whose owner lives. */
-  cleanup(options?: { runId?: string; onlyOrphans?: boolean }): Promise<CleanupReport>;
+  /** Remove labelled objects: one run, or (no runId) every run; see CleanupOptions for the filters. */
+  cleanup(options?: CleanupOptions): Promise<CleanupReport>;
 }

@@ -2,6 +2,7 @@
  * `npm run bench`: every performance figure as one JSON object `{"name": {"median": n, "unit": "ms"}, ...}`.
  * Figures that need Docker or Chromium are skipped (and say so on stderr) where those are missing.
  * `--only engine,terminal,...` picks groups; `--no-<scenario>` (e.g. `--no-slow-query`) skips that scenario's runs.
+ * The game group takes `--game-pack=<pack>` (default slow-query) and `--game-teams=1,2,4`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,11 @@ await group('engine', async () =>
     skip: args.filter((a) => a.startsWith('--no-')).map((a) => a.slice('--no-'.length)),
   }),
 );
+await group('game', async () => {
+  const pack = args.find((a) => a.startsWith('--game-pack='))?.slice('--game-pack='.length) ?? 'slow-query';
+  const counts = (args.find((a) => a.startsWith('--game-teams='))?.slice('--game-teams='.length) ?? '1,2,4').split(',').map(Number);
+  return (await import('./game.js')).benchGame({ pack, counts });
+});
 await group('renderer', async () => {
   const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');

@@ -31,6 +31,7 @@ import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
 import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
+import type { GameMethodName } from '../../shared/api/game.js';
 import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreView } from '../../shared/api/contract.js';
 
 /** Scoring, as the handlers need it (the real one is main/scoring). */
@@ -59,7 +60,10 @@ const RULES = [
   'When it is resolved, write a blameless postmortem: it is graded too.',
 ];
 
-export function createHandlers(deps: HandlerDeps): ApiHandlers {
+/** Every method but game-day mode's (game-handlers.ts serves those). */
+export type RunHandlers = Omit<ApiHandlers, GameMethodName>;
+
+export function createHandlers(deps: HandlerDeps): RunHandlers {
   const { manager } = deps;
 
   /**

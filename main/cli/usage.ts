@@ -16,7 +16,9 @@ Commands:
                                           Grade a postmortem against the scenario's rubric
   postmortem draft <session-dir> [--out <file>]
                                           Write a postmortem template with the session's timeline
-  clean [--orphans] [--json]              Remove Docker objects Firedrill created (all, or only of dead runs)
+  clean [--orphans] [--expired] [--json]  Remove Docker objects Firedrill created (all, only of dead runs, or only
+                                          those past a game's dead man's switch deadline)
+  game validate <file.game.yaml>...       Check game-day plans: file:line:col for every problem
   images seed [--force]                   Build the Debian base image offline (debootstrap), for air-gapped machines
   images build <scenario>                 Build a scenario's images ahead of time
   images prune                            Remove scenario images no current pack uses (old versions)

@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import type {
+  CleanupOptions,
   CleanupReport,
   ImageSpec,
   ProgressListener,
@@ -93,7 +94,7 @@ export class DockerRuntime implements SandboxRuntime {
     return buildImages(this.docker, images, onProgress, signal);
   }
 
-  cleanup(options: { runId?: string; onlyOrphans?: boolean } = {}): Promise<CleanupReport> {
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
     return cleanupRuns(this.docker, options);
   }
 
@@ -119,7 +120,7 @@ export class DockerRuntime implements SandboxRuntime {
       states.set(service.name, {
         spec: service,
         attachments: this.attachmentsFor(service, networks, access),
-        labels: runLabels(spec.runId, spec.scenario, this.owner, service.name),
+        labels: { ...runLabels(spec.runId, spec.scenario, this.owner, service.name), ...spec.labels },
         ports: new Map(),
       });
     }
@@ -148,7 +149,7 @@ export class DockerRuntime implements SandboxRuntime {
       for (const { spec: network, dockerName } of networks.values()) {
         check();
         await this.docker.createNetwork(
-          networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)),
+          networkCreateOptions(dockerName, network, { ...runLabels(spec.runId, spec.scenario, this.owner), ...spec.labels }),
         );
         step(
           `network ${network.name} created${network.routed ? ' (routed, no way out)' : network.egress ? '' : ' (internal)'}`,
@@ -161,7 +162,7 @@ export class DockerRuntime implements SandboxRuntime {
       }
       if (access) {
         await this.docker.createNetwork(
-          accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)),
+          accessNetworkOptions(access.dockerName, { ...runLabels(spec.runId, spec.scenario, this.owner), ...spec.labels }),
         );
         step('network for published ports created');
       }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { doctorReportSchema } from '../doctor.js';
 import { progressSchema } from '../progress.js';
 import { formatBytes, utf8Length } from '../format/bytes.js';
+import { gameMethods } from './game.js';
 
 export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
 export { progressSchema, type Progress } from '../progress.js';
@@ -118,7 +119,8 @@ export const timelineItemSchema = z.object({
   time: z.string(),
   /** ms since the page (negative before it). */
   sincePageMs: z.number().nullable(),
-  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
+  /** `broadcast`: a game facilitator's message to every team. */
+  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note', 'broadcast']),
   text: z.string(),
   detail: z.string().optional(),
   ok: z.boolean().optional(),
@@ -339,6 +341,8 @@ export const methods = {
     }),
     response: z.object({ runId: z.string() }),
   },
+  // Game-day mode (shared/api/game.ts).
+  ...gameMethods,
 } as const;
 
 export type Methods = typeof methods;
