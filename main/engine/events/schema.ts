@@ -29,6 +29,7 @@ const KNOWN_TYPES = {
   'lab.request': true,
   'capture.spoofed': true,
   'fix.checked': true,
+  'facilitator.action': true,
   'postmortem.submitted': true,
   'run.error': true,
   'run.ended': true,
