@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   postmortem: async () => (await import('./commands/postmortem.js')).runPostmortemCommand,
   clean: async () => (await import('./commands/clean.js')).runClean,
   images: async () => (await import('./commands/images.js')).runImages,
+  new: async () => (await import('./commands/new.js')).runNew,
+  pack: async () => (await import('./commands/pack.js')).runPack,
+  install: async () => (await import('./commands/pack.js')).runInstall,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
