@@ -27,6 +27,9 @@ import { playedScenario } from '../engine/run/variants.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
+import { createStudioHandlers, packSource, type StudioDeps } from './studio.js';
+import { templatesDir } from '../platform/paths.js';
+import { packageVersion } from '../platform/package-root.js';
 import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
 import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreView } from '../../shared/api/contract.js';
@@ -47,6 +50,8 @@ export interface HandlerDeps {
   readCasts: (dir: string, terminals: number[]) => Record<number, string>;
   info: () => AppInfo;
   loadScenario: (dir: string) => Promise<LoadedScenario>;
+  /** The Studio's folders; default the user's packs folder under the manager's home and the shipped templates. */
+  studio?: Partial<Omit<StudioDeps, 'manager'>>;
 }
 
 const RULES = [
@@ -59,6 +64,13 @@ const RULES = [
 
 export function createHandlers(deps: HandlerDeps): ApiHandlers {
   const { manager } = deps;
+  const studio: StudioDeps = {
+    manager,
+    packsDir: deps.studio?.packsDir ?? join(manager.home, 'scenarios'),
+    templatesDir: deps.studio?.templatesDir ?? templatesDir(),
+    version: deps.studio?.version ?? packageVersion(),
+    ...(deps.studio?.author ? { author: deps.studio.author } : {}),
+  };
 
   /**
    * Is an unfinished session's run still going? Here, or in another live Firedrill process on this host
@@ -157,6 +169,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         problems,
         briefing: scenario.briefing,
         hintCount: scenario.hints.length,
+        source: packSource(pack.dir, studio.packsDir),
       };
     });
   };
@@ -175,6 +188,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     reviewedReport(await automaticReport(runId), readReviews(sessionPath(manager.home, runId)));
 
   return {
+    ...createStudioHandlers(studio),
     'app.info': async () => deps.info(),
     'doctor.run': () => deps.doctor(),
     'scenarios.list': async () => (await summaries()).map(({ briefing: _b, hintCount: _h, ...summary }) => summary),

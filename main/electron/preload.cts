@@ -28,6 +28,17 @@ export const PRELOAD_METHODS = [
   'reviews.override',
   'history.list',
   'history.import',
+  'studio.templates',
+  'studio.create',
+  'studio.files',
+  'studio.read',
+  'studio.validate',
+  'studio.save',
+  'studio.test',
+  'studio.testStatus',
+  'studio.export',
+  'studio.inspect',
+  'studio.install',
 ] as const;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fix?: string } };

@@ -198,6 +198,11 @@ function ScenarioCard({ scenario }: { scenario: ScenarioSummary }) {
         <span className={scenario.imagesBuilt ? 'ok-text' : 'warn-text'}>
           {scenario.imagesBuilt ? 'images built' : 'images not built'}
         </span>
+        {scenario.source && scenario.source.kind !== 'shipped' ? (
+          <span data-testid={`scenario-source-${scenario.name}`}>
+            {scenario.source.kind === 'installed' ? `installed v${scenario.source.version ?? '?'}${scenario.source.from ? ` from ${scenario.source.from}` : ''}` : 'your pack'}
+          </span>
+        ) : null}
       </div>
       {!scenario.runnable ? (
         <div className="card-problems" role="note">

@@ -1,0 +1,94 @@
+/**
+ * The one code editor (CodeMirror 6): YAML highlighting for scenario.yaml, plain text for the rest, and the
+ * validator's diagnostics drawn at their line and column (underline, gutter marker, hover message).
+ */
+import { useEffect, useRef } from 'react';
+import { EditorState, Compartment } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import { basicSetup } from 'codemirror';
+import { yaml } from '@codemirror/lang-yaml';
+import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+
+export interface EditorDiagnostic {
+  line: number;
+  column: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface CodeEditorProps {
+  value: string;
+  language: 'yaml' | 'text';
+  readOnly: boolean;
+  diagnostics: EditorDiagnostic[];
+  onChange: (value: string) => void;
+  onSave?: () => void;
+  label: string;
+}
+
+/** A 1-based line and column as a document offset, clamped into the document. */
+export function offsetOf(doc: EditorState['doc'], line: number, column: number): number {
+  const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  return Math.min(l.from + Math.max(column - 1, 0), l.to);
+}
+
+export function CodeEditor({ value, language, readOnly, diagnostics, onChange, onSave, label }: CodeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const callbacks = useRef({ onChange, onSave });
+  callbacks.current = { onChange, onSave };
+  const config = useRef({ language: new Compartment(), readOnly: new Compartment() });
+
+  useEffect(() => {
+    const editor = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (callbacks.current.onSave?.(), true) }]),
+          basicSetup,
+          lintGutter(),
+          config.current.language.of(language === 'yaml' ? yaml() : []),
+          config.current.readOnly.of(EditorState.readOnly.of(readOnly)),
+          EditorView.contentAttributes.of({ 'aria-label': label }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) callbacks.current.onChange(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    view.current = editor;
+    return () => editor.destroy();
+    // The editor is created once; later props are applied by the effects below.
+  }, []);
+
+  useEffect(() => {
+    const editor = view.current;
+    if (editor && editor.state.doc.toString() !== value) {
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+    }
+  }, [value]);
+
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: [
+        config.current.language.reconfigure(language === 'yaml' ? yaml() : []),
+        config.current.readOnly.reconfigure(EditorState.readOnly.of(readOnly)),
+      ],
+    });
+  }, [language, readOnly]);
+
+  useEffect(() => {
+    const editor = view.current;
+    if (!editor) return;
+    const doc = editor.state.doc;
+    const marks: CmDiagnostic[] = diagnostics.map((d) => {
+      const from = offsetOf(doc, d.line, d.column);
+      const lineEnd = doc.lineAt(from).to;
+      return { from, to: Math.max(from, lineEnd), severity: d.severity, message: d.message };
+    });
+    editor.dispatch(setDiagnostics(editor.state, marks));
+  }, [diagnostics]);
+
+  return <div className="code-editor" ref={host} />;
+}
