@@ -40,7 +40,7 @@ async function expectRefused(archive: Buffer, message: RegExp, limits = DEFAULT_
   expect(existsSync(packsDir)).toBe(false);
 }
 
-describe('pack archives: export and install', () => {
+describe('pack archives: export and install', { timeout: 60_000 }, () => {
   it('round-trips a pack: export, inspect (what it runs), install with its version record', async () => {
     const dir = await newPack();
     const { archive, manifest } = await packArchive(dir, { version: '1.2.0', firedrillVersion: FIREDRILL });

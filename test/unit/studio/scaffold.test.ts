@@ -8,7 +8,7 @@ import { listTemplates, scaffoldPack } from '../../../main/studio/scaffold.js';
 
 const TEMPLATES = templatesDir({});
 
-describe('firedrill new: packs from templates', () => {
+describe('firedrill new: packs from templates', { timeout: 60_000 }, () => {
   it('ships the minimal and web-db templates', () => {
     expect(listTemplates(TEMPLATES).map((t) => t.name)).toEqual(expect.arrayContaining(['minimal', 'web-db']));
   });
