@@ -354,6 +354,8 @@ export async function inspectArchive(archive: Buffer, options: InstallOptions): 
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  // Before consent is asked: an install that would be refused is refused now.
+  replacementCheck(manifest, join(options.packsDir, manifest.name), options);
   return { ...read, scenario, summary: summarize(manifest, scenario), installed: readInstallRecord(join(options.packsDir, manifest.name)) };
 }
 
@@ -362,18 +364,7 @@ export function installInspected(inspected: InspectedArchive, source: string, op
   const { manifest, entries } = inspected;
   const target = join(options.packsDir, manifest.name);
   const current = readInstallRecord(target);
-  if (existsSync(target) && !current && !options.force) {
-    throw new StudioError(`${target} is a pack of your own (not installed from an archive): rename it, or install with --force to replace it`);
-  }
-  if (current && !options.force) {
-    if (semver.lt(manifest.version, current.version)) {
-      throw new StudioError(`${manifest.name} ${current.version} is installed; ${manifest.version} is older (install with --force to downgrade)`);
-    }
-    if (semver.eq(manifest.version, current.version)) {
-      if (current.hash === manifest.hash) throw new StudioError(`${manifest.name} ${manifest.version} is already installed`);
-      throw new StudioError(`${manifest.name} ${manifest.version} is installed with different files: the author must bump the version (or install with --force)`);
-    }
-  }
+  replacementCheck(manifest, target, options);
   mkdirSync(options.packsDir, { recursive: true });
   const staging = join(options.packsDir, `.${manifest.name}.install-${process.pid}-${Date.now()}`);
   const old = join(options.packsDir, `.${manifest.name}.old-${process.pid}-${Date.now()}`);
@@ -390,6 +381,23 @@ export function installInspected(inspected: InspectedArchive, source: string, op
   }
   rmSync(old, { recursive: true, force: true });
   return { dir: target, record, replaced: current };
+}
+
+/** Refuses to replace a pack of the user's own, an equal or newer version, or a changed same version (unless forced). */
+function replacementCheck(manifest: PackManifest, target: string, options: InstallOptions): void {
+  const current = readInstallRecord(target);
+  if (existsSync(target) && !current && !options.force) {
+    throw new StudioError(`${target} is a pack of your own (not installed from an archive): rename it, or install with --force to replace it`);
+  }
+  if (current && !options.force) {
+    if (semver.lt(manifest.version, current.version)) {
+      throw new StudioError(`${manifest.name} ${current.version} is installed; ${manifest.version} is older (install with --force to downgrade)`);
+    }
+    if (semver.eq(manifest.version, current.version)) {
+      if (current.hash === manifest.hash) throw new StudioError(`${manifest.name} ${manifest.version} is already installed`);
+      throw new StudioError(`${manifest.name} ${manifest.version} is installed with different files: the author must bump the version (or install with --force)`);
+    }
+  }
 }
 
 export function readInstallRecord(packDir: string): InstallRecord | null {

@@ -61,8 +61,8 @@ describe('pack archives: export and install', { timeout: 60_000 }, () => {
     const packsDir = emptyPacksDir();
     const install = async (version: string, force = false) => {
       const { archive } = await packArchive(dir, { version, firedrillVersion: FIREDRILL });
-      const inspected = await inspectArchive(archive, { packsDir, firedrillVersion: FIREDRILL });
-      return installInspected(inspected, `v${version}`, { packsDir, firedrillVersion: FIREDRILL, force });
+      const options = { packsDir, firedrillVersion: FIREDRILL, force };
+      return installInspected(await inspectArchive(archive, options), `v${version}`, options);
     };
     await install('1.0.0');
     expect((await install('1.10.0')).replaced?.version).toBe('1.0.0');
@@ -152,7 +152,8 @@ describe('pack archives: export and install', { timeout: 60_000 }, () => {
     mkdirSync(packsDir, { recursive: true });
     cpSync(dir, join(packsDir, 'shared-lab'), { recursive: true });
     const { archive } = await packArchive(dir, { version: '1.0.0', firedrillVersion: FIREDRILL });
-    const inspected = await inspectArchive(archive, { packsDir, firedrillVersion: FIREDRILL });
-    expect(() => installInspected(inspected, 'x', { packsDir, firedrillVersion: FIREDRILL })).toThrow(/is a pack of your own/);
+    await expect(inspectArchive(archive, { packsDir, firedrillVersion: FIREDRILL })).rejects.toThrow(/is a pack of your own/);
+    const forced = { packsDir, firedrillVersion: FIREDRILL, force: true };
+    expect(installInspected(await inspectArchive(archive, forced), 'x', forced).record.version).toBe('1.0.0');
   });
 });
