@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DoctorReport } from '../../shared/doctor.js';
 import type { RuntimeKind, SandboxRuntime } from '../../sandbox/runtime.js';
 import {
@@ -28,6 +28,8 @@ import type { RunManager } from '../engine/run/run-manager.js';
 import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
 import { createStudioHandlers, packSource, type StudioDeps } from './studio.js';
+import { loadLearningPaths, pathProgress } from '../studio/learning-paths.js';
+import { formatDiagnostic } from '../engine/scenario/diagnostics.js';
 import { templatesDir } from '../platform/paths.js';
 import { packageVersion } from '../platform/package-root.js';
 import { runSnapshot } from './views/run-snapshot.js';
@@ -308,6 +310,15 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return report(runId);
     },
     'history.list': async () => listHistory(manager.home, (runId, owner) => runIsLive(runId, owner)),
+    'paths.list': async () => {
+      const names = (await manager.packs()).map((p) => p.name);
+      const runs = listHistory(manager.home, (runId, owner) => runIsLive(runId, owner));
+      return loadLearningPaths(manager.scenarioDirs, names).map((loaded) =>
+        loaded.path
+          ? { ...pathProgress(loaded.path, runs), problems: [] }
+          : { id: basename(loaded.file).replace(/\.ya?ml$/, ''), title: basename(loaded.file), description: '', done: 0, steps: [], problems: loaded.diagnostics.map(formatDiagnostic) },
+      );
+    },
     'history.import': async ({ base64 }) => {
       try {
         return { runId: await importBundle(manager.home, Buffer.from(base64, 'base64')) };

@@ -28,6 +28,7 @@ export const PRELOAD_METHODS = [
   'reviews.override',
   'history.list',
   'history.import',
+  'paths.list',
   'studio.templates',
   'studio.create',
   'studio.files',

@@ -276,6 +276,25 @@ export const packSummarySchema = z.object({
   installedVersion: z.string().nullable(),
 });
 
+/** A learning path with the learner's progress (from history). */
+export const learningPathViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  done: z.number(),
+  steps: z.array(
+    z.object({
+      scenario: z.string(),
+      prerequisites: z.array(z.string()),
+      targetScore: z.number().nullable(),
+      bestScore: z.number().nullable(),
+      status: z.enum(['done', 'next', 'open', 'locked']),
+    }),
+  ),
+  /** Why a path file cannot be used (file:line:col lines); the path is then empty. */
+  problems: z.array(z.string()),
+});
+
 const packRef = z.object({ pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a pack name') });
 /** A path inside a pack: no absolute path, no "..". */
 const packPath = z
@@ -350,6 +369,7 @@ export const methods = {
     response: reportSchema,
   },
   'history.list': { request: empty, response: z.array(historyEntrySchema) },
+  'paths.list': { request: empty, response: z.array(learningPathViewSchema) },
   'studio.templates': { request: empty, response: z.array(z.object({ name: z.string(), title: z.string() })) },
   /** A new pack from a template, in the user's packs folder. */
   'studio.create': { request: packRef.extend({ template: z.string().min(1) }), response: z.object({ pack: z.string() }) },
@@ -459,3 +479,4 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 export type StudioDiagnostic = z.infer<typeof studioDiagnosticSchema>;
 export type StudioTest = z.infer<typeof studioTestSchema>;
 export type PackSummaryView = z.infer<typeof packSummarySchema>;
+export type LearningPathView = z.infer<typeof learningPathViewSchema>;

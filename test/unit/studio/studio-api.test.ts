@@ -98,6 +98,19 @@ describe('the Studio API', { timeout: 60_000 }, () => {
     await expect(colleague.handlers['studio.install']({ filename: archive.filename, base64: archive.base64 })).rejects.toThrow(/already installed/);
   });
 
+  it('lists learning paths from the user packs folder with progress, and a broken path file with its problems', async () => {
+    const { packsDir, handlers } = app();
+    mkdirSync(join(packsDir, 'paths'));
+    writeFileAtomic(join(packsDir, 'paths', 'course.yaml'), 'apiVersion: firedrill/v1\nkind: LearningPath\nid: course\ntitle: Course\ndescription: d\nsteps:\n  - scenario: fixture\n  - scenario: replay\n    prerequisites: [fixture]\n');
+    writeFileAtomic(join(packsDir, 'paths', 'broken.yaml'), 'apiVersion: firedrill/v1\nkind: LearningPath\nid: broken\ntitle: B\ndescription: d\nsteps:\n  - scenario: nope\n');
+    const paths = await handlers['paths.list']({});
+    expect(paths.map((p) => [p.id, p.steps.map((s) => s.status), p.problems.length])).toEqual([
+      ['broken', [], 1],
+      ['course', ['next', 'locked'], 0],
+    ]);
+    expect(paths[0]!.problems[0]).toMatch(/broken\.yaml:7:15: no scenario "nope"/);
+  });
+
   it('writeFileAtomic replaces a file whole', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-atomic-'));
     const file = join(dir, 'a.yaml');
