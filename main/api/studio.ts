@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { selfTest } from '../engine/run/self-test.js';
+import { scenarioJsonSchema } from '../engine/scenario/json-schema.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Diagnostic } from '../engine/scenario/diagnostics.js';
 import { SCENARIO_FILE, validateScenarioDir, validateScenarioText } from '../engine/scenario/validate.js';
@@ -25,6 +26,7 @@ export interface StudioDeps {
 
 type StudioHandlers = Pick<
   ApiHandlers,
+  | 'studio.schema'
   | 'studio.templates'
   | 'studio.create'
   | 'studio.files'
@@ -110,6 +112,7 @@ export function createStudioHandlers(deps: StudioDeps): StudioHandlers {
   };
 
   return {
+    'studio.schema': async () => scenarioJsonSchema(),
     'studio.templates': async () => listTemplates(deps.templatesDir),
 
     'studio.create': async ({ pack, template }) => {

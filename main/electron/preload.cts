@@ -29,6 +29,7 @@ export const PRELOAD_METHODS = [
   'history.list',
   'history.import',
   'paths.list',
+  'studio.schema',
   'studio.templates',
   'studio.create',
   'studio.files',

@@ -370,6 +370,8 @@ export const methods = {
   },
   'history.list': { request: empty, response: z.array(historyEntrySchema) },
   'paths.list': { request: empty, response: z.array(learningPathViewSchema) },
+  /** The scenario JSON Schema, for completion in the editor. */
+  'studio.schema': { request: empty, response: z.record(z.string(), z.unknown()) },
   'studio.templates': { request: empty, response: z.array(z.object({ name: z.string(), title: z.string() })) },
   /** A new pack from a template, in the user's packs folder. */
   'studio.create': { request: packRef.extend({ template: z.string().min(1) }), response: z.object({ pack: z.string() }) },

@@ -8,6 +8,8 @@ import { EditorView, keymap } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import { fieldsAt, yamlPathAt, type JsonSchema } from '../../../shared/schema-complete';
 
 export interface EditorDiagnostic {
   line: number;
@@ -24,6 +26,30 @@ export interface CodeEditorProps {
   onChange: (value: string) => void;
   onSave?: () => void;
   label: string;
+  /** For YAML: complete field names from this JSON Schema. */
+  schema?: JsonSchema | null;
+}
+
+/** Field names the schema allows where the cursor is, as CodeMirror completions. */
+export function schemaCompletion(schema: () => JsonSchema | null | undefined) {
+  return (context: CompletionContext): CompletionResult | null => {
+    const root = schema();
+    if (!root) return null;
+    const line = context.state.doc.lineAt(context.pos);
+    const before = line.text.slice(0, context.pos - line.from);
+    const match = /^(\s*)(-\s+)?([A-Za-z_$][\w$-]*)?$/.exec(before);
+    if (!match) return null;
+    const word = match[3] ?? '';
+    if (!word && !context.explicit) return null;
+    const lines = context.state.doc.toString().split('\n');
+    const fields = fieldsAt(root, yamlPathAt(lines, line.number - 1));
+    if (fields.length === 0) return null;
+    return {
+      from: context.pos - word.length,
+      options: fields.map((f) => ({ label: f.name, type: 'property', apply: `${f.name}: `, ...(f.description ? { info: f.description } : {}) })),
+      validFor: /^[\w$-]*$/,
+    };
+  };
 }
 
 /** A 1-based line and column as a document offset, clamped into the document. */
@@ -32,12 +58,13 @@ export function offsetOf(doc: EditorState['doc'], line: number, column: number):
   return Math.min(l.from + Math.max(column - 1, 0), l.to);
 }
 
-export function CodeEditor({ value, language, readOnly, diagnostics, onChange, onSave, label }: CodeEditorProps) {
+export function CodeEditor({ value, language, readOnly, diagnostics, onChange, onSave, label, schema }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const callbacks = useRef({ onChange, onSave });
-  callbacks.current = { onChange, onSave };
+  const callbacks = useRef({ onChange, onSave, schema });
+  callbacks.current = { onChange, onSave, schema };
   const config = useRef({ language: new Compartment(), readOnly: new Compartment() });
+  const yamlWithSchema = () => [yaml(), EditorState.languageData.of(() => [{ autocomplete: schemaCompletion(() => callbacks.current.schema) }])];
 
   useEffect(() => {
     const editor = new EditorView({
@@ -48,7 +75,7 @@ export function CodeEditor({ value, language, readOnly, diagnostics, onChange, o
           keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (callbacks.current.onSave?.(), true) }]),
           basicSetup,
           lintGutter(),
-          config.current.language.of(language === 'yaml' ? yaml() : []),
+          config.current.language.of(language === 'yaml' ? yamlWithSchema() : []),
           config.current.readOnly.of(EditorState.readOnly.of(readOnly)),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((update) => {
@@ -72,7 +99,7 @@ export function CodeEditor({ value, language, readOnly, diagnostics, onChange, o
   useEffect(() => {
     view.current?.dispatch({
       effects: [
-        config.current.language.reconfigure(language === 'yaml' ? yaml() : []),
+        config.current.language.reconfigure(language === 'yaml' ? yamlWithSchema() : []),
         config.current.readOnly.reconfigure(EditorState.readOnly.of(readOnly)),
       ],
     });

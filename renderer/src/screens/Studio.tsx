@@ -167,6 +167,7 @@ function Editor() {
   const exportPack = useApp((s) => s.exportPack);
   const startRun = useApp((s) => s.navigate);
   const [version, setVersion] = useState('1.0.0');
+  const schema = useApp((s) => s.scenarioSchema);
   const dirty = editor.content !== editor.saved;
   const errors = editor.diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -227,6 +228,7 @@ function Editor() {
           onChange={editContent}
           onSave={() => void saveFile()}
           label={`Editor: ${editor.path}`}
+          schema={schema}
         />
         <Diagnostics diagnostics={editor.diagnostics} />
         {packTest ? <TestTable /> : null}

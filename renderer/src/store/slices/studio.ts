@@ -7,6 +7,7 @@ import type { PackSummaryView, StudioDiagnostic, StudioTest } from '../../../../
 import { toApiError, type ApiError } from '../../api/client';
 import { toBase64 } from './history';
 import type { Deps, Slice } from '../types';
+import type { JsonSchema } from '../../../../shared/schema-complete';
 
 export const VALIDATE_DEBOUNCE_MS = 300;
 export const TEST_POLL_MS = 1000;
@@ -30,6 +31,8 @@ export interface PendingImport {
 }
 
 export interface StudioSlice {
+  /** The scenario JSON Schema (completion in the editor); null until loaded. */
+  scenarioSchema: JsonSchema | null;
   templates: { name: string; title: string }[];
   editor: StudioEditor | null;
   studioError: ApiError | null;
@@ -98,6 +101,7 @@ export const studioSlice =
     };
 
     return {
+      scenarioSchema: null,
       templates: [],
       editor: null,
       studioError: null,
@@ -123,6 +127,10 @@ export const studioSlice =
       async openPack(pack, path) {
         const listing = await guard('opening the pack', () => deps.client.call('studio.files', { pack }));
         if (!listing) return;
+        if (!get().scenarioSchema) {
+          // Completion is a help, not a need: the editor works without it.
+          void deps.client.call('studio.schema', {}).then((schema) => set({ scenarioSchema: schema as JsonSchema }), () => undefined);
+        }
         const first = path && listing.files.includes(path) ? path : listing.files[0]!;
         const { content } = await deps.client.call('studio.read', { pack, path: first });
         set({ editor: { pack, editable: listing.editable, files: listing.files, path: first, content, saved: content, diagnostics: [] }, packTest: null });
