@@ -13,7 +13,18 @@ import type { Diagnostic } from '../engine/scenario/diagnostics.js';
 import { SCENARIO_FILE, validateScenarioDir, validateScenarioText } from '../engine/scenario/validate.js';
 import { INSTALL_RECORD, inspectArchive, installInspected, packArchive, readInstallRecord, ARCHIVE_EXTENSION } from '../studio/archive.js';
 import { listTemplates, scaffoldPack, StudioError } from '../studio/scaffold.js';
-import { ApiError, type ApiHandlers, type StudioDiagnostic, type StudioTest } from '../../shared/api/contract.js';
+import { ApiError, type ApiHandlers, type StudioDiagnostic, type StudioPreview, type StudioTest } from '../../shared/api/contract.js';
+import type { Scenario } from '../engine/scenario/schema.js';
+
+/** What the learner will see of a pack: the briefing, the hints with their unlock times, and the solution. */
+export function previewOf(scenario: Scenario): StudioPreview {
+  return {
+    title: scenario.metadata.title,
+    briefing: scenario.briefing,
+    hints: scenario.hints.map((h) => ({ after: String(h.after), text: h.text })),
+    solution: scenario.solution.steps.map((step) => ('op' in step ? `lab op ${step.op}` : step.service ? `[${step.service}] ${step.run}` : step.run)),
+  };
+}
 
 export interface StudioDeps {
   manager: RunManager;
@@ -104,11 +115,9 @@ export function createStudioHandlers(deps: StudioDeps): StudioHandlers {
 
   const supports = { supports: (kind: Parameters<RunManager['runtimes']['supports']>[0], op: Parameters<RunManager['runtimes']['supports']>[1]) => manager.runtimes.supports(kind, op) };
 
-  const validate = async (dir: string, path: string, content: string | null): Promise<StudioDiagnostic[]> => {
-    if (path === SCENARIO_FILE && content !== null) {
-      return relativeDiagnostics(dir, validateScenarioText(content, join(dir, SCENARIO_FILE), dir, supports).diagnostics);
-    }
-    return relativeDiagnostics(dir, (await validateScenarioDir(dir, supports)).diagnostics);
+  const validate = async (dir: string, path: string, content: string | null): Promise<{ diagnostics: StudioDiagnostic[]; preview: StudioPreview | null }> => {
+    const result = path === SCENARIO_FILE && content !== null ? validateScenarioText(content, join(dir, SCENARIO_FILE), dir, supports) : await validateScenarioDir(dir, supports);
+    return { diagnostics: relativeDiagnostics(dir, result.diagnostics), preview: result.scenario ? previewOf(result.scenario) : null };
   };
 
   return {
@@ -151,7 +160,7 @@ export function createStudioHandlers(deps: StudioDeps): StudioHandlers {
     'studio.validate': async ({ pack, path, content }) => {
       const { dir } = await findPack(pack);
       fileIn(dir, path);
-      return { diagnostics: await validate(dir, path, content) };
+      return validate(dir, path, content);
     },
 
     'studio.save': async ({ pack, path, content }) => {
@@ -160,7 +169,7 @@ export function createStudioHandlers(deps: StudioDeps): StudioHandlers {
       const file = fileIn(dir, path);
       if (!existsSync(dirname(file))) throw new ApiError('bad_request', `${dirname(path)} does not exist in ${pack}`);
       writeFileAtomic(file, content);
-      return { diagnostics: await validate(dir, path, null) };
+      return { diagnostics: (await validate(dir, path, null)).diagnostics };
     },
 
     'studio.test': async ({ pack }) => {

@@ -254,6 +254,14 @@ export const studioDiagnosticSchema = z.object({
   severity: z.enum(['error', 'warning']),
 });
 
+/** The pack as the learner will see it (from the last text that validated). */
+export const studioPreviewSchema = z.object({
+  title: z.string(),
+  briefing: z.string(),
+  hints: z.array(z.object({ after: z.string(), text: z.string() })),
+  solution: z.array(z.string()),
+});
+
 export const studioPhaseSchema = z.object({ name: z.string(), ok: z.boolean(), ms: z.number(), detail: z.string() });
 
 /** "Test this pack": phases stream in as they end; `running` names the one under way. */
@@ -379,7 +387,10 @@ export const methods = {
   'studio.files': { request: packRef, response: z.object({ pack: z.string(), editable: z.boolean(), files: z.array(z.string()) }) },
   'studio.read': { request: packRef.extend({ path: packPath }), response: z.object({ content: z.string() }) },
   /** Validates unsaved text of a pack file (scenario.yaml: with the pack's other files as on disk). */
-  'studio.validate': { request: packRef.extend({ path: packPath, content: z.string() }), response: z.object({ diagnostics: z.array(studioDiagnosticSchema) }) },
+  'studio.validate': {
+    request: packRef.extend({ path: packPath, content: z.string() }),
+    response: z.object({ diagnostics: z.array(studioDiagnosticSchema), preview: studioPreviewSchema.nullable().optional() }),
+  },
   /** Saves atomically (a crash leaves the old file or the new one), then validates. */
   'studio.save': { request: packRef.extend({ path: packPath, content: z.string() }), response: z.object({ diagnostics: z.array(studioDiagnosticSchema) }) },
   'studio.test': { request: packRef, response: studioTestSchema },
@@ -480,5 +491,6 @@ export type ReviewPart = z.infer<typeof reviewPartSchema>;
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type StudioDiagnostic = z.infer<typeof studioDiagnosticSchema>;
 export type StudioTest = z.infer<typeof studioTestSchema>;
+export type StudioPreview = z.infer<typeof studioPreviewSchema>;
 export type PackSummaryView = z.infer<typeof packSummarySchema>;
 export type LearningPathView = z.infer<typeof learningPathViewSchema>;

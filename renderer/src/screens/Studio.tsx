@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { StudioDiagnostic } from '../../../shared/api/contract';
 import { CodeEditor } from '../components/CodeEditor';
 import { ErrorBox } from '../components/ErrorBox';
+import { Markdown } from '../components/Markdown';
 import { useApp } from '../store/context';
 
 export function StudioScreen({ pack }: { pack?: string }) {
@@ -231,9 +232,35 @@ function Editor() {
           schema={schema}
         />
         <Diagnostics diagnostics={editor.diagnostics} />
+        {editor.preview ? <Preview /> : null}
         {packTest ? <TestTable /> : null}
       </div>
     </div>
+  );
+}
+
+function Preview() {
+  const preview = useApp((s) => s.editor?.preview)!;
+  return (
+    <details className="studio-preview" data-testid="studio-preview">
+      <summary>Preview: what the learner sees</summary>
+      <h3>{preview.title}</h3>
+      <Markdown source={preview.briefing} label="Briefing preview" />
+      <h4>Hints</h4>
+      <ol>
+        {preview.hints.map((h, i) => (
+          <li key={i}>
+            <span className="muted mono">after {h.after}:</span> {h.text}
+          </li>
+        ))}
+      </ol>
+      <h4>Solution (what Test this pack runs)</h4>
+      <ol className="mono">
+        {preview.solution.map((step, i) => (
+          <li key={i}>{step}</li>
+        ))}
+      </ol>
+    </details>
   );
 }
 

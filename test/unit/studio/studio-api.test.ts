@@ -61,7 +61,12 @@ describe('the Studio API', { timeout: 60_000 }, () => {
     const { diagnostics } = await handlers['studio.validate']({ pack: 'my-lab', path: 'scenario.yaml', content: typo });
     expect(diagnostics).toEqual([expect.objectContaining({ file: 'scenario.yaml', line, path: 'checks.hold', severity: 'error', message: expect.stringMatching(/duration/) })]);
     expect(readFileSync(join(packsDir, 'my-lab', 'scenario.yaml'), 'utf8')).toBe(content);
-    expect((await handlers['studio.validate']({ pack: 'my-lab', path: 'scenario.yaml', content })).diagnostics).toEqual([]);
+    const valid = await handlers['studio.validate']({ pack: 'my-lab', path: 'scenario.yaml', content });
+    expect(valid.diagnostics).toEqual([]);
+    // The preview: the briefing, the hints with their unlock times, the solution as steps.
+    expect(valid.preview).toMatchObject({ title: 'Checkout times out after a configuration push', solution: ['lab op restart-web'] });
+    expect(valid.preview?.briefing).toMatch(/CheckoutErrors/);
+    expect(valid.preview?.hints.map((h) => h.after)).toEqual(['1m', '3m']);
   });
 
   it('saves atomically (no temp file left) and reports the saved pack\'s diagnostics', async () => {

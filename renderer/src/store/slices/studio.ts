@@ -3,7 +3,7 @@
  * the diagnostics come from the same validator as `firedrill validate`), saves, runs "Test this pack" with its
  * phases streaming in, and exports or imports `.firedrill` archives (import shows what the pack runs first).
  */
-import type { PackSummaryView, StudioDiagnostic, StudioTest } from '../../../../shared/api/contract';
+import type { PackSummaryView, StudioDiagnostic, StudioPreview, StudioTest } from '../../../../shared/api/contract';
 import { toApiError, type ApiError } from '../../api/client';
 import { toBase64 } from './history';
 import type { Deps, Slice } from '../types';
@@ -22,6 +22,8 @@ export interface StudioEditor {
   /** What is on disk. */
   saved: string;
   diagnostics: StudioDiagnostic[];
+  /** The pack as the learner will see it, from the last text that validated. */
+  preview: StudioPreview | null;
 }
 
 export interface PendingImport {
@@ -79,10 +81,12 @@ export const studioSlice =
       if (!editor) return;
       const seq = ++validateSeq;
       try {
-        const { diagnostics } = await deps.client.call('studio.validate', { pack: editor.pack, path: editor.path, content: editor.content });
+        const { diagnostics, preview } = await deps.client.call('studio.validate', { pack: editor.pack, path: editor.path, content: editor.content });
         const now = get().editor;
         // Only the answer to the latest text counts (typing moves on while the server validates).
-        if (seq === validateSeq && now && now.pack === editor.pack && now.path === editor.path) set({ editor: { ...now, diagnostics } });
+        if (seq === validateSeq && now && now.pack === editor.pack && now.path === editor.path) {
+          set({ editor: { ...now, diagnostics, preview: preview ?? now.preview } });
+        }
       } catch (error) {
         set({ studioError: toApiError(error) });
       }
@@ -133,7 +137,7 @@ export const studioSlice =
         }
         const first = path && listing.files.includes(path) ? path : listing.files[0]!;
         const { content } = await deps.client.call('studio.read', { pack, path: first });
-        set({ editor: { pack, editable: listing.editable, files: listing.files, path: first, content, saved: content, diagnostics: [] }, packTest: null });
+        set({ editor: { pack, editable: listing.editable, files: listing.files, path: first, content, saved: content, diagnostics: [], preview: null }, packTest: null });
         await validateNow();
       },
 
