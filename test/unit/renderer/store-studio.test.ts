@@ -64,6 +64,7 @@ describe('the Studio store', () => {
 
   it('saves before testing, then polls the test until it ends', async () => {
     const timers = manualTimers();
+    let failNext = false;
     const running: StudioTest = { testId: 't1', pack: 'my-lab', state: 'running', running: 'prepare', progress: null, phases: [], session: '/s' };
     const states: StudioTest[] = [
       { ...running, running: 'baseline', phases: [{ name: 'prepare', ok: true, ms: 10, detail: '2 services up' }] },
@@ -75,7 +76,13 @@ describe('the Studio store', () => {
       'studio.validate': () => ({ diagnostics: [] }),
       'studio.save': () => ({ diagnostics: [] }),
       'studio.test': () => running,
-      'studio.testStatus': () => states.shift()!,
+      'studio.testStatus': () => {
+        if (failNext) {
+          failNext = false;
+          throw new TypeError('Failed to fetch');
+        }
+        return states.shift()!;
+      },
     });
     const store = createAppStore({ client: fake.client, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
     await store.getState().openPack('my-lab');
@@ -85,6 +92,11 @@ describe('the Studio store', () => {
     expect(fake.calls.map((c) => c.method).slice(-2)).toEqual(['studio.save', 'studio.test']);
     expect(store.getState().editor?.saved).toBe('b');
     expect(timers.pending.map((t) => t.ms)).toEqual([TEST_POLL_MS]);
+    // A poll that fails in transit (Chromium aborts requests when Docker adds a network) is retried.
+    failNext = true;
+    await timers.fire();
+    expect(store.getState().studioError).toBeNull();
+    expect(store.getState().packTest?.running).toBe('prepare');
     await timers.fire();
     expect(store.getState().packTest?.running).toBe('baseline');
     await timers.fire();

@@ -11,6 +11,8 @@ import type { JsonSchema } from '../../../../shared/schema-complete';
 
 export const VALIDATE_DEBOUNCE_MS = 300;
 export const TEST_POLL_MS = 1000;
+/** Consecutive failed polls before the Studio shows the error. */
+export const TEST_POLL_RETRIES = 5;
 
 export interface StudioEditor {
   pack: string;
@@ -92,14 +94,17 @@ export const studioSlice =
       }
     };
 
-    const pollTest = (testId: string) => {
+    /** Polls a pack test until it ends; a failed poll (Docker creating a network aborts requests) is retried a few times. */
+    const pollTest = (testId: string, failures = 0) => {
       setTimer(async () => {
         try {
           const test = await deps.client.call('studio.testStatus', { testId });
           set({ packTest: test });
           if (test.state === 'running') pollTest(testId);
         } catch (error) {
-          set({ studioError: toApiError(error) });
+          const apiError = toApiError(error);
+          if (apiError.code === 'not_found' || failures + 1 >= TEST_POLL_RETRIES) set({ studioError: apiError });
+          else pollTest(testId, failures + 1);
         }
       }, TEST_POLL_MS);
     };
