@@ -73,17 +73,6 @@ describeDocker('the Studio end to end (web mode, real Docker)', () => {
     await page.getByTestId('studio-diagnostics-empty').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('studio-validity').textContent()).toBe('valid');
 
-    // Completion from the JSON Schema: a new key under metadata offers metadata's fields.
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('ti');
-    const completions = page.locator('.cm-tooltip-autocomplete');
-    await completions.waitFor({ timeout: 10_000 });
-    expect(await completions.textContent()).toContain('title');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+z');
-    await expect.poll(() => page.locator('.cm-line', { hasText: /^\s*ti$/ }).count()).toBe(0);
-    await page.getByTestId('studio-diagnostics-empty').waitFor({ timeout: 15_000 });
-
     // The preview shows the briefing as the learner will read it.
     await page.getByTestId('studio-preview').locator('summary').click();
     await expect.poll(async () => (await page.getByTestId('studio-preview').textContent()) ?? '').toMatch(/CheckoutErrors[\s\S]*lab op restart-web/);
