@@ -105,9 +105,15 @@ export function CodeEditor({ value, language, readOnly, diagnostics, onChange, o
     });
   }, [language, readOnly]);
 
+  // Only a real change of the diagnostics is dispatched: a transaction on every render would keep
+  // restarting the completion popup while it waits to open.
+  const shownDiagnostics = useRef('');
   useEffect(() => {
     const editor = view.current;
     if (!editor) return;
+    const key = JSON.stringify(diagnostics);
+    if (key === shownDiagnostics.current) return;
+    shownDiagnostics.current = key;
     const doc = editor.state.doc;
     const marks: CmDiagnostic[] = diagnostics.map((d) => {
       const from = offsetOf(doc, d.line, d.column);
