@@ -41,6 +41,14 @@ export const PRELOAD_METHODS = [
   'studio.export',
   'studio.inspect',
   'studio.install',
+  'game.start',
+  'game.board',
+  'game.inject',
+  'game.broadcast',
+  'game.kill',
+  'game.end',
+  'game.debrief',
+  'game.team',
 ] as const;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fix?: string } };

@@ -31,6 +31,7 @@ export function App() {
           <NavLink route={{ name: 'catalog' }} current={route} label="Scenarios" />
           <NavLink route={{ name: 'history' }} current={route} label="History" />
           <NavLink route={{ name: 'studio' }} current={route} label="Studio" />
+          <NavLink route={{ name: 'game' }} current={route} label="Game day" />
           {runId && route.name !== 'live' ? (
             <NavLink route={{ name: 'live', runId }} current={route} label="Current run" />
           ) : null}
@@ -61,6 +62,7 @@ const BriefingScreen = lazy(() => import('./screens/Briefing').then((m) => ({ de
 const LiveScreen = lazy(() => import('./screens/Live').then((m) => ({ default: m.LiveScreen })));
 const PostmortemScreen = lazy(() => import('./screens/Postmortem').then((m) => ({ default: m.PostmortemScreen })));
 const StudioScreen = lazy(() => import('./screens/Studio').then((m) => ({ default: m.StudioScreen })));
+const GameScreen = lazy(() => import('./screens/Game').then((m) => ({ default: m.GameScreen })));
 const ReportScreen = lazy(() => import('./screens/Report').then((m) => ({ default: m.ReportScreen })));
 
 function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
@@ -94,6 +96,8 @@ function Screen({ route }: { route: Route }) {
       return <HistoryScreen />;
     case 'studio':
       return <StudioScreen {...(route.pack ? { pack: route.pack } : {})} />;
+    case 'game':
+      return <GameScreen />;
   }
 }
 

@@ -7,6 +7,7 @@ import type { RuntimeRegistry } from '../../../sandbox/registry.js';
 import type { Resolution } from '../scenario/schema.js';
 import { toMs } from '../scenario/duration.js';
 import type { Run } from './run.js';
+import { solutionFor } from './solutions.js';
 
 export interface PhaseResult {
   name: string;
@@ -23,9 +24,12 @@ export interface SelfTestOptions {
   runtimes: RuntimeRegistry;
   /** Called when a phase starts and when it ends (with its result). */
   onPhase?: (name: string, result: PhaseResult | null) => void;
+  /** The resolution to prove (its steps run); default the solution's. */
+  resolution?: string;
 }
 
-export async function selfTest(run: Run, options: SelfTestOptions): Promise<{ passed: boolean; phases: PhaseResult[] }> {
+export async function selfTest(run: Run, options: SelfTestOptions): Promise<{ passed: boolean; phases: PhaseResult[]; resolution: string }> {
+  const { resolution: wanted, steps } = solutionFor(run.scenario, options.resolution ?? run.scenario.solution.resolution);
   const phases: PhaseResult[] = [];
   const phase = async (name: string, work: () => Promise<string | void>): Promise<boolean> => {
     const started = performance.now();
@@ -61,24 +65,24 @@ export async function selfTest(run: Run, options: SelfTestOptions): Promise<{ pa
       return `${run.scenario.checks.broken.length} broken check(s) hold: the fault is observable`;
     })) &&
     (await phase('solution', async () => {
-      await run.runSolution();
-      return `${run.scenario.solution.steps.length} step(s) ran`;
+      await run.runSolution(wanted.id);
+      return `${steps.length} step(s) for resolution "${wanted.id}" ran`;
     })) &&
     (await phase('resolved', async () => {
       const timeoutMs = options.timeoutMs + holdMs;
       const resolution = run.scenario.checks.resolveOn === 'submit' ? await submitWhenHeld(run, timeoutMs) : await run.waitResolved(timeoutMs);
-      if (resolution.id !== run.scenario.solution.resolution) {
-        throw new Error(`reached resolution "${resolution.id}", but the solution targets "${run.scenario.solution.resolution}"`);
+      if (resolution.id !== wanted.id) {
+        throw new Error(`reached resolution "${resolution.id}" (${resolution.points} points), but these steps target "${wanted.id}"`);
       }
       const replay = run.replay ? `; the replay ${run.replay.state} (${Math.round(run.replay.windowMs / 1000)}s window)` : '';
-      return `resolution "${resolution.id}" held for ${run.scenario.checks.hold}${replay}`;
+      return `resolution "${resolution.id}" (${resolution.points} points) held for ${run.scenario.checks.hold}${replay}`;
     }));
   await phase('teardown', async () => {
     await run.teardown(ok ? 'resolved' : 'failed');
   });
   await phase('leftovers', async () => leftovers(run, options.runtimes));
   // A failed phase stops the chain, so `ok` is false exactly when a phase before teardown failed.
-  return { passed: ok && phases.every((p) => p.ok), phases };
+  return { passed: ok && phases.every((p) => p.ok), phases, resolution: wanted.id };
 }
 
 /** `resolveOn: submit`: submit as the learner would, once a fix holds (the replay, if any, runs inside). */

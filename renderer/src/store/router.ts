@@ -7,7 +7,8 @@ export type Route =
   | { name: 'postmortem'; runId: string }
   | { name: 'report'; runId: string }
   | { name: 'history' }
-  | { name: 'studio'; pack?: string };
+  | { name: 'studio'; pack?: string }
+  | { name: 'game' };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -19,6 +20,7 @@ export function parseHash(hash: string): Route {
   if (head === 'report' && id) return { name: 'report', runId: id };
   if (head === 'history') return { name: 'history' };
   if (head === 'studio') return id ? { name: 'studio', pack: id } : { name: 'studio' };
+  if (head === 'game') return { name: 'game' };
   return { name: 'catalog' };
 }
 
@@ -38,6 +40,8 @@ export function formatHash(route: Route): string {
       return '#/history';
     case 'studio':
       return route.pack ? `#/studio/${encodeURIComponent(route.pack)}` : '#/studio';
+    case 'game':
+      return '#/game';
   }
 }
 
