@@ -81,5 +81,6 @@ function lazy(entry: RuntimeEntry): SandboxRuntime {
     buildImages: async (images, onProgress, signal) => get().buildImages(images, onProgress, signal),
     up: async (spec, onProgress, signal) => get().up(spec, onProgress, signal),
     cleanup: async (options) => get().cleanup(options),
+    whyUnavailable: async () => (await get().whyUnavailable?.()) ?? null,
   };
 }

@@ -29,12 +29,22 @@ export const SANDBOX_OPERATIONS = [
   'disconnect',
   'connect',
   'replace',
+  // Kubernetes objects of the run's namespace (ClusterOperations): faults and checks in Kubernetes terms.
+  'apply',
+  'patch',
+  'scale',
+  'deletePods',
+  'delete',
+  'getObject',
   /** Size-capped memory filesystems of a service (ServiceSpec.tmpfs). */
   'tmpfs',
   /** Named volumes of the run shared by services (SandboxSpec.volumes); `size` is enforced where a runtime can. */
   'volume',
 ] as const;
 export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
+
+/** The operations on Kubernetes objects (Sandbox.cluster): a sandbox without a cluster has none of them. */
+export const KUBERNETES_ONLY_OPERATIONS = ['apply', 'patch', 'scale', 'deletePods', 'delete', 'getObject'] as const satisfies readonly SandboxOperation[];
 
 /** Labels on every object we create; cleanup finds leftovers by them, even after a crash. */
 export const LABELS = {
@@ -212,6 +222,20 @@ export function resourceLimits(service: Pick<ServiceSpec, 'memoryBytes' | 'cpus'
   return { memoryBytes: service.memoryBytes ?? d.memoryBytes, cpus: service.cpus ?? d.cpus, pids: service.pids ?? d.pids };
 }
 
+/**
+ * A Kubernetes object as plain JSON (a manifest document). The engine reads and checks manifests
+ * (main/engine/scenario/manifests.ts); a runtime only applies them.
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export type { ObjectRef } from './kubernetes/kinds.js';
+import type { ObjectRef } from './kubernetes/kinds.js';
+
 export interface SandboxSpec {
   runId: string;
   scenario: string;
@@ -222,6 +246,10 @@ export interface SandboxSpec {
   /** Named volumes services share (ServiceSpec.volumes mounts them). */
   volumes?: VolumeSpec[];
   services: ServiceSpec[];
+  /** Kubernetes only: the pack's manifests (image names already resolved to tags), applied in this order. */
+  objects?: KubeObject[];
+  /** Kubernetes only: how long the workloads may take to roll out at start. */
+  rolloutTimeoutMs?: number;
 }
 
 export interface ExecResult {
@@ -235,7 +263,7 @@ export interface ExecOptions {
   env?: Record<string, string>;
   workdir?: string;
   timeoutMs?: number;
-  stdin?: string;
+  stdin?: string | Buffer;
 }
 
 /** A running sandbox: the handle the engine uses to inject faults, run checks and open terminals. */
@@ -262,9 +290,32 @@ export interface Sandbox {
   shellCommand(service: string, shell?: string[]): { file: string; args: string[]; env: Record<string, string> };
   /** Remove every object of this run. Idempotent. */
   teardown(onProgress?: ProgressListener): Promise<void>;
+  /** The run's Kubernetes objects; only on runtimes that support `apply`, `patch`, ... (Kubernetes). */
+  readonly cluster?: ClusterOperations;
 }
 
-/** What a cleanup removed, whatever the runtime: `{kind: 'container' | 'network' | 'volume' | 'namespace' | ..., name}`. */
+export type PatchType = 'strategic' | 'merge' | 'json';
+
+/** What a Kubernetes sandbox does to the objects of its run's namespace (and nothing outside it). */
+export interface ClusterOperations {
+  /** The run's namespace. */
+  readonly namespace: string;
+  /** Server-side apply with Firedrill's field manager; every object gets the run's labels. */
+  apply(objects: KubeObject[], options?: { fieldManager?: string }): Promise<void>;
+  /** A patch under its own field manager (so `kubectl diff --server-side` and managedFields show who changed what). */
+  patch(ref: ObjectRef, patch: unknown, type: PatchType, options?: { fieldManager?: string }): Promise<void>;
+  scale(ref: ObjectRef, replicas: number): Promise<void>;
+  /** Deletes a workload's pods (its controller makes new ones); the number deleted. */
+  deletePods(ref: ObjectRef): Promise<number>;
+  /** Deletes an object; a missing one is not an error. */
+  delete(ref: ObjectRef): Promise<void>;
+  /** The object as the API server has it, or null when it does not exist. */
+  get(ref: ObjectRef): Promise<KubeObject | null>;
+  /** The last lines of a workload's (first ready) pod's log. */
+  logs(ref: ObjectRef, options?: { container?: string; tailLines?: number }): Promise<string>;
+}
+
+/** What a cleanup removed, whatever the runtime: `{kind: 'container' | 'network' | 'volume' | 'namespace' | 'kind cluster', name}`. */
 export interface CleanupReport {
   removed: { kind: string; name: string }[];
 }
@@ -277,6 +328,11 @@ export interface SandboxRuntime {
   imagesPresent(tags: string[]): Promise<Record<string, boolean>>;
   buildImages(images: ImageSpec[], onProgress: ProgressListener, signal?: AbortSignal): Promise<void>;
   up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox>;
+  /**
+   * Why a run cannot start on this runtime (no cluster, kind missing, API server unreachable), or null when it can.
+   * Optional: a runtime without it is judged by whether `imagesPresent` answers.
+   */
+  whyUnavailable?(): Promise<string | null>;
   /** Remove labelled objects: one run, or (no runId) every run; see CleanupOptions for the filters. */
   cleanup(options?: CleanupOptions): Promise<CleanupReport>;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const doctorCheckIdSchema = z.enum(['docker', 'docker-cli', 'base-image', 'kind', 'kubectl', 'disk', 'memory']);
+export const doctorCheckIdSchema = z.enum(['docker', 'docker-cli', 'base-image', 'kind', 'kubectl', 'disk', 'memory', 'kubernetes', 'docker-privileged', 'kubernetes-rbac']);
 
 /** A prerequisite's verdict: `warn` does not block a lab, `fail` does. */
 export const doctorStatusSchema = z.enum(['pass', 'warn', 'fail']);

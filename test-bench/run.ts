@@ -34,6 +34,7 @@ await group('engine', async () =>
     skip: args.filter((a) => a.startsWith('--no-')).map((a) => a.slice('--no-'.length)),
   }),
 );
+await group('kubernetes', async () => (await import('./kubernetes.js')).benchKubernetes());
 await group('game', async () => {
   const pack = args.find((a) => a.startsWith('--game-pack='))?.slice('--game-pack='.length) ?? 'slow-query';
   const counts = (args.find((a) => a.startsWith('--game-teams='))?.slice('--game-teams='.length) ?? '1,2,4').split(',').map(Number);

@@ -139,6 +139,12 @@ export function createHandlers(deps: HandlerDeps): RunHandlers {
     const present = new Map<SandboxRuntime, Record<string, boolean>>();
     const unreachable = new Map<SandboxRuntime, string>();
     for (const [runtime, tags] of byRuntime) {
+      // A runtime that knows why it cannot start a run (no cluster, kind missing) says so in its own words.
+      const why = await runtime.whyUnavailable?.().catch((error: unknown) => (error as Error).message);
+      if (why) {
+        unreachable.set(runtime, `${runtimeTitle(runtime.kind)} scenarios cannot be played here: ${why}. Run \`firedrill doctor\` for details.`);
+        continue;
+      }
       try {
         present.set(runtime, await runtime.imagesPresent(tags));
       } catch (error) {

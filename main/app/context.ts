@@ -21,7 +21,7 @@ export function createAppContext(options: { env?: NodeJS.ProcessEnv; runtimes?: 
   const home = dataDir(env);
   mkdirSync(join(home, 'sessions'), { recursive: true });
   // Runtimes are created on first use: `doctor` and `validate` must work on a machine without an engine.
-  const runtimes = options.runtimes ?? createRuntimeRegistry();
+  const runtimes = options.runtimes ?? createRuntimeRegistry({ env, home });
   const manager = new RunManager({
     runtimes,
     home,

@@ -13,7 +13,7 @@ import type {
   SandboxRuntime,
   SandboxSpec,
 } from '../runtime.js';
-import { SANDBOX_OPERATIONS } from '../runtime.js';
+import { KUBERNETES_ONLY_OPERATIONS, SANDBOX_OPERATIONS } from '../runtime.js';
 import { buildImages, imageExists } from './build.js';
 import { cleanupRuns } from './cleanup.js';
 import { createDockerClient } from './client.js';
@@ -60,8 +60,10 @@ export interface DockerRuntimeOptions {
   owner?: Owner;
 }
 
-/** Containers on Docker networks can do every sandbox operation. */
-export const DOCKER_OPERATIONS: readonly SandboxOperation[] = SANDBOX_OPERATIONS;
+/** Containers on Docker networks can do every sandbox operation but those on Kubernetes objects. */
+export const DOCKER_OPERATIONS: readonly SandboxOperation[] = SANDBOX_OPERATIONS.filter(
+  (operation) => !(KUBERNETES_ONLY_OPERATIONS as readonly string[]).includes(operation),
+);
 
 export class DockerRuntime implements SandboxRuntime {
   readonly kind = 'docker' as const;

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { DoctorCheck, DoctorCheckId, DoctorReport, DoctorStatus } from '../../shared/doctor.js';
 import { createDockerClient } from '../docker/client.js';
 import { describeEndpoint, resolveDockerEndpoint, type DockerEndpoint } from '../docker/socket.js';
+import { KubernetesRuntime } from '../kubernetes/kubernetes-runtime.js';
 
 export type { DoctorCheck, DoctorCheckId, DoctorReport, DoctorStatus } from '../../shared/doctor.js';
 
@@ -37,6 +38,8 @@ export interface DoctorDeps {
   freeMemoryBytes(): number;
   dataDir: string;
   platform: NodeJS.Platform;
+  /** The Kubernetes rows (target, privileged containers for kind, RBAC): sandbox/kubernetes/doctor.ts. */
+  kubernetes(): Promise<DoctorCheck[]>;
 }
 
 const GB = 1024 ** 3;
@@ -76,6 +79,7 @@ export function defaultDoctorDeps(dataDir: string): DoctorDeps {
     freeMemoryBytes: () => freemem(),
     dataDir,
     platform: process.platform,
+    kubernetes: () => new KubernetesRuntime({ dataDir }).doctor(),
   };
 }
 
@@ -231,6 +235,9 @@ export async function runDoctor(partial: Partial<DoctorDeps> & Pick<DoctorDeps, 
       checkDisk(deps),
     ])),
     checkMemory(deps),
+    ...(await deps.kubernetes().catch((error: unknown): DoctorCheck[] => [
+      check('kubernetes', 'Kubernetes cluster (optional: Kubernetes scenarios)', 'warn', `could not check: ${(error as Error).message}`, 'Run `firedrill doctor` again; report a bug if it persists.'),
+    ])),
   ];
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }

@@ -2,6 +2,7 @@ import type { Check } from '../scenario/schema.js';
 import { runAlertmanagerCheck } from './alertmanager-check.js';
 import { runExecCheck } from './exec-check.js';
 import { runHttpCheck } from './http-check.js';
+import { runConditionCheck, runRolloutCheck } from './kubernetes-check.js';
 import { runPromqlCheck } from './promql-check.js';
 import { runSqlCheck } from './sql-check.js';
 import { runTcpCheck } from './tcp-check.js';
@@ -15,6 +16,8 @@ const RUNNERS: { [K in Check['kind']]: CheckRunner<Extract<Check, { kind: K }>> 
   sql: runSqlCheck,
   promql: runPromqlCheck,
   alertmanager: runAlertmanagerCheck,
+  rollout: runRolloutCheck,
+  condition: runConditionCheck,
 };
 
 /** Runs one check; a check that throws fails with the error as its message instead of crashing the run. */

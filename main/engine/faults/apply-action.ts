@@ -4,6 +4,9 @@ import type { Sandbox } from '../../../sandbox/runtime.js';
 import { argv } from '../checks/types.js';
 import { toMs } from '../scenario/duration.js';
 import type { Action } from '../scenario/schema.js';
+import { clusterOf, objectRef } from '../checks/kubernetes-check.js';
+import { formatDiagnostics } from '../scenario/diagnostics.js';
+import { readManifests, resolveManifestImages } from '../scenario/manifests.js';
 
 export interface ActionContext {
   sandbox: Sandbox;
@@ -11,6 +14,8 @@ export interface ActionContext {
   packDir: string;
   /** Maps a pack image name to its built tag; other names are used as they are. */
   imageTag: (name: string) => string;
+  /** The pack's image names (manifests may name them). */
+  images?: string[];
 }
 
 /** The verb of an action, for logs: `exec`, `replace`, ... */
@@ -19,8 +24,8 @@ export function actionName(action: Action): string {
 }
 
 export function describeAction(action: Action): string {
-  const [name, spec] = Object.entries(action)[0] as [string, { service: string }];
-  return `${name} ${spec.service}`;
+  const [name, spec] = Object.entries(action)[0] as [string, { service?: string; object?: string; manifest?: string }];
+  return `${name} ${spec.service ?? spec.object ?? spec.manifest ?? ''}`.trim();
 }
 
 const LIFECYCLE = [
@@ -82,6 +87,31 @@ export async function applyAction(action: Action, context: ActionContext): Promi
       throw new Error(`${spec.path} in ${spec.service} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-500)}`);
     }
     return result.stdout.trim().slice(-200);
+  }
+  if ('patch' in action) {
+    const spec = action.patch;
+    await clusterOf(sandbox).patch(objectRef(spec.object), spec.patch, spec.type, { fieldManager: spec.fieldManager });
+    return `patched ${spec.object} (${spec.type}, field manager ${spec.fieldManager})`;
+  }
+  if ('scale' in action) {
+    await clusterOf(sandbox).scale(objectRef(action.scale.object), action.scale.replicas);
+    return `scaled ${action.scale.object} to ${action.scale.replicas}`;
+  }
+  if ('deletePods' in action) {
+    const deleted = await clusterOf(sandbox).deletePods(objectRef(action.deletePods.object));
+    return `deleted ${deleted} pod(s) of ${action.deletePods.object}`;
+  }
+  if ('delete' in action) {
+    await clusterOf(sandbox).delete(objectRef(action.delete.object));
+    return `deleted ${action.delete.object}`;
+  }
+  if ('apply' in action) {
+    const read = readManifests(context.packDir, [action.apply.manifest], context.images ?? []);
+    const errors = read.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new Error(formatDiagnostics(errors));
+    const objects = resolveManifestImages(read.objects.map((o) => o.object), context.imageTag);
+    await clusterOf(sandbox).apply(objects, { fieldManager: 'firedrill-fault' });
+    return `applied ${objects.map((o) => `${o.kind.toLowerCase()}/${o.metadata.name}`).join(', ')}`;
   }
   if (!('replace' in action)) throw new Error(`unknown fault action ${actionName(action)}`);
   const spec = action.replace;

@@ -3,7 +3,7 @@
  * runtimes can do (SandboxRuntime.supports) before a run finds out halfway through a fault.
  */
 import type { RuntimeKind, SandboxOperation } from '../../../sandbox/runtime.js';
-import type { Action } from '../scenario/schema.js';
+import type { Action, Check } from '../scenario/schema.js';
 
 /** Answers whether a runtime can perform an operation; undefined when this build has no such runtime. */
 export type RuntimeSupport = (runtime: RuntimeKind, operation: SandboxOperation) => boolean | undefined;
@@ -22,5 +22,25 @@ export function operationsOf(action: Action): SandboxOperation[] {
   if ('unpause' in action) return ['unpause'];
   if ('disconnect' in action) return ['disconnect'];
   if ('connect' in action) return ['connect'];
+  if ('patch' in action) return ['patch'];
+  if ('scale' in action) return ['scale'];
+  if ('deletePods' in action) return ['deletePods'];
+  if ('apply' in action) return ['apply'];
+  if ('delete' in action) return ['delete'];
   return ['replace'];
+}
+
+/** Which sandbox operations a check needs (checks on Kubernetes objects read them through the cluster). */
+export function operationsOfCheck(check: Check): SandboxOperation[] {
+  switch (check.kind) {
+    case 'rollout':
+    case 'condition':
+      return ['getObject'];
+    case 'http':
+    case 'promql':
+    case 'alertmanager':
+      return [];
+    default:
+      return ['exec'];
+  }
 }

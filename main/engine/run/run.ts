@@ -159,6 +159,10 @@ export class Run {
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }
 
+  private get imageNames(): string[] {
+    return this.scenario.environment.images.map((image) => image.name);
+  }
+
   get bastion(): string {
     return this.scenario.environment.bastion;
   }
@@ -289,7 +293,7 @@ export class Run {
   }
 
   private actionContext(sandbox: Sandbox): ActionContext {
-    return { sandbox, packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)) };
+    return { sandbox, packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)), images: this.imageNames };
   }
 
   /** The symptom must become observable: that moment is the page, and the incident is live. */
@@ -453,7 +457,7 @@ export class Run {
       events: this.events,
       checks: this.checks,
       sandbox,
-      action: { packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)) },
+      action: { packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)), images: this.imageNames },
       interval: toMs(this.scenario.checks.interval),
       sleep: this.sleep,
       now: () => this.clock.monotonic(),
@@ -583,7 +587,7 @@ export class Run {
     const tagOf = imageTagResolver(imageSpecs(this.scenario, this.loaded.dir));
     const details: string[] = [];
     for (const action of operation.actions) {
-      details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf }));
+      details.push(await applyAction(action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf, images: this.imageNames }));
     }
     // Descriptions are sentences ("Roll back."); the answer goes on after them.
     return `${operation.description.replace(/\.$/, '')}: done (${details.filter(Boolean).join('; ')})`;

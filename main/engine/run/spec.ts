@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import type { HealthcheckSpec, ImageSpec, ServiceFile, ServiceSpec, SandboxSpec } from '../../../sandbox/runtime.js';
+import type { HealthcheckSpec, ImageSpec, KubeObject, ServiceFile, ServiceSpec, SandboxSpec } from '../../../sandbox/runtime.js';
 import { argv } from '../checks/types.js';
 import { toMs } from '../scenario/duration.js';
 import { statSignature } from '../scenario/stat-cache.js';
 import { memoryBytes, type Scenario, type Service } from '../scenario/schema.js';
+import { formatDiagnostics } from '../scenario/diagnostics.js';
+import { readManifests, resolveManifestImages } from '../scenario/manifests.js';
+
+/** The pack's manifests as objects; a pack that validated has no errors here (files changed since: they are reported). */
+function manifestObjects(packDir: string, manifests: string[], images: ImageSpec[]): KubeObject[] {
+  const read = readManifests(packDir, manifests, images.map((image) => image.name));
+  const errors = read.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(formatDiagnostics(errors));
+  return read.objects.map((o) => o.object);
+}
 
 /** Image tags are content-addressed, so "already built" means exactly this Dockerfile and context. */
 export function imageSpecs(scenario: Scenario, packDir: string): ImageSpec[] {
@@ -121,9 +131,11 @@ export function sandboxSpec(options: {
       tty: name === scenario.environment.bastion,
     };
   });
+  const kube = scenario.environment.kubernetes;
   return {
     runId: options.runId,
     scenario: scenario.metadata.name,
+    ...(kube ? { objects: resolveManifestImages(manifestObjects(packDir, kube.manifests, options.images), tagOf), rolloutTimeoutMs: toMs(kube.rolloutTimeout) } : {}),
     images: options.images,
     networks: scenario.environment.networks.map((n) => ({
       name: n.name,

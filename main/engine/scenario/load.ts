@@ -76,7 +76,11 @@ function hashRoots(scenario: Scenario): string[] {
     ...[scenario.faults, ...scenario.variants.map((v) => v.faults ?? [])].flatMap((steps) => steps.flatMap((s) => (s.revert ? [s.action, s.revert] : [s.action]))),
     ...scenario.operations.flatMap((o) => o.actions),
   ];
-  for (const action of actions) if ('script' in action) roots.add(normalize(action.script.path));
+  for (const action of actions) {
+    if ('script' in action) roots.add(normalize(action.script.path));
+    if ('apply' in action) roots.add(normalize(action.apply.manifest));
+  }
+  for (const manifest of scenario.environment.kubernetes?.manifests ?? []) roots.add(normalize(manifest));
   return [...roots].sort();
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { RESOURCE_LIMITS, RUNTIME_KINDS, STORAGE_LIMITS, type RuntimeKind } from '../../../sandbox/runtime.js';
+import { parseObjectRef } from '../../../sandbox/kubernetes/kinds.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const id = z
@@ -210,12 +211,37 @@ export const serviceSchema = z.strictObject({
   dependsOn: z.array(id).default([]),
 });
 
+/** An object of the run's namespace as kubectl names it: `deployment/web`. Kinds: sandbox/kubernetes/kinds.ts. */
+export const objectRefSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    const ref = parseObjectRef(text);
+    if (typeof ref === 'string') ctx.addIssue({ code: 'custom', message: ref });
+  })
+  .describe("An object of the run's namespace as kubectl names it: deployment/web, configmap/app-config, service/web.");
+
+export const kubernetesEnvironmentSchema = z.strictObject({
+  manifests: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe('YAML files or folders inside the pack (a folder: its .yaml/.yml files, sorted), applied in order with server-side apply into the run\'s namespace. Namespaced objects only; no metadata.namespace.'),
+  rolloutTimeout: duration
+    .default('120s')
+    .describe('How long the Deployments, StatefulSets and DaemonSets of the manifests may take to roll out at start.'),
+});
+
 export const environmentSchema = z.strictObject({
   images: z.array(imageSchema).default([]),
-  networks: z.array(networkSchema).min(1),
+  networks: z
+    .array(networkSchema)
+    .default([])
+    .describe('Docker networks (the docker runtime needs at least one). On Kubernetes every service shares the run\'s namespace.'),
   volumes: z.array(volumeSchema).default([]).describe('Named volumes that services share.'),
   services: z.record(id, serviceSchema),
   bastion: id.describe("The service the learner's terminal opens in."),
+  kubernetes: kubernetesEnvironmentSchema
+    .optional()
+    .describe('Kubernetes only: the manifests of the scenario (needs kubernetes in runtimes). Their workloads can be named wherever a service can.'),
 });
 
 // ---------------------------------------------------------------- observability
@@ -290,6 +316,27 @@ export const actionSchema = z.union([
       env: stringMap.optional(),
     }),
   }),
+  // Kubernetes objects of the run's namespace.
+  z.strictObject({
+    patch: z.strictObject({
+      object: objectRefSchema,
+      type: z.enum(['strategic', 'merge', 'json']).default('strategic').describe('strategic (kubectl patch default), merge (RFC 7386) or json (RFC 6902, a list of operations).'),
+      patch: z
+        .union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).min(1)])
+        .describe('The patch: an object (strategic, merge) or a list of operations (json).'),
+      fieldManager: id.default('firedrill-fault').describe('The field manager the change is recorded under (managedFields).'),
+    }),
+  }),
+  z.strictObject({
+    scale: z.strictObject({ object: objectRefSchema, replicas: z.number().int().min(0).max(50) }),
+  }),
+  z.strictObject({
+    deletePods: z.strictObject({ object: objectRefSchema.describe('A workload: its pods are deleted, its controller makes new ones.') }),
+  }),
+  z.strictObject({
+    apply: z.strictObject({ manifest: z.string().min(1).describe('A YAML file inside the pack, applied into the run\'s namespace.') }),
+  }),
+  z.strictObject({ delete: z.strictObject({ object: objectRefSchema }) }),
 ]);
 
 export const faultStepSchema = z.strictObject({
@@ -406,6 +453,25 @@ export const alertmanagerCheckSchema = z.strictObject({
   state: z.enum(['firing', 'absent']).default('firing'),
 });
 
+export const rolloutCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('rollout'),
+  object: objectRefSchema.describe('A Deployment, StatefulSet or DaemonSet.'),
+  expect: z
+    .enum(['complete', 'incomplete'])
+    .default('complete')
+    .describe('complete: every replica updated, available and no old one left (what `kubectl rollout status` waits for).'),
+});
+
+export const conditionCheckSchema = z.strictObject({
+  ...checkBase,
+  kind: z.literal('condition'),
+  object: objectRefSchema,
+  type: z.string().min(1).describe('A status condition type: Available, Progressing, Ready, ...'),
+  status: z.enum(['True', 'False', 'Unknown']).default('True'),
+  reasonMatches: pattern.optional().describe("A pattern on the condition's reason."),
+});
+
 export const checkSchema = z.discriminatedUnion('kind', [
   execCheckSchema,
   httpCheckSchema,
@@ -413,6 +479,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
   sqlCheckSchema,
   promqlCheckSchema,
   alertmanagerCheckSchema,
+  rolloutCheckSchema,
+  conditionCheckSchema,
 ]);
 
 export const solutionStepSchema = z.union([

@@ -6,7 +6,11 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, posix, sep } from 'node:path';
 import { cidrContains, cidrSize, cidrsOverlap, offsetInCidr, parseIpv4, parseIpv4Cidr, type Ipv4Cidr } from '../../../shared/net/ipv4.js';
-import { operationsOf, type RuntimeSupport } from '../faults/operations.js';
+import { operationsOf, operationsOfCheck, type RuntimeSupport } from '../faults/operations.js';
+import type { SandboxOperation } from '../../../sandbox/runtime.js';
+import { kindInfo, NAMESPACED_KINDS, parseObjectRef } from '../../../sandbox/kubernetes/kinds.js';
+
+const scalableKinds = (): string => NAMESPACED_KINDS.filter((k) => k.scalable).map((k) => k.kind).join(', ');
 import { type PathSegment, type Severity, didYouMean, formatPath } from './diagnostics.js';
 import { formatDuration } from '../../../shared/format/duration.js';
 import { toMs } from './duration.js';
@@ -39,6 +43,8 @@ export interface SemanticOptions {
   folderName?: string;
   /** What the runtimes of this build can do: an action one of the pack's runtimes cannot perform is an error. */
   supports?: RuntimeSupport;
+  /** Kubernetes packs: the workloads of the manifests (read by validate.ts), which `service:` may name too. */
+  workloads?: string[];
 }
 
 export type SemanticReport = (path: PathSegment[], message: string, severity?: Severity, target?: PositionTarget) => void;
@@ -79,7 +85,7 @@ class SemanticChecker {
     private readonly options: SemanticOptions,
     private readonly report: SemanticReport,
   ) {
-    this.services = Object.keys(s.environment.services);
+    this.services = [...new Set([...Object.keys(s.environment.services), ...(options.workloads ?? [])])];
     this.networks = s.environment.networks.map((n) => n.name);
     this.images = s.environment.images.map((i) => i.name);
   }
@@ -188,7 +194,7 @@ class SemanticChecker {
   }
 
   /** A path inside the pack that must exist; returns false when it was reported. */
-  private packFile(rel: string, path: Path, what: string, kind: 'file' | 'dir' = 'file'): boolean {
+  private packFile(rel: string, path: Path, what: string, kind: 'file' | 'dir' | 'any' = 'file'): boolean {
     if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) {
       this.report(path, `${what} "${rel}" must be a relative path inside the pack, not an absolute path`);
       return false;
@@ -231,6 +237,15 @@ class SemanticChecker {
 
   private checkEnvironment(): void {
     const env = this.s.environment;
+    if (this.s.runtimes.includes('docker') && env.networks.length === 0) {
+      this.report(['environment', 'networks'], 'the docker runtime needs at least one network in environment.networks');
+    }
+    if (env.kubernetes) {
+      if (!this.s.runtimes.includes('kubernetes')) {
+        this.report(['environment', 'kubernetes'], 'environment.kubernetes needs kubernetes in runtimes (the docker runtime cannot apply manifests)');
+      }
+      env.kubernetes.manifests.forEach((m, i) => this.packFile(m, ['environment', 'kubernetes', 'manifests', i], 'manifest', 'any'));
+    }
     this.unique(env.images.map((img, i) => ({ id: img.name, path: ['environment', 'images', i, 'name'] })), 'image name');
     this.unique(env.networks.map((n, i) => ({ id: n.name, path: ['environment', 'networks', i, 'name'] })), 'network name');
     this.unique(env.volumes.map((v, i) => ({ id: v.name, path: ['environment', 'volumes', i, 'name'] })), 'volume name');
@@ -466,23 +481,36 @@ class SemanticChecker {
   }
 
   private action(action: Action, path: Path): void {
-    const [kind, body] = Object.entries(action)[0] as [string, { service: string } & Record<string, unknown>];
+    const [kind, body] = Object.entries(action)[0] as [string, { service?: string } & Record<string, unknown>];
     const bodyPath = [...path, kind];
-    this.service(body.service, [...bodyPath, 'service']);
-    this.runtimesCanDo(action, kind, bodyPath);
+    if (typeof body.service === 'string') this.service(body.service, [...bodyPath, 'service']);
+    this.runtimesCanDo(operationsOf(action), kind, bodyPath);
+    if (typeof body.object === 'string') {
+      const ref = parseObjectRef(body.object);
+      const info = typeof ref === 'string' ? undefined : kindInfo(ref.kind);
+      if (info && kind === 'scale' && !info.scalable) this.report([...bodyPath, 'object'], `${info.kind} cannot be scaled (scalable: ${scalableKinds()})`);
+      if (info && kind === 'deletePods' && !info.workload) this.report([...bodyPath, 'object'], `${info.kind} owns no pods: name a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or Pod`);
+    }
+    if (kind === 'patch' && 'patch' in action) {
+      const isList = Array.isArray(action.patch.patch);
+      if (isList !== (action.patch.type === 'json')) {
+        this.report([...bodyPath, 'patch'], action.patch.type === 'json' ? 'a json patch is a list of operations ({op, path, value})' : `a ${action.patch.type} patch is an object (a list of operations needs type: json)`);
+      }
+    }
+    if (kind === 'apply' && typeof body.manifest === 'string') this.packFile(body.manifest, [...bodyPath, 'manifest'], 'manifest');
     if ((kind === 'connect' || kind === 'disconnect') && typeof body.network === 'string') this.network(body.network, [...bodyPath, 'network']);
     if (kind === 'script' && typeof body.path === 'string') this.packFile(body.path, [...bodyPath, 'path'], 'script path');
     if (kind === 'replace' && typeof body.image === 'string') this.image(body.image, [...bodyPath, 'image']);
   }
 
-  /** Every runtime the pack names (and this build has) must be able to perform the action. */
-  private runtimesCanDo(action: Action, kind: string, path: Path): void {
+  /** Every runtime the pack names (and this build has) must be able to perform the action (or check). */
+  private runtimesCanDo(operations: SandboxOperation[], kind: string, path: Path, what = 'action'): void {
     const supports = this.options.supports;
     if (!supports) return;
     for (const runtime of this.s.runtimes) {
-      const missing = operationsOf(action).filter((operation) => supports(runtime, operation) === false);
+      const missing = operations.filter((operation) => supports(runtime, operation) === false);
       if (missing.length > 0) {
-        this.report(path, `the ${runtime} runtime cannot ${missing.join(' or ')}, which the ${kind} action needs: drop ${runtime} from runtimes or use another action`);
+        this.report(path, `the ${runtime} runtime cannot ${missing.join(' or ')}, which the ${kind} ${what} needs: drop ${runtime} from runtimes or use another ${what}`);
       }
     }
   }
@@ -641,6 +669,14 @@ class SemanticChecker {
   }
 
   private check(check: Check, path: Path): void {
+    this.runtimesCanDo(operationsOfCheck(check), check.kind, [...path, 'kind'], 'check');
+    if (check.kind === 'rollout' || check.kind === 'condition') {
+      const ref = parseObjectRef(check.object);
+      const info = typeof ref === 'string' ? undefined : kindInfo(ref.kind);
+      if (check.kind === 'rollout' && info && !info.rollout) this.report([...path, 'object'], `${info.kind} has no rollout: name a Deployment, StatefulSet or DaemonSet`);
+      if (check.kind === 'condition' && check.reasonMatches !== undefined) this.regex(check.reasonMatches, [...path, 'reasonMatches']);
+      return;
+    }
     if (check.kind === 'tcp') {
       this.service(check.from, [...path, 'from']);
       const known = new Set<string>(['localhost', ...this.services]);

@@ -4,7 +4,7 @@
  * addresses, allowlists). Never throws for bad input: everything wrong becomes a diagnostic.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -19,6 +19,21 @@ import { PositionIndex, type PositionTarget } from './positions.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import type { RuntimeSupport } from '../faults/operations.js';
 import { checkSemantics, type SemanticOptions } from './semantic.js';
+import { manifestWorkloads, readManifests } from './manifests.js';
+
+/** The manifests `apply:` actions name, anywhere in the pack (faults, reverts, replays, operations, variants). */
+function applyManifests(s: Scenario): string[] {
+  const steps = [s.faults, s.checks.replay?.faults ?? [], ...s.variants.flatMap((v) => [v.faults ?? [], v.replay?.faults ?? []])].flat();
+  const actions = [...steps.flatMap((step) => (step.revert ? [step.action, step.revert] : [step.action])), ...s.operations.flatMap((o) => o.actions)];
+  return [...new Set(actions.flatMap((a) => ('apply' in a ? [a.apply.manifest] : [])))];
+}
+
+/** A relative path that stays inside the pack (semantic.ts reports the others). */
+function isInside(dir: string, rel: string): boolean {
+  if (isAbsolute(rel)) return false;
+  const full = resolve(dir, rel);
+  return full === dir || full.startsWith(dir + sep);
+}
 
 export const SCENARIO_FILE = 'scenario.yaml';
 
@@ -84,9 +99,21 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
     return { ok: false, diagnostics: sortDiagnostics(dropMissingExplainedByTypos(dedupe(diagnostics))) };
   }
 
+  // Kubernetes manifests: problems at their own file and line; their workloads are services for references.
+  let workloads: string[] | undefined;
+  const kube = parsed.data.environment.kubernetes;
+  if (kube && dirForFileChecks) {
+    const dir = resolve(dirForFileChecks);
+    const images = parsed.data.environment.images.map((i) => i.name);
+    const read = readManifests(dir, kube.manifests.filter((m) => isInside(dir, m)), images);
+    diagnostics.push(...read.diagnostics);
+    workloads = manifestWorkloads(read.objects).map((w) => w.name);
+    for (const manifest of applyManifests(parsed.data)) if (isInside(dir, manifest)) diagnostics.push(...readManifests(dir, [manifest], images).diagnostics);
+  }
   const options: SemanticOptions = {
     ...(dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {}),
     ...(validateOptions.supports ? { supports: validateOptions.supports } : {}),
+    ...(workloads ? { workloads } : {}),
   };
   checkSemantics(parsed.data, options, (path, message, severity = 'error', target = 'value') => report(path, message, target, severity));
   const unique = sortDiagnostics(dedupe(diagnostics));

@@ -26,6 +26,7 @@ function deps(overrides: Partial<DoctorDeps> = {}, bins: Record<string, string> 
     freeMemoryBytes: () => 8 * GB,
     dataDir: '/data/firedrill',
     platform: 'linux',
+    kubernetes: async () => [{ id: 'kubernetes', title: 'Kubernetes cluster', status: 'pass', detail: 'kubeconfig: API server v1.37.2', fix: '' }],
     ...overrides,
   };
 }
@@ -38,7 +39,7 @@ describe('runDoctor', () => {
   it('passes everything on a healthy machine and names the socket and its source', async () => {
     const report = await runDoctor(deps());
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.status)).toEqual(Array(7).fill('pass'));
+    expect(report.checks.map((c) => c.status)).toEqual(Array(8).fill('pass'));
     const checks = byId(report);
     expect(checks.docker!.detail).toContain('unix:///var/run/docker.sock (from known path /var/run/docker.sock)');
     expect(checks.docker!.detail).toContain('Docker 20.10.24');

@@ -43,14 +43,14 @@ describe('schema problems in plain English, at the right line and column', () =>
   it('a fault action with two kinds names the allowed ones', () => {
     const result = validateEdited(['      restart:\n        service: api\n  - id: then-stop', '      restart:\n        service: api\n      stop: { service: api }\n  - id: then-stop']);
     expect(lines(result)).toEqual([
-      '58:7: revert must have exactly one of: exec, stop, start, kill, pause, unpause, restart, disconnect, connect, writeFile, script, replace (found restart and stop) (at faults[0].revert)',
+      '58:7: revert must have exactly one of: exec, stop, start, kill, pause, unpause, restart, disconnect, connect, writeFile, script, replace, patch, scale, deletePods, apply, delete (found restart and stop) (at faults[0].revert)',
     ]);
   });
 
   it('a fault action with an unknown kind suggests one', () => {
     const result = validateEdited(['      restart:\n        service: api\n  - id: then-stop', '      restrat:\n        service: api\n  - id: then-stop']);
     expect(lines(result)).toEqual([
-      '58:7: revert must have exactly one of: exec, stop, start, kill, pause, unpause, restart, disconnect, connect, writeFile, script, replace (found "restrat"; did you mean "restart"?) (at faults[0].revert)',
+      '58:7: revert must have exactly one of: exec, stop, start, kill, pause, unpause, restart, disconnect, connect, writeFile, script, replace, patch, scale, deletePods, apply, delete (found "restrat"; did you mean "restart"?) (at faults[0].revert)',
     ]);
   });
 
@@ -62,7 +62,7 @@ describe('schema problems in plain English, at the right line and column', () =>
   it('an unknown check kind suggests the closest', () => {
     const result = validateEdited(['kind: tcp', 'kind: tpc']);
     expect(lines(result)).toEqual([
-      '105:17: unknown kind "tpc"; did you mean "tcp"? (one of: exec, http, tcp, sql, promql, alertmanager) (at checks.resolutions[1].checks[0].kind)',
+      '105:17: unknown kind "tpc"; did you mean "tcp"? (one of: exec, http, tcp, sql, promql, alertmanager, rollout, condition) (at checks.resolutions[1].checks[0].kind)',
     ]);
   });
 
