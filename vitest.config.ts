@@ -2,9 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // One runner for the whole suite; projects split it by what a test needs, and groups run one after the
 // other: unit, then the sandbox tests two files at a time (each makes its own labelled objects and
-// cleans only its own run, and most of their time is waiting on real services), then the browser, then
-// what measures latency on its own (slow-query's baseline is a p95 on two cores: a neighbour would skew it).
+// cleans only its own run, and most of their time is waiting on real services), then the Kubernetes tests
+// (in CI the test cluster builds and starts in the background meanwhile: wait-for-test-cluster.ts), then
+// the browser, then what measures latency on its own (slow-query's baseline is a p95 on two cores: a
+// neighbour, or a cluster still compiling, would skew it).
 const LATENCY = ['test/integration/scenarios/slow-query.docker.test.ts'];
+const KUBERNETES = ['test/integration/**/*.kubernetes.test.ts'];
 
 export default defineConfig({
   test: {
@@ -18,10 +21,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: LATENCY,
+          exclude: [...LATENCY, ...KUBERNETES],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'kubernetes',
+          include: KUBERNETES,
+          setupFiles: ['test/helpers/wait-for-test-cluster.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // One cluster: its tests one at a time (cluster-wide CRDs, image loads into one containerd).
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -31,7 +46,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -41,7 +56,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 600_000,
           fileParallelism: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],
