@@ -185,6 +185,7 @@ export class KubernetesRuntime implements SandboxRuntime {
       ...(context ? { context } : {}),
       kubectl: this.options.kubectl ?? this.env.FIREDRILL_KUBECTL ?? 'kubectl',
       rolloutTimeoutMs: spec.rolloutTimeoutMs ?? this.options.rolloutTimeoutMs ?? 120_000,
+      customKinds: (spec.crds ?? []).flatMap(crdKind),
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
     });
     try {
@@ -302,6 +303,14 @@ export async function ensureCrds(
     }
   }
   return created;
+}
+
+/** The kind a CustomResourceDefinition serves, at its storage version (or first served one). */
+export function crdKind(crd: KubeObject): { apiVersion: string; kind: string }[] {
+  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean; storage?: boolean }[] } | undefined;
+  const version = spec?.versions?.find((v) => v.storage) ?? spec?.versions?.find((v) => v.served);
+  if (!spec?.group || !spec.names?.kind || !version) return [];
+  return [{ apiVersion: `${spec.group}/${version.name}`, kind: spec.names.kind }];
 }
 
 /** Every image the run's pods use: the services' and the manifests' containers. */
