@@ -29,6 +29,8 @@ export interface KubernetesSandboxOptions {
    * the operators that hold their finalizers still run (or the namespace would stay Terminating).
    */
   customKinds?: { apiVersion: string; kind: string }[];
+  /** How long their operators get to run the finalizers (default 60 s). */
+  finalizerTimeoutMs?: number;
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -255,7 +257,7 @@ export class KubernetesSandbox implements Sandbox, ClusterOperations {
    * Deletes the objects of the pack's custom kinds and waits (bounded) until their operators have run
    * their finalizers; whatever is left after that loses its finalizers, so the namespace can go.
    */
-  private async deleteCustomResources(onProgress?: ProgressListener, timeoutMs = 60_000): Promise<void> {
+  private async deleteCustomResources(onProgress?: ProgressListener, timeoutMs = this.options.finalizerTimeoutMs ?? 60_000): Promise<void> {
     const kinds = this.options.customKinds ?? [];
     if (kinds.length === 0) return;
     const remaining = async (): Promise<ObjectRef[]> => {
