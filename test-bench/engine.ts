@@ -11,13 +11,13 @@ import { imageSpecs } from '../main/engine/run/spec.js';
 import { packageRoot } from '../main/platform/package-root.js';
 import { summarize, type Figure } from './stats.js';
 
-async function measure(
+export async function measure(
   pack: string,
   runs: number,
-  options: { untilBaseline?: boolean } = {},
+  options: { untilBaseline?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ up: number[]; live: number[]; teardown: number[]; containers: number }> {
   const home = mkdtempSync(join(tmpdir(), 'fd-bench-'));
-  const { manager } = createAppContext({ env: { ...process.env, FIREDRILL_HOME: home } });
+  const { manager } = createAppContext({ env: { ...process.env, ...options.env, FIREDRILL_HOME: home } });
   const loaded = await manager.resolvePack(pack);
   const runtime = manager.runtimeFor(loaded)!;
   // Cached images are the case we measure: build once, outside the timing.

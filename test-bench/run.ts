@@ -32,6 +32,7 @@ await group('engine', async () =>
     skip: args.filter((a) => a.startsWith('--no-')).map((a) => a.slice('--no-'.length)),
   }),
 );
+await group('kubernetes', async () => (await import('./kubernetes.js')).benchKubernetes());
 await group('renderer', async () => {
   const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');

@@ -6,7 +6,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import {
-  ApiException,
   AuthorizationV1Api,
   CoreV1Api,
   Exec,
@@ -48,30 +47,8 @@ export interface KubeApi {
   canI(verb: string, resource: string, options?: { group?: string; subresource?: string; namespace?: string }): Promise<boolean>;
 }
 
-/** The HTTP status of a failed API call (undefined for network errors). */
-export function statusOf(error: unknown): number | undefined {
-  if (error instanceof ApiException) return error.code;
-  const code = (error as { code?: unknown; statusCode?: unknown } | null)?.code ?? (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** An API error as one line: the Status message the server sent, not a stack of client internals. */
-export function apiMessage(error: unknown): string {
-  if (error instanceof ApiException) {
-    const body = error.body as { message?: string } | string | undefined;
-    const message = typeof body === 'string' ? safeMessage(body) : body?.message;
-    return `HTTP ${error.code}: ${message ?? error.message}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function safeMessage(body: string): string {
-  try {
-    return (JSON.parse(body) as { message?: string }).message ?? body;
-  } catch {
-    return body;
-  }
-}
+export { apiMessage, statusOf } from './errors.js';
+import { apiMessage, statusOf } from './errors.js';
 
 /** KubernetesObjectApi with raw JSON bodies (its serializer drops fields its models do not know). */
 class ObjectApi extends KubernetesObjectApi {
@@ -244,4 +221,19 @@ export function exitCodeOf(status: V1Status): number {
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   const code = Number(cause?.message);
   return Number.isInteger(code) ? code : 1;
+}
+
+/** One context of a kubeconfig, with its cluster and user, as a kubeconfig of its own. */
+export function flattened(kc: KubeConfig): string {
+  const copy = new KubeConfig();
+  const context = kc.getContextObject(kc.getCurrentContext())!;
+  const cluster = kc.getCluster(context.cluster)!;
+  const user = kc.getUser(context.user);
+  copy.loadFromOptions({
+    clusters: [cluster],
+    users: user ? [user] : [],
+    contexts: [context],
+    currentContext: context.name,
+  });
+  return copy.exportConfig();
 }

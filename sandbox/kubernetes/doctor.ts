@@ -5,7 +5,8 @@
  * Everything outside (Docker, the API, kind) is injected.
  */
 import type { DoctorCheck, DoctorCheckId, DoctorStatus } from '../../shared/doctor.js';
-import { apiMessage, type KubeApi } from './api.js';
+import type { KubeApi } from './api.js';
+import { apiMessage } from './errors.js';
 import { kindClient, type ProcessRunner } from './kind.js';
 import { describeTarget, type KubeTarget, type TargetResolution } from './target.js';
 

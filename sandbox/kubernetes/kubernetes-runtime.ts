@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   KUBERNETES_ONLY_OPERATIONS,
   type CleanupReport,
@@ -23,14 +23,15 @@ import {
 import { buildImages, imageExists } from '../docker/build.js';
 import { createDockerClient, dockerMessage } from '../docker/client.js';
 import { currentOwner, type Owner } from '../docker/labels.js';
-import { createKubeApi, loadKubeConfig, statusOf, type KubeApi } from './api.js';
+import type { KubeApi } from './api.js';
+import { statusOf } from './errors.js';
 import { cleanupNamespaces, deleteNamespace } from './cleanup.js';
 import { kubernetesDoctor, notPlayableReason } from './doctor.js';
 import type { DoctorCheck } from '../../shared/doctor.js';
 import { LABELS } from '../runtime.js';
-import { kindClient, kindConfig, runProcess, type KindClient, type ProcessRunner } from './kind.js';
+import { kindClient, kindConfig, kindNodeFilters, runProcess, type KindClient, type ProcessRunner } from './kind.js';
 import { kindInfo, podImages } from './kinds.js';
-import { learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
+import { KIND_CLUSTER_LABEL, learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
 import { KubernetesSandbox } from './sandbox.js';
 import { describeTarget, resolveTarget, type KubeTarget, type TargetResolution } from './target.js';
 
@@ -126,6 +127,8 @@ export class KubernetesRuntime implements SandboxRuntime {
     if (this.connected) return this.connected;
     const target = this.target;
     if (target.type === 'none') throw new Error(target.unavailable);
+    // The client loads only when a cluster is used (doctor, validate and Docker runs never pay for it).
+    const { createKubeApi, loadKubeConfig, flattened } = await import('./api.js');
     let kubeconfig: string;
     let context: string | undefined;
     let kc: KubeConfig;
@@ -261,8 +264,12 @@ export class KubernetesRuntime implements SandboxRuntime {
       throw error;
     }
     if (options.runId === undefined && !options.onlyOrphans && connected.target.type === 'kind') {
-      await this.kindClient(connected.target).delete(connected.target.cluster);
-      report.removed.push({ kind: 'kind cluster', name: connected.target.cluster });
+      // Firedrill's kind cluster, found as kind finds clusters: by the label on its node containers.
+      const clusters = await kindClustersByLabel(this.docker);
+      if (clusters.includes(connected.target.cluster)) {
+        await this.kindClient(connected.target).delete(connected.target.cluster);
+        report.removed.push({ kind: 'kind cluster', name: connected.target.cluster });
+      }
       this.connected = null;
     }
     return report;
@@ -337,18 +344,10 @@ export function normalizeImage(image: string): string {
   return image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
-function flattened(kc: KubeConfig): string {
-  const copy = new KubeConfig();
-  const context = kc.getContextObject(kc.getCurrentContext())!;
-  const cluster = kc.getCluster(context.cluster)!;
-  const user = kc.getUser(context.user);
-  copy.loadFromOptions({
-    clusters: [cluster],
-    users: user ? [user] : [],
-    contexts: [context],
-    currentContext: context.name,
-  });
-  return copy.exportConfig();
+/** The kind clusters on this Docker engine, by the `io.x-k8s.kind.cluster` label of their node containers. */
+export async function kindClustersByLabel(docker: Docker): Promise<string[]> {
+  const nodes = await docker.listContainers({ all: true, filters: JSON.stringify(kindNodeFilters()) });
+  return [...new Set(nodes.map((n) => n.Labels?.[KIND_CLUSTER_LABEL]).filter((name): name is string => !!name))].sort();
 }
 
 /** The image the privileged probe runs (seeded offline on every Firedrill machine). */

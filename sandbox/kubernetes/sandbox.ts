@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
 import { LABELS, type ClusterOperations, type ExecOptions, type ExecResult, type KubeObject, type ObjectRef, type PatchType, type ProgressListener, type Sandbox, type ServiceSpec } from '../runtime.js';
-import { apiMessage, type KubeApi, type ObjectKey } from './api.js';
+import type { KubeApi, ObjectKey } from './api.js';
+import { apiMessage } from './errors.js';
 import { kindInfo } from './kinds.js';
 import { FIELD_MANAGER, labelled } from './objects.js';
 import { rolloutStatus } from './rollout.js';

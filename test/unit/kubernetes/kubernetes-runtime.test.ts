@@ -169,6 +169,30 @@ describe('the Kubernetes runtime (against an in-memory API server)', () => {
     expect(runSelector('x')).toBe('firedrill.managed=true,firedrill.run=x');
   });
 
+  it('firedrill clean removes the namespaces and the kind cluster Firedrill owns (found by io.x-k8s.kind.cluster); orphan reaping keeps it', async () => {
+    const fake = new FakeKube();
+    const kindCalls: string[] = [];
+    const run: ProcessRunner = async (_file, args) => {
+      kindCalls.push(args.join(' '));
+      if (args[0] === 'get' && args[1] === 'clusters') return { code: 0, stdout: 'firedrill\nother\n', stderr: '' };
+      if (args[0] === 'get' && args[1] === 'kubeconfig') return { code: 0, stdout: readFileSync(kubeconfig, 'utf8').replace('current-context: other', 'current-context: lab'), stderr: '' };
+      return { code: 0, stdout: '', stderr: '' };
+    };
+    const docker = {
+      ...fakeDocker(),
+      listContainers: async () => [{ Labels: { 'io.x-k8s.kind.cluster': 'firedrill' } }, { Labels: { 'io.x-k8s.kind.cluster': 'other' } }],
+    } as unknown as Docker;
+    const kind = runtime(fake, { target: { type: 'kind', kind: '/bin/kind', cluster: 'firedrill', kubeconfig: join(dir, 'kube', 'kind-firedrill.yaml') }, run, docker });
+    await kind.up(spec(), () => undefined);
+    expect((await kind.cleanup({ onlyOrphans: true })).removed).toEqual([]);
+    expect(kindCalls.filter((c) => c.startsWith('delete'))).toEqual([]);
+    expect((await kind.cleanup()).removed).toEqual([
+      { kind: 'namespace', name: 'fd-k-20261202-001500-ab12' },
+      { kind: 'kind cluster', name: 'firedrill' },
+    ]);
+    expect(kindCalls.filter((c) => c.startsWith('delete') || c.startsWith('load'))).toEqual(['load docker-image --name firedrill firedrill/k-bastion:1 debian:bookworm', 'delete cluster --name firedrill']);
+  });
+
   it('never writes the user kubeconfig: terminals use a copy of the chosen context in the data directory', async () => {
     const before = readFileSync(kubeconfig, 'utf8');
     const fake = new FakeKube();

@@ -179,11 +179,31 @@ def apply(plan):
 
 # ------------------------------------------------------------------ talking to the agent
 
-AGENT = os.environ.get('LABNET_AGENT', 'http://ec2-agent:8080')
 # Written once the first plan is applied and verified: the container's healthcheck (a file test, no Python start-up
 # every half second).
 READY = os.environ.get('LABNET_READY_FILE', '/run/labnet/ready')
-TOKEN = os.environ.get('LABNET_DATAPLANE_TOKEN', '')
+
+
+def _service_env(name):
+    """A setting from this process's environment or, failing that, from the container's main process.
+
+    Firedrill runs checks as root under `env -i` (so a learner's environment cannot bend them): `verify` then
+    has none of the service's settings, and reads them where the service itself got them."""
+    if os.environ.get(name):
+        return os.environ[name]
+    try:
+        with open('/proc/1/environ', 'rb') as handle:
+            for entry in handle.read().split(b'\0'):
+                key, _, value = entry.partition(b'=')
+                if key.decode(errors='replace') == name:
+                    return value.decode(errors='replace')
+    except OSError:
+        pass
+    return ''
+
+
+AGENT = _service_env('LABNET_AGENT') or 'http://ec2-agent:8080'
+TOKEN = _service_env('LABNET_DATAPLANE_TOKEN')
 
 
 def fetch_plan(after=None, timeout=30):
