@@ -3,7 +3,7 @@
  * created on first use, so `doctor` and `validate` work on a machine without Docker (or a cluster), and a
  * missing engine fails the operation that needs it, not the start-up.
  */
-import type { CleanupReport, RuntimeKind, SandboxOperation, SandboxRuntime } from './runtime.js';
+import type { CleanupOptions, CleanupReport, RuntimeKind, SandboxOperation, SandboxRuntime } from './runtime.js';
 
 export interface RuntimeEntry {
   kind: RuntimeKind;
@@ -63,7 +63,7 @@ export class RuntimeRegistry {
   }
 
   /** Every registered runtime's cleanup, merged (`firedrill clean`, orphan reaping at start). */
-  async cleanup(options: { runId?: string; onlyOrphans?: boolean } = {}): Promise<CleanupReport> {
+  async cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
     const removed: CleanupReport['removed'] = [];
     for (const { runtime } of this.entries.values()) removed.push(...(await runtime.cleanup(options)).removed);
     return { removed };

@@ -13,7 +13,8 @@ export const RUNTIME_KINDS = ['docker', 'kubernetes'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
 
 /**
- * What a sandbox can be asked to do: the Sandbox methods that change or read a service. A runtime says
+ * What a sandbox can be asked to do: the Sandbox methods that change or read a service, and the storage a
+ * service can be given. A runtime says
  * which it supports (`SandboxRuntime.supports`), so validation rejects a fault it could not perform.
  */
 export const SANDBOX_OPERATIONS = [
@@ -35,6 +36,10 @@ export const SANDBOX_OPERATIONS = [
   'deletePods',
   'delete',
   'getObject',
+  /** Size-capped memory filesystems of a service (ServiceSpec.tmpfs). */
+  'tmpfs',
+  /** Named volumes of the run shared by services (SandboxSpec.volumes); `size` is enforced where a runtime can. */
+  'volume',
 ] as const;
 export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
 
@@ -50,7 +55,35 @@ export const LABELS = {
   /** pid and host of the process that owns the run: a run whose owner is gone is an orphan. */
   ownerPid: 'firedrill.owner-pid',
   ownerHost: 'firedrill.owner-host',
+  /** The game (game-day mode) a run belongs to: the kill switch and the dead man's switch find its objects by it. */
+  game: 'firedrill.game',
+  /**
+   * When the objects may be removed even though their owner may live (epoch milliseconds): the dead man's
+   * switch. `firedrill clean --expired`, the next start and a game's watchdog enforce it without the owner.
+   */
+  deadline: 'firedrill.deadline',
 } as const;
+
+/** The labels a caller may add to a sandbox's objects (SandboxSpec.labels): game membership and a deadline. */
+export type ExtraLabelKey = typeof LABELS.game | typeof LABELS.deadline;
+
+/** Is a labelled object past its deadline? Objects without one never expire. */
+export function isExpired(labels: Record<string, string> | undefined, now: number): boolean {
+  const deadline = Number(labels?.[LABELS.deadline]);
+  return Number.isFinite(deadline) && deadline > 0 && deadline <= now;
+}
+
+/** Which labelled objects a cleanup removes. The filters add up: every one given must match. */
+export interface CleanupOptions {
+  runId?: string;
+  /** Spare runs whose owner process is alive. */
+  onlyOrphans?: boolean;
+  /** Only the objects of this game. */
+  gameId?: string;
+  /** Only objects past their deadline label (`now`, epoch ms, defaults to the clock). */
+  expired?: boolean;
+  now?: number;
+}
 
 export interface ImageSpec {
   /** Name inside the pack, e.g. `orders`. */
@@ -96,6 +129,40 @@ export interface HealthcheckSpec {
   startPeriodMs: number;
 }
 
+/**
+ * A memory-backed filesystem of the service's own, capped at `sizeBytes` (writing past it fails with ENOSPC).
+ * Its pages count against the service's memory limit. Emptied when the container stops or is replaced.
+ */
+export interface TmpfsSpec {
+  /** Absolute path in the container. */
+  target: string;
+  sizeBytes: number;
+  /** Octal permission bits of the mount's root, e.g. 0o1777. */
+  mode: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * A named volume of the run that several services may mount. With `sizeBytes` it is memory-backed and capped
+ * (the only size a runtime can enforce without privileges); without, it lives on the engine's disk, uncapped.
+ * It outlives restarts and deploys of the services that mount it, and is removed with the run.
+ */
+export interface VolumeSpec {
+  name: string;
+  sizeBytes?: number;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/** Where a service mounts one of the run's volumes. */
+export interface VolumeMountSpec {
+  volume: string;
+  target: string;
+  readOnly: boolean;
+}
+
 export interface ServiceSpec {
   name: string;
   /** A local image tag (already built or seeded). */
@@ -116,6 +183,10 @@ export interface ServiceSpec {
   /** The most processes and threads the container may hold at once. */
   pids?: number;
   files: ServiceFile[];
+  /** Size-capped memory filesystems of this service alone. */
+  tmpfs?: TmpfsSpec[];
+  /** The run's volumes this service mounts (SandboxSpec.volumes). */
+  volumes?: VolumeMountSpec[];
   /** Container ports published on 127.0.0.1 at a free random host port (reachable on Docker Desktop too). */
   publish: number[];
   /** Services started before this one (and healthy, when they have a healthcheck). */
@@ -135,6 +206,9 @@ export const RESOURCE_LIMITS = {
   min: { memoryBytes: 16 * MiB, cpus: 0.05, pids: 16 },
   max: { memoryBytes: 16 * 1024 * MiB, cpus: 16, pids: 8192 },
 } as const;
+
+/** Sizes a pack may give a tmpfs or a sized volume (memory-backed, so bounded like memory). */
+export const STORAGE_LIMITS = { minBytes: 1 * MiB, maxBytes: 4 * 1024 * MiB } as const;
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -165,8 +239,12 @@ import type { ObjectRef } from './kubernetes/kinds.js';
 export interface SandboxSpec {
   runId: string;
   scenario: string;
+  /** Added to every object of the sandbox (a game's id and deadline). */
+  labels?: Partial<Record<ExtraLabelKey, string>>;
   images: ImageSpec[];
   networks: NetworkSpec[];
+  /** Named volumes services share (ServiceSpec.volumes mounts them). */
+  volumes?: VolumeSpec[];
   services: ServiceSpec[];
   /** Kubernetes only: the pack's manifests (image names already resolved to tags), applied in this order. */
   objects?: KubeObject[];
@@ -261,6 +339,6 @@ export interface SandboxRuntime {
    * Optional: a runtime without it is judged by whether `imagesPresent` answers.
    */
   whyUnavailable?(): Promise<string | null>;
-  /** Remove labelled objects: one run, or (no runId) every run; `onlyOrphans` spares runs whose owner lives. */
-  cleanup(options?: { runId?: string; onlyOrphans?: boolean }): Promise<CleanupReport>;
+  /** Remove labelled objects: one run, or (no runId) every run; see CleanupOptions for the filters. */
+  cleanup(options?: CleanupOptions): Promise<CleanupReport>;
 }

@@ -17,7 +17,7 @@ const RUNS = 200;
 const WARMUP = 20;
 
 /** The repository root: the nearest folder up from here (src or dist) holding the fixtures. */
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     if (existsSync(join(dir, 'test/fixtures/postmortems'))) return dir;

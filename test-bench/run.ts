@@ -2,6 +2,7 @@
  * `npm run bench`: every performance figure as one JSON object `{"name": {"median": n, "unit": "ms"}, ...}`.
  * Figures that need Docker or Chromium are skipped (and say so on stderr) where those are missing.
  * `--only engine,terminal,...` picks groups; `--no-<scenario>` (e.g. `--no-slow-query`) skips that scenario's runs.
+ * The game group takes `--game-pack=<pack>` (default slow-query) and `--game-teams=1,2,4`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ async function group(name: string, work: () => Promise<Record<string, Figure | R
 
 await group('validate', async () => (await import('./validate.js')).benchValidate());
 await group('grading', async () => (await import('./grading.js')).benchGrading());
+await group('bounded', async () => (await import('./bounded.js')).benchBounded());
 await group('investigation', async () => (await import('./investigation.js')).benchInvestigation());
 await group('terminal', async () => (await import('./terminal.js')).benchTerminal());
 await group('engine', async () =>
@@ -33,6 +35,11 @@ await group('engine', async () =>
   }),
 );
 await group('kubernetes', async () => (await import('./kubernetes.js')).benchKubernetes());
+await group('game', async () => {
+  const pack = args.find((a) => a.startsWith('--game-pack='))?.slice('--game-pack='.length) ?? 'slow-query';
+  const counts = (args.find((a) => a.startsWith('--game-teams='))?.slice('--game-teams='.length) ?? '1,2,4').split(',').map(Number);
+  return (await import('./game.js')).benchGame({ pack, counts });
+});
 await group('renderer', async () => {
   const { packageRoot } = await import('../main/platform/package-root.js');
   if (!existsSync(join(packageRoot(), 'dist/renderer/index.html'))) throw new Error('the renderer is not built');

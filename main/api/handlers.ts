@@ -11,7 +11,9 @@ import {
   sessionEvents,
   createdEvent,
   importBundle,
+  importRecord,
   listHistory,
+  saveImportRecord,
   POSTMORTEM_FILE,
   saveReport,
   savedReport,
@@ -29,6 +31,7 @@ import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
 import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
+import type { GameMethodName } from '../../shared/api/game.js';
 import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreView } from '../../shared/api/contract.js';
 
 /** Scoring, as the handlers need it (the real one is main/scoring). */
@@ -57,7 +60,10 @@ const RULES = [
   'When it is resolved, write a blameless postmortem: it is graded too.',
 ];
 
-export function createHandlers(deps: HandlerDeps): ApiHandlers {
+/** Every method but game-day mode's (game-handlers.ts serves those). */
+export type RunHandlers = Omit<ApiHandlers, GameMethodName>;
+
+export function createHandlers(deps: HandlerDeps): RunHandlers {
   const { manager } = deps;
 
   /**
@@ -85,6 +91,14 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     const live = manager.get(runId);
     if (live) return live.scenario;
     const created = createdEvent(events);
+    // An imported session names its pack; the path its bundle recorded means nothing here.
+    if (importRecord(sessionPath(manager.home, runId))) {
+      try {
+        return playedScenario((await manager.packByName(created.scenario)).scenario, created);
+      } catch {
+        throw new ApiError('not_found', `the scenario pack "${created.scenario}" of ${runId} is not on this machine`);
+      }
+    }
     if (!existsSync(created.scenarioDir)) {
       throw new ApiError('not_found', `the scenario pack of ${runId} is not on this machine (${created.scenarioDir})`);
     }
@@ -165,6 +179,51 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         hintCount: scenario.hints.length,
       };
     });
+  };
+
+  /**
+   * An imported session's scores, recomputed from its events.jsonl (and postmortem.md) with the local pack of
+   * that name: the bundle's report.json is only compared with them. What differs is noted in imported.json
+   * and shown in history: another version of the pack, a report that claimed other scores, no pack here.
+   */
+  const rescoreImported = async (runId: string): Promise<void> => {
+    const dir = sessionPath(manager.home, runId);
+    const record = importRecord(dir);
+    if (!record) return;
+    const events = sessionEvents(dir);
+    const created = createdEvent(events);
+    let loaded: LoadedScenario;
+    try {
+      loaded = await manager.packByName(created.scenario);
+    } catch {
+      record.notes.push(`the scenario pack "${created.scenario}" is not on this machine: the scores could not be recomputed`);
+      saveImportRecord(dir, record);
+      return;
+    }
+    const recorded = created.packHash ?? null;
+    record.pack = { name: created.scenario, localHash: loaded.hash, recordedHash: recorded };
+    if (recorded === null) record.notes.push(`the bundle does not record which version of "${created.scenario}" was played; scored with the local pack`);
+    else if (recorded !== loaded.hash) {
+      record.notes.push(
+        `scored with the local pack "${created.scenario}", which differs from the one played (pack ${loaded.hash.slice(0, 12)} here, ${recorded.slice(0, 12)} in the bundle)`,
+      );
+    }
+    try {
+      const scenario = playedScenario(loaded.scenario, created);
+      const postmortemFile = join(dir, POSTMORTEM_FILE);
+      const troubleshooting = deps.scoring.troubleshooting(events, scenario);
+      const postmortem = existsSync(postmortemFile) ? deps.scoring.grade(readFileSync(postmortemFile, 'utf8'), scenario, events) : null;
+      saveReport(dir, buildReport(dir, events, { troubleshooting, postmortem }));
+      for (const [part, recomputed] of [['troubleshooting', troubleshooting.score], ['postmortem', postmortem?.score ?? null]] as const) {
+        const claimed = record.claimed?.[part] ?? null;
+        if (claimed !== null && (recomputed === null || Math.abs(claimed - recomputed) > 0.05)) {
+          record.notes.push(`the bundle's report claimed a ${part} score of ${claimed}; recomputed from its event log: ${recomputed ?? 'none'}`);
+        }
+      }
+    } catch (error) {
+      record.notes.push(`the session's event log could not be scored: ${(error as Error).message}`);
+    }
+    saveImportRecord(dir, record);
   };
 
   /** The automatic report (saved at submit, else scored now). */
@@ -301,11 +360,14 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     },
     'history.list': async () => listHistory(manager.home, (runId, owner) => runIsLive(runId, owner)),
     'history.import': async ({ base64 }) => {
+      let runId: string;
       try {
-        return { runId: await importBundle(manager.home, Buffer.from(base64, 'base64')) };
+        runId = await importBundle(manager.home, Buffer.from(base64, 'base64'));
       } catch (error) {
         throw new ApiError('bad_request', `cannot import the bundle: ${(error as Error).message}`);
       }
+      await rescoreImported(runId);
+      return { runId };
     },
   };
 }

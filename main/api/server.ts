@@ -7,11 +7,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, isMethodName, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
+import { ApiError, isMethodName, LIMITS, parseRequest, type ApiHandlers } from '../../shared/api/contract.js';
+import { formatBytes } from '../../shared/format/bytes.js';
 import { callHandler } from './dispatch.js';
+import { isJsonRequest, originProblem, type AuthMethod } from './origin.js';
+import { mayReadRun, refusal, scopeResponse, scopeSocket, type AccessPolicy, type Principal } from './access.js';
 
 export const TOKEN_COOKIE = 'firedrill_token';
 
@@ -30,8 +34,11 @@ export interface ApiServerOptions {
   files?: FileSource;
   /** Called for each authenticated socket on a WebSocket path (`/ws/events`, `/ws/terminal`). */
   sockets?: Record<string, (socket: WebSocket) => void>;
-  /** Extra origins allowed to call the API (the Electron window's file:// origin is `null`). */
+  /** Origins besides the server's own that may open WebSockets (the Electron window's page: `file://`). */
+  socketOrigins?: string[];
   log?: (line: string) => void;
+  /** Tokens other than the server's own (a game's team join tokens) and what they may reach (access.ts). */
+  access?: AccessPolicy;
 }
 
 export interface ApiServer {
@@ -62,7 +69,19 @@ const CSP =
   "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:* ws://localhost:* http://localhost:*; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const WILDCARD_HOSTS = ['0.0.0.0', '::'];
+
+/** The IP addresses of this machine's interfaces, as a Host header names them. */
+function localAddresses(): Set<string> {
+  const addresses = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const entry of list ?? []) addresses.add(entry.family === 'IPv6' ? `[${entry.address}]` : entry.address);
+  }
+  return addresses;
+}
+
+/** An API call's body: the largest is a bundle import (base64, a third larger than the archive). */
+const MAX_BODY_BYTES = Math.ceil((LIMITS.bundleBytes * 4) / 3) + 1024 * 1024;
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -80,25 +99,42 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
-  const authenticated = (req: IncomingMessage, url: URL): boolean => {
-    const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ') && tokenMatches(header.slice(7))) return true;
-    if (tokenMatches(url.searchParams.get('token'))) return true;
-    return tokenMatches(readCookie(req, TOKEN_COOKIE));
+  const OWNER: Principal = { kind: 'owner' };
+  const principalOfToken = (candidate: string | undefined | null): Principal | null => {
+    if (!candidate) return null;
+    if (tokenMatches(candidate)) return OWNER;
+    return options.access?.resolve(candidate) ?? null;
   };
+  /**
+   * Who is calling, the owner (the server's token) or a team (a join token), and how the request proved it
+   * (null: it did not). Sockets never accept the cookie.
+   */
+  const authenticate = (req: IncomingMessage, url: URL, cookie = true): { principal: Principal; method: AuthMethod } | null => {
+    const header = req.headers.authorization;
+    const byHeader = header?.startsWith('Bearer ') ? principalOfToken(header.slice(7)) : null;
+    if (byHeader) return { principal: byHeader, method: 'header' };
+    const byQuery = principalOfToken(url.searchParams.get('token'));
+    if (byQuery) return { principal: byQuery, method: 'query' };
+    const byCookie = cookie ? principalOfToken(readCookie(req, cookieName())) : null;
+    return byCookie ? { principal: byCookie, method: 'cookie' } : null;
+  };
+  // One cookie per port: another local server (or a second Firedrill) never receives or overwrites ours.
+  const cookieName = (): string => `${TOKEN_COOKIE}_${port}`;
 
   let port = options.port ?? 0;
   // Reject other Host headers so a web page elsewhere cannot reach us through DNS rebinding.
   const hostAllowed = (req: IncomingMessage): boolean => {
     const hostHeader = req.headers.host ?? '';
     const name = hostHeader.replace(/:\d+$/, '');
-    return ['127.0.0.1', 'localhost', '[::1]', host].includes(name);
+    // Served on every interface (`--host 0.0.0.0`, game days on a LAN): this machine's own addresses too.
+    return ['127.0.0.1', 'localhost', '[::1]', host].includes(name) || (WILDCARD_HOSTS.includes(host) && localAddresses().has(name));
   };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     if (!hostAllowed(req)) return sendError(res, 403, 'unauthorized', 'unexpected Host header');
-    if (!authenticated(req, url)) {
+    const auth = authenticate(req, url);
+    if (!auth) {
       return sendError(
         res,
         401,
@@ -107,34 +143,48 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         'Open the URL that `firedrill serve` printed; it carries the token.',
       );
     }
-    // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
-    if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const problem = originProblem(req, port, auth.method);
+      if (problem) return sendError(res, 403, 'unauthorized', problem);
     }
-    handle(req, res, url).catch((error: unknown) => {
+    // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
+    const given = url.searchParams.get('token');
+    if (given && principalOfToken(given)) {
+      res.setHeader('Set-Cookie', `${cookieName()}=${auth.principal.kind === 'owner' ? token : given}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    handle(req, res, url, auth.principal).catch((error: unknown) => {
       log(`request failed: ${String(error)}`);
       if (!res.headersSent) sendError(res, 500, 'internal', error instanceof Error ? error.message : String(error));
       else res.end();
     });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): Promise<void> {
     const path = url.pathname;
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return sendError(res, 405, 'bad_request', 'use POST for API calls');
       const method = decodeURIComponent(path.slice('/api/'.length));
       if (!isMethodName(method)) return sendError(res, 404, 'not_found', `unknown API method "${method}"`);
+      if (!isJsonRequest(req)) return sendError(res, 415, 'bad_request', 'API calls carry JSON: send Content-Type: application/json');
+      let raw: string;
+      try {
+        raw = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendError(res, 413, 'bad_request', error.message);
+        throw error;
+      }
       let body: unknown;
       try {
-        const raw = await readBody(req);
         body = raw.length === 0 ? {} : JSON.parse(raw);
       } catch (error) {
         return sendError(res, 400, 'bad_request', `request body is not JSON: ${(error as Error).message}`);
       }
       try {
         const request = parseRequest(method, body);
+        const refused = refusal(principal, method, request);
+        if (refused) return sendError(res, 403, 'unauthorized', refused);
         const response = await callHandler(options.handlers, method, request);
-        return sendJson(res, 200, response);
+        return sendJson(res, 200, scopeResponse(principal, method, response));
       } catch (error) {
         if (error instanceof ApiError) return sendError(res, statusOf(error.code), error.code, error.message, error.fix);
         throw error;
@@ -143,6 +193,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (path.startsWith('/files/')) {
       const [, , runId, name] = path.split('/');
       if (!runId || !name || !options.files) return sendError(res, 404, 'not_found', 'no such file');
+      if (!mayReadRun(principal, decodeURIComponent(runId))) return sendError(res, 403, 'unauthorized', 'a team may only read its own run');
       const file = await options.files.open(decodeURIComponent(runId), decodeURIComponent(name));
       if (!file) return sendError(res, 404, 'not_found', `no file ${name} for run ${runId}`);
       res.writeHead(200, {
@@ -184,15 +235,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     const onSocket = options.sockets?.[url.pathname];
-    if (!hostAllowed(req) || !authenticated(req, url)) {
+    const auth = hostAllowed(req) ? authenticate(req, url, false) : null;
+    if (!auth) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (originProblem(req, port, auth.method, options.socketOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (!onSocket) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      scopeSocket(ws, auth.principal, url.pathname);
+      onSocket(ws);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -251,8 +310,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
+        reject(new BodyTooLarge(`the request body is larger than ${formatBytes(MAX_BODY_BYTES)}, the limit of an API call`));
+        // Drain the rest unread so the 413 still reaches the client.
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);
@@ -261,3 +322,5 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+class BodyTooLarge extends Error {}

@@ -16,9 +16,15 @@ import { createAppContext, type AppContext } from './context.js';
 import { createScoring } from './scoring-adapter.js';
 import { bundleStream, castStream, sessionPath } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
+import { createGameHandlers } from '../api/game-handlers.js';
+import { sameToken } from '../api/access.js';
+import { GameRunner } from '../game/runner.js';
+import { startGameWatchdog } from './game-watchdog.js';
 
 export interface ApiHost {
   context: AppContext;
+  /** Game-day mode's runner (one game at a time). */
+  games: GameRunner;
   handlers: ApiHandlers;
   server: ApiServer;
   close(): Promise<void>;
@@ -34,10 +40,16 @@ export async function startApiHost(options: {
   const context = options.context ?? createAppContext();
   const terminals = createTerminalService(context);
   let server: ApiServer | null = null;
-  const handlers = createHandlers({
+  const scoring = createScoring();
+  const games = new GameRunner({
+    manager: context.manager,
+    score: (run) => scoring.troubleshooting([...run.readEvents()], run.scenario).score,
+    startWatchdog: (watch) => startGameWatchdog({ ...watch, home: context.home }),
+  });
+  const runHandlers = createHandlers({
     manager: context.manager,
     doctor: () => runDoctor({ dataDir: context.home }),
-    scoring: createScoring(),
+    scoring,
     openTerminal: (run) => terminals.open(run),
     renderReportHtml: (report, casts) => renderReportHtml(report, { casts }),
     readCasts: (dir, numbers) => {
@@ -57,12 +69,24 @@ export async function startApiHost(options: {
     }),
     loadScenario: (dir) => context.manager.load(dir),
   });
+  const handlers: ApiHandlers = { ...runHandlers, ...createGameHandlers(games) };
   server = await startApiServer({
     handlers,
     staticDir: join(packageRoot(), 'dist', 'renderer'),
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.log ? { log: options.log } : {}),
+    // The Electron window's page is a file: its sockets carry Origin `file://` (or `null`), never a web origin.
+    ...(options.kind === 'electron' ? { socketOrigins: ['file://', 'null'] } : {}),
+    // A game's team join tokens: each reaches only its team's run (main/api/access.ts).
+    access: {
+      resolve: (token) => {
+        const game = games.current;
+        const team = game?.teams.find((t) => sameToken(t.token, token));
+        if (!game || !team) return null;
+        return { kind: 'team', teamId: team.plan.id, runId: team.run.id, token: team.token, hintsAllowed: game.plan.hints.allowed };
+      },
+    },
     sockets: {
       '/ws/events': (socket) => serveEventsSocket(socket, context.manager),
       '/ws/terminal': (socket) => terminals.serve(socket),
@@ -85,13 +109,17 @@ export async function startApiHost(options: {
   });
   // Objects of runs whose process died (a crash, a kill -9) are removed at start, on every runtime.
   void context.runtimes.cleanup({ onlyOrphans: true }).catch(() => undefined);
+  // ... and those past a game's dead man's switch deadline, whoever owns them.
+  void context.runtimes.cleanup({ expired: true }).catch(() => undefined);
   const started = server;
   return {
     context,
+    games,
     handlers,
     server: started,
     async close() {
       terminals.closeAll();
+      if (games.current && ['running', 'stopping'].includes(games.current.state)) await games.end().catch(() => undefined);
       await context.manager.shutdown();
       await started.close();
     },

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   grade: async () => (await import('./commands/grade.js')).runGradeCommand,
   postmortem: async () => (await import('./commands/postmortem.js')).runPostmortemCommand,
   clean: async () => (await import('./commands/clean.js')).runClean,
+  game: async () => (await import('./commands/game.js')).runGameCommand,
   images: async () => (await import('./commands/images.js')).runImages,
 };
 

@@ -8,7 +8,7 @@ import { methodNames, parseRequest, ApiError } from '../../shared/api/contract.j
 import { callHandler } from '../api/dispatch.js';
 import { startApiHost, type ApiHost } from '../app/api-host.js';
 import { packageRoot } from '../platform/package-root.js';
-import { ipcChannel } from './channels.js';
+import { ipcChannel, isRendererPage } from './channels.js';
 
 let host: ApiHost | null = null;
 let window: BrowserWindow | null = null;
@@ -32,8 +32,7 @@ const rendererIndex = (): string => join(packageRoot(), 'dist', 'renderer', 'ind
 
 /** Only our own page may call the API: check the frame that sent every IPC message. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === rendererIndex();
+  return isRendererPage(event.senderFrame?.url ?? '', rendererIndex());
 }
 
 async function start(): Promise<void> {

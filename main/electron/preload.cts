@@ -28,6 +28,14 @@ export const PRELOAD_METHODS = [
   'reviews.override',
   'history.list',
   'history.import',
+  'game.start',
+  'game.board',
+  'game.inject',
+  'game.broadcast',
+  'game.kill',
+  'game.end',
+  'game.debrief',
+  'game.team',
 ] as const;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fix?: string } };

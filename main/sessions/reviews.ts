@@ -6,22 +6,29 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Criterion, Report, ReviewPart, ScoreView } from '../../shared/api/contract.js';
+import { z } from 'zod';
+import { reviewPartSchema, type Criterion, type Report, type ReviewPart, type ScoreView } from '../../shared/api/contract.js';
 import { EventLog, readEvents, type Clock } from '../engine/events/event-log.js';
 
 export const REVIEWS_FILE = 'reviews.jsonl';
 
-export interface ReviewPayload {
-  type: 'review.override';
-  part: ReviewPart;
-  criterionId: string;
+/** One line of reviews.jsonl: the definition (an imported bundle's lines are checked against it). */
+export const reviewEventSchema = z.object({
+  seq: z.number().int().positive(),
+  id: z.string().max(64),
+  time: z.string().max(64),
+  mono: z.number().finite(),
+  type: z.literal('review.override'),
+  part: reviewPartSchema,
+  criterionId: z.string().max(200),
   /** The reviewed points, or null to return the criterion to its automatic points. */
-  points: number | null;
-  note: string;
-  reviewer: string;
-}
+  points: z.number().finite().nullable(),
+  note: z.string().max(10_000),
+  reviewer: z.string().max(200),
+});
 
-export type ReviewEvent = ReviewPayload & { seq: number; id: string; time: string; mono: number };
+export type ReviewEvent = z.infer<typeof reviewEventSchema>;
+export type ReviewPayload = Omit<ReviewEvent, 'seq' | 'id' | 'time' | 'mono'>;
 
 export function appendReview(dir: string, payload: Omit<ReviewPayload, 'type'>, clock?: Clock): ReviewEvent {
   const log = new EventLog<ReviewPayload>(join(dir, REVIEWS_FILE), clock);

@@ -30,6 +30,7 @@ export function App() {
         <nav aria-label="Main">
           <NavLink route={{ name: 'catalog' }} current={route} label="Scenarios" />
           <NavLink route={{ name: 'history' }} current={route} label="History" />
+          <NavLink route={{ name: 'game' }} current={route} label="Game day" />
           {runId && route.name !== 'live' ? (
             <NavLink route={{ name: 'live', runId }} current={route} label="Current run" />
           ) : null}
@@ -59,6 +60,7 @@ export function App() {
 const BriefingScreen = lazy(() => import('./screens/Briefing').then((m) => ({ default: m.BriefingScreen })));
 const LiveScreen = lazy(() => import('./screens/Live').then((m) => ({ default: m.LiveScreen })));
 const PostmortemScreen = lazy(() => import('./screens/Postmortem').then((m) => ({ default: m.PostmortemScreen })));
+const GameScreen = lazy(() => import('./screens/Game').then((m) => ({ default: m.GameScreen })));
 const ReportScreen = lazy(() => import('./screens/Report').then((m) => ({ default: m.ReportScreen })));
 
 function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
@@ -90,6 +92,8 @@ function Screen({ route }: { route: Route }) {
       return <ReportScreen runId={route.runId} />;
     case 'history':
       return <HistoryScreen />;
+    case 'game':
+      return <GameScreen />;
   }
 }
 

@@ -3,7 +3,7 @@
  * `onlyOrphans` spares runs whose owner process is still alive on this host.
  */
 import type Docker from 'dockerode';
-import { LABELS, type CleanupReport, type ProgressListener } from '../runtime.js';
+import { isExpired, LABELS, type CleanupOptions as RuntimeCleanupOptions, type CleanupReport, type ProgressListener } from '../runtime.js';
 import { isNotFound } from './client.js';
 import { removeContainer } from './containers.js';
 import { currentOwner, labelFilters, type Owner } from './labels.js';
@@ -31,9 +31,7 @@ export function isOrphan(labels: Record<string, string> | undefined, here: Owner
   return !alive(pid);
 }
 
-export interface CleanupOptions {
-  runId?: string;
-  onlyOrphans?: boolean;
+export interface CleanupOptions extends RuntimeCleanupOptions {
   onProgress?: ProgressListener;
   /** Injected for tests. */
   owner?: Owner;
@@ -41,10 +39,17 @@ export interface CleanupOptions {
 }
 
 export async function cleanupRuns(docker: Docker, options: CleanupOptions = {}): Promise<CleanupReport> {
-  const filters = JSON.stringify(labelFilters(options.runId));
+  const selector = labelFilters(options.runId);
+  if (options.gameId !== undefined) selector.label.push(`${LABELS.game}=${options.gameId}`);
+  const filters = JSON.stringify(selector);
   const owner = options.owner ?? currentOwner();
+  const now = options.now ?? Date.now();
+  // A game's objects answer to their deadline and the game's watchdog, not to their owner's pid: the
+  // orphan sweep (`--orphans`, every start) spares them until the deadline passed.
+  const gameSpared = (labels: Record<string, string> | undefined): boolean => labels?.[LABELS.game] !== undefined && !isExpired(labels, now);
   const keep = (labels: Record<string, string> | undefined): boolean =>
-    options.onlyOrphans === true && !isOrphan(labels, owner, options.alive);
+    (options.onlyOrphans === true && (!isOrphan(labels, owner, options.alive) || gameSpared(labels))) ||
+    (options.expired === true && !isExpired(labels, now));
 
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
  */
 import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import { resourceLimits, type HealthcheckSpec, type ServiceSpec } from '../runtime.js';
+import { resourceLimits, type HealthcheckSpec, type ServiceSpec, type TmpfsSpec } from '../runtime.js';
 import { isNotFound } from './client.js';
 import { assertCapabilitiesAllowed, assertSafeCreateOptions } from './safety.js';
 import { tarFiles } from './tar.js';
@@ -40,6 +40,16 @@ function healthcheck(spec: HealthcheckSpec): Docker.HealthConfig {
   };
 }
 
+/** Mount options of a size-capped tmpfs (Docker adds its defaults: rw, noexec, nosuid, nodev). */
+export function tmpfsOptions(tmpfs: Pick<TmpfsSpec, 'sizeBytes' | 'mode' | 'uid' | 'gid'>): string {
+  return [
+    `size=${tmpfs.sizeBytes}`,
+    `mode=${tmpfs.mode.toString(8)}`,
+    ...(tmpfs.uid !== undefined ? [`uid=${tmpfs.uid}`] : []),
+    ...(tmpfs.gid !== undefined ? [`gid=${tmpfs.gid}`] : []),
+  ].join(',');
+}
+
 /**
  * Create options for a service. Only the first network goes in the create call (API 1.41 takes
  * one); the others are connected before start. Publishing binds 127.0.0.1 with a random host
@@ -50,6 +60,8 @@ export function containerCreateOptions(
   service: ServiceSpec,
   labels: Record<string, string>,
   attachments: Attachment[],
+  /** The engine's name of one of the run's volumes (labels.volumeName). */
+  volumeName: (volume: string) => string = (volume) => volume,
 ): Docker.ContainerCreateOptions {
   assertCapabilitiesAllowed(service.name, service.capabilities);
   const first = attachments[0];
@@ -85,6 +97,19 @@ export function containerCreateOptions(
       MemorySwap: limits.memoryBytes,
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
+      ...((service.tmpfs ?? []).length > 0
+        ? { Tmpfs: Object.fromEntries((service.tmpfs ?? []).map((t) => [t.target, tmpfsOptions(t)])) }
+        : {}),
+      ...((service.volumes ?? []).length > 0
+        ? {
+            Mounts: (service.volumes ?? []).map((m) => ({
+              Type: 'volume' as const,
+              Source: volumeName(m.volume),
+              Target: m.target,
+              ReadOnly: m.readOnly,
+            })),
+          }
+        : {}),
     },
     NetworkingConfig: first ? { EndpointsConfig: { [first.dockerNetwork]: endpointConfig(first) } } : {},
   };

@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import type {
+  CleanupOptions,
   CleanupReport,
   ImageSpec,
   ProgressListener,
@@ -30,8 +31,10 @@ import {
   labelFilters,
   networkName,
   runLabels,
+  volumeName,
   type Owner,
 } from './labels.js';
+import { volumeCreateOptions } from './volumes.js';
 import { cidrContains, parseIpv4Cidr } from '../../shared/net/ipv4.js';
 import {
   accessNetworkOptions,
@@ -93,7 +96,7 @@ export class DockerRuntime implements SandboxRuntime {
     return buildImages(this.docker, images, onProgress, signal);
   }
 
-  cleanup(options: { runId?: string; onlyOrphans?: boolean } = {}): Promise<CleanupReport> {
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
     return cleanupRuns(this.docker, options);
   }
 
@@ -119,23 +122,24 @@ export class DockerRuntime implements SandboxRuntime {
       states.set(service.name, {
         spec: service,
         attachments: this.attachmentsFor(service, networks, access),
-        labels: runLabels(spec.runId, spec.scenario, this.owner, service.name),
+        labels: { ...runLabels(spec.runId, spec.scenario, this.owner, service.name), ...spec.labels },
         ports: new Map(),
       });
     }
 
-    const max = networks.size + (access ? 1 : 0) + services.length * 2;
+    const max = networks.size + (spec.volumes ?? []).length + (access ? 1 : 0) + services.length * 2;
     let current = 0;
     const step = (description: string) => onProgress({ current: ++current, max, description });
     const check = () => signal?.throwIfAborted();
 
     // A run id is used once: cleaning up after a failure must never hit another live run's objects.
     const filters = JSON.stringify(labelFilters(spec.runId));
-    const [clashContainers, clashNetworks] = await Promise.all([
+    const [clashContainers, clashNetworks, clashVolumes] = await Promise.all([
       this.docker.listContainers({ all: true, filters }),
       this.docker.listNetworks({ filters }),
+      this.docker.listVolumes({ filters }),
     ]);
-    if (clashContainers.length + clashNetworks.length > 0) {
+    if (clashContainers.length + clashNetworks.length + (clashVolumes.Volumes ?? []).length > 0) {
       throw new Error(
         `run ${spec.runId} already has Docker objects; tear it down (or \`firedrill clean --run ${spec.runId}\`) before starting it again`,
       );
@@ -147,15 +151,20 @@ export class DockerRuntime implements SandboxRuntime {
       for (const { spec: network, dockerName } of networks.values()) {
         check();
         await this.docker.createNetwork(
-          networkCreateOptions(dockerName, network, runLabels(spec.runId, spec.scenario, this.owner)),
+          networkCreateOptions(dockerName, network, { ...runLabels(spec.runId, spec.scenario, this.owner), ...spec.labels }),
         );
         step(
           `network ${network.name} created${network.routed ? ' (routed, no way out)' : network.egress ? '' : ' (internal)'}`,
         );
       }
+      for (const volume of spec.volumes ?? []) {
+        check();
+        await this.docker.createVolume(volumeCreateOptions(volumeName(spec.runId, volume.name), volume, runLabels(spec.runId, spec.scenario, this.owner)));
+        step(`volume ${volume.name} created${volume.sizeBytes ? ` (${Math.round(volume.sizeBytes / 1024 ** 2)} MiB, in memory)` : ''}`);
+      }
       if (access) {
         await this.docker.createNetwork(
-          accessNetworkOptions(access.dockerName, runLabels(spec.runId, spec.scenario, this.owner)),
+          accessNetworkOptions(access.dockerName, { ...runLabels(spec.runId, spec.scenario, this.owner), ...spec.labels }),
         );
         step('network for published ports created');
       }
@@ -166,7 +175,7 @@ export class DockerRuntime implements SandboxRuntime {
         const name = containerName(spec.runId, service.name);
         const container = await createContainer(
           this.docker,
-          containerCreateOptions(name, service, state.labels, attachments),
+          containerCreateOptions(name, service, state.labels, attachments, (volume) => volumeName(spec.runId, volume)),
           attachments,
           service.files,
         );

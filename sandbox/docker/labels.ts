@@ -47,3 +47,7 @@ export function containerName(runId: string, service: string): string {
 export function networkName(runId: string, network: string): string {
   return `fd-${runId}-${network}`;
 }
+
+export function volumeName(runId: string, volume: string): string {
+  return `fd-${runId}-${volume}`;
+}

@@ -49,6 +49,11 @@ export function assertSafeCreateOptions(options: Docker.ContainerCreateOptions):
   if (host.Mounts?.some((m) => m.Type === 'bind' || /docker\.sock/.test(String(m.Source ?? '')))) {
     fail('host mounts are not allowed');
   }
+  // Named volumes: only the run's own (`fd-<run>-<name>`, created by volumeCreateOptions), never another's data.
+  if (host.Mounts?.some((m) => m.Type === 'volume' && !/^fd-[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(String(m.Source ?? '')))) {
+    fail('only volumes of the run itself may be mounted');
+  }
+  if (host.Mounts?.some((m) => m.Type !== 'volume' && m.Type !== 'tmpfs')) fail('only volume and tmpfs mounts are allowed');
   if (options.Volumes && Object.keys(options.Volumes).some((v) => /docker\.sock/.test(v))) fail('the Docker socket is not allowed');
   if (host.VolumesFrom && host.VolumesFrom.length > 0) fail('volumes from other containers are not allowed');
   if (host.Devices && host.Devices.length > 0) fail('host devices are not allowed');
@@ -64,4 +69,19 @@ export function assertSafeCreateOptions(options: Docker.ContainerCreateOptions):
   if (!(Number(host.Memory) > 0)) fail('no memory limit');
   if (!(Number(host.NanoCpus) > 0)) fail('no CPU limit');
   if (!(Number(host.PidsLimit) > 0)) fail('no pids limit');
+}
+
+/**
+ * A run's volume is either a plain local volume or a memory-backed one with a size (`type=tmpfs`): local
+ * driver options that bind a host path (`o=bind`, `type=none`, a `device` that is not `tmpfs`) are refused.
+ */
+export function assertSafeVolumeOptions(options: { Name: string; Driver?: string; DriverOpts?: Record<string, string> }): void {
+  const opts = options.DriverOpts ?? {};
+  const fail = (why: string): never => {
+    throw new UnsafeContainerError(`refusing to create volume ${options.Name}: ${why}`);
+  };
+  if ((options.Driver ?? 'local') !== 'local') fail(`driver ${options.Driver} is not allowed`);
+  if (Object.keys(opts).length === 0) return;
+  if (opts.type !== 'tmpfs' || opts.device !== 'tmpfs') fail('only a tmpfs-backed local volume may take driver options');
+  if (/(^|,)\s*(bind|rbind)\s*(,|$)/.test(opts.o ?? '')) fail('bind options are not allowed');
 }

@@ -17,7 +17,7 @@ import {
   type Attachment,
 } from './containers.js';
 import { execInContainer } from './exec.js';
-import { containerName } from './labels.js';
+import { containerName, volumeName } from './labels.js';
 import { dockerCliEnv, type DockerEndpoint } from './socket.js';
 import { archiveName, tarFiles } from './tar.js';
 
@@ -149,7 +149,7 @@ export class DockerSandbox implements Sandbox {
     // Keep the current attachments (a fault may have disconnected one: a deploy does not heal it).
     const connected = new Set(Object.keys(before.NetworkSettings.Networks ?? {}));
     const attachments = [...state.attachments.values()].filter((a) => connected.has(a.dockerNetwork));
-    const options = containerCreateOptions(name, spec, before.Config.Labels ?? state.labels, attachments);
+    const options = containerCreateOptions(name, spec, before.Config.Labels ?? state.labels, attachments, (volume) => volumeName(this.runId, volume));
     await this.docker.getImage(spec.image).inspect().catch((error: unknown) => {
       throw new Error(`cannot deploy "${service}": image ${spec.image} is not available (${(error as Error).message})`);
     });

@@ -3,15 +3,19 @@
  * namespace deletes everything in it; we wait until the API server has really let it go, so "nothing
  * left" is a fact when we return. `onlyOrphans` spares runs whose owner process still lives on this host.
  */
-import { LABELS, type CleanupReport, type ProgressListener } from '../runtime.js';
+import { isExpired, LABELS, type CleanupReport, type ProgressListener } from '../runtime.js';
 import { isOrphan, pidAlive } from '../docker/cleanup.js';
 import { currentOwner, type Owner } from '../docker/labels.js';
 import type { KubeApi } from './api.js';
-import { runSelector } from './objects.js';
+import { labelValue, runSelector } from './objects.js';
 
 export interface NamespaceCleanupOptions {
   runId?: string;
   onlyOrphans?: boolean;
+  /** Only the namespaces of this game; only those past their deadline label. */
+  gameId?: string;
+  expired?: boolean;
+  now?: number;
   onProgress?: ProgressListener;
   owner?: Owner;
   alive?: (pid: number) => boolean;
@@ -40,8 +44,12 @@ export async function deleteNamespace(api: KubeApi, name: string, options: Pick<
 /** Firedrill's namespaces (all runs, or one), removed and waited for. */
 export async function cleanupNamespaces(api: KubeApi, options: NamespaceCleanupOptions = {}): Promise<CleanupReport> {
   const owner = options.owner ?? currentOwner();
-  const namespaces = await api.list('v1', 'Namespace', { labelSelector: runSelector(options.runId) });
-  const doomed = namespaces.filter((ns) => options.onlyOrphans !== true || isOrphan(ns.metadata.labels, owner, options.alive ?? pidAlive));
+  const selector = [runSelector(options.runId), ...(options.gameId !== undefined ? [`${LABELS.game}=${labelValue(options.gameId)}`] : [])].join(',');
+  const namespaces = await api.list('v1', 'Namespace', { labelSelector: selector });
+  const now = options.now ?? Date.now();
+  const doomed = namespaces
+    .filter((ns) => options.onlyOrphans !== true || isOrphan(ns.metadata.labels, owner, options.alive ?? pidAlive))
+    .filter((ns) => options.expired !== true || isExpired(ns.metadata.labels, now));
   const removed: CleanupReport['removed'] = [];
   let current = 0;
   await Promise.all(

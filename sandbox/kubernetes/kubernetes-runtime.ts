@@ -11,6 +11,7 @@ import type Docker from 'dockerode';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   KUBERNETES_ONLY_OPERATIONS,
+  type CleanupOptions,
   type CleanupReport,
   type ImageSpec,
   type KubeObject,
@@ -31,7 +32,7 @@ import type { DoctorCheck } from '../../shared/doctor.js';
 import { LABELS } from '../runtime.js';
 import { kindClient, kindConfig, kindNodeFilters, runProcess, type KindClient, type ProcessRunner } from './kind.js';
 import { kindInfo, podImages } from './kinds.js';
-import { KIND_CLUSTER_LABEL, learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
+import { KIND_CLUSTER_LABEL, labelValue, learnerAccess, namespaceName, namespaceObject, runLabels, serviceObjects } from './objects.js';
 import { KubernetesSandbox } from './sandbox.js';
 import { describeTarget, resolveTarget, type KubeTarget, type TargetResolution } from './target.js';
 
@@ -161,7 +162,7 @@ export class KubernetesRuntime implements SandboxRuntime {
   async up(spec: SandboxSpec, onProgress: ProgressListener, signal?: AbortSignal): Promise<Sandbox> {
     const { target, api, kubeconfig, context } = await this.connect(onProgress);
     const namespace = namespaceName(spec.runId);
-    const labels = runLabels(spec.runId, spec.scenario, this.owner);
+    const labels = { ...runLabels(spec.runId, spec.scenario, this.owner), ...Object.fromEntries(Object.entries(spec.labels ?? {}).map(([k, v]) => [k, labelValue(v ?? '')])) };
     const bastions = new Set(spec.services.filter((s) => s.tty).map((s) => s.name));
     const services = new Map(spec.services.map((s) => [s.name, s]));
     const manifestObjects = spec.objects ?? [];
@@ -248,7 +249,7 @@ export class KubernetesRuntime implements SandboxRuntime {
    * (`firedrill clean`), also the kind cluster Firedrill created. No cluster configured or reachable:
    * nothing to remove here (the Docker runtime's cleanup still runs).
    */
-  async cleanup(options: { runId?: string; onlyOrphans?: boolean } = {}): Promise<CleanupReport> {
+  async cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
     if (this.target.type === 'none') return { removed: [] };
     let connected: Connected;
     try {
@@ -263,7 +264,8 @@ export class KubernetesRuntime implements SandboxRuntime {
       if (statusOf(error) === undefined && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|socket hang up/i.test(String((error as Error).message))) return { removed: [] };
       throw error;
     }
-    if (options.runId === undefined && !options.onlyOrphans && connected.target.type === 'kind') {
+    const everything = options.runId === undefined && !options.onlyOrphans && options.gameId === undefined && !options.expired;
+    if (everything && connected.target.type === 'kind') {
       // Firedrill's kind cluster, found as kind finds clusters: by the label on its node containers.
       const clusters = await kindClustersByLabel(this.docker);
       if (clusters.includes(connected.target.cluster)) {

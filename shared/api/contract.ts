@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { doctorReportSchema } from '../doctor.js';
 import { progressSchema } from '../progress.js';
+import { formatBytes, utf8Length } from '../format/bytes.js';
+import { gameMethods } from './game.js';
 
 export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
 export { progressSchema, type Progress } from '../progress.js';
@@ -117,7 +119,8 @@ export const timelineItemSchema = z.object({
   time: z.string(),
   /** ms since the page (negative before it). */
   sincePageMs: z.number().nullable(),
-  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note']),
+  /** `broadcast`: a game facilitator's message to every team. */
+  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note', 'broadcast']),
   text: z.string(),
   detail: z.string().optional(),
   ok: z.boolean().optional(),
@@ -227,6 +230,10 @@ export const historyEntrySchema = z.object({
   postmortemScore: z.number().nullable(),
   /** true when a reviewer overrode a criterion of either score. */
   reviewed: z.boolean().optional(),
+  /** true for a session imported from a bundle: its scores were recomputed here, not taken from the bundle. */
+  imported: z.boolean().optional(),
+  /** What to know about an imported session's scores (a different local pack, a report that claimed others). */
+  importNotes: z.array(z.string()).optional(),
 });
 
 export const appInfoSchema = z.object({
@@ -239,6 +246,26 @@ export const appInfoSchema = z.object({
 });
 
 const runRef = z.object({ runId: z.string().min(1) });
+
+/** What the API accepts at its edge; larger input is refused with a message that names the limit. */
+export const LIMITS = {
+  /** A postmortem's markdown (UTF-8). */
+  postmortemBytes: 256 * 1024,
+  /** One terminal recording (asciicast) inside a bundle. */
+  castBytes: 16 * 1024 * 1024,
+  /** A session bundle as uploaded (.tar.gz). */
+  bundleBytes: 32 * 1024 * 1024,
+  /** A bundle's files once unpacked, all together (a gzip bomb stops here). */
+  bundleUnpackedBytes: 96 * 1024 * 1024,
+  /** Entries in a bundle's archive. */
+  bundleEntries: 64,
+} as const;
+
+const postmortemMarkdown = z
+  .string()
+  .refine((text) => utf8Length(text) <= LIMITS.postmortemBytes, {
+    message: `the postmortem is larger than ${formatBytes(LIMITS.postmortemBytes)}; shorten it`,
+  });
 const empty = z.object({}).strict();
 
 // ---------------------------------------------------------------- methods
@@ -288,8 +315,8 @@ export const methods = {
   },
   'terminals.open': { request: runRef, response: z.object({ terminal: z.number(), id: z.string() }) },
   'postmortem.draft': { request: runRef, response: z.object({ markdown: z.string() }) },
-  'postmortem.grade': { request: runRef.extend({ markdown: z.string() }), response: scoreViewSchema },
-  'postmortem.submit': { request: runRef.extend({ markdown: z.string() }), response: reportSchema },
+  'postmortem.grade': { request: runRef.extend({ markdown: postmortemMarkdown }), response: scoreViewSchema },
+  'postmortem.submit': { request: runRef.extend({ markdown: postmortemMarkdown }), response: reportSchema },
   'reports.get': { request: runRef, response: reportSchema },
   'reports.exportHtml': { request: runRef, response: z.object({ html: z.string(), filename: z.string() }) },
   /** A trainer or facilitator overrides a criterion's points (null: back to the automatic points), with a note. */
@@ -305,9 +332,17 @@ export const methods = {
   },
   'history.list': { request: empty, response: z.array(historyEntrySchema) },
   'history.import': {
-    request: z.object({ filename: z.string(), base64: z.string().min(1) }),
+    request: z.object({
+      filename: z.string(),
+      base64: z
+        .string()
+        .min(1)
+        .max(Math.ceil(LIMITS.bundleBytes / 3) * 4, { message: `the bundle is larger than ${formatBytes(LIMITS.bundleBytes)}, the import limit` }),
+    }),
     response: z.object({ runId: z.string() }),
   },
+  // Game-day mode (shared/api/game.ts).
+  ...gameMethods,
 } as const;
 
 export type Methods = typeof methods;

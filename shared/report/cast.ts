@@ -38,9 +38,10 @@ export function parseCast(text: string): ParsedCast {
   } catch {
     throw new CastError('the recording does not start with an asciicast header');
   }
-  if (header.version !== 2) throw new CastError(`unsupported asciicast version ${String(header.version)} (expected 2)`);
-  const width = Number(header.width);
-  const height = Number(header.height);
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CastError('the asciicast header is not a JSON object');
+  if (header.version !== 2) throw new CastError(`unsupported asciicast version ${JSON.stringify(header.version) ?? 'none'} (expected 2)`);
+  const width = typeof header.width === 'number' ? header.width : Number.NaN;
+  const height = typeof header.height === 'number' ? header.height : Number.NaN;
   if (!(width > 0) || !(height > 0)) throw new CastError('the asciicast header has no width/height');
 
   const events: CastEvent[] = [];
@@ -104,23 +105,29 @@ export function castTranscript(cast: ParsedCast, maxChars = 200_000): string {
   return plainText(castOutput(cast)).slice(-maxChars);
 }
 
-/** Terminal output as plain text: strip-ansi removes the escape sequences, then CR and BS are applied as a screen would. */
+/**
+ * Terminal output as plain text: strip-ansi removes the escape sequences, then CR and BS are applied as a
+ * screen would. Linear in the input: a line is a buffer with a cursor (a bare CR returns it to column 0 and
+ * what follows overwrites), not a string rebuilt per segment, and trailing blanks go with `trimEnd`.
+ */
 export function plainText(raw: string): string {
   const text = stripAnsi(raw).replace(/\r\n/g, '\n');
   const out: string[] = [];
   for (const line of text.split('\n')) {
-    let current = '';
-    for (const segment of line.split('\r')) {
-      // A bare CR returns to the column 0: the next segment overwrites what is there.
-      current = segment.length >= current.length ? segment : segment + current.slice(segment.length);
+    const screen: string[] = [];
+    let column = 0;
+    for (let i = 0; i < line.length; i += 1) {
+      const unit = line[i]!;
+      if (unit === '\r') column = 0;
+      else screen[column++] = unit;
     }
-    let result = '';
-    for (const ch of current) {
-      if (ch === '\b') result = result.slice(0, -1);
+    const result: string[] = [];
+    for (const ch of screen.join('')) {
+      if (ch === '\b') result.pop();
       // eslint-disable-next-line no-control-regex
-      else if (!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(ch)) result += ch;
+      else if (!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(ch)) result.push(ch);
     }
-    out.push(result.replace(/\s+$/, ''));
+    out.push(result.join('').trimEnd());
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }

@@ -64,7 +64,7 @@ function placeItems(timeline: readonly TimelineItem[]): { item: TimelineItem; mi
   const pageTime =
     anchors.length > 0
       ? Date.parse(anchors[0]!.time) - anchors[0]!.sincePageMs!
-      : Math.min(...timeline.map((t) => Date.parse(t.time)).filter((t) => !Number.isNaN(t)));
+      : timeline.reduce((earliest, t) => { const at = Date.parse(t.time); return Number.isNaN(at) ? earliest : Math.min(earliest, at); }, Infinity);
   const placed: { item: TimelineItem; minutes: number }[] = [];
   for (const item of timeline) {
     let ms = item.sincePageMs;
@@ -78,23 +78,48 @@ function placeItems(timeline: readonly TimelineItem[]): { item: TimelineItem; mi
   return placed;
 }
 
-function niceStep(span: number): number {
-  const raw = span / 8;
-  for (const step of [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]) if (step >= raw) return step;
-  return 240;
+/**
+ * The farthest a chart reaches either side of the page, in minutes (a week). Times and par beyond it are
+ * drawn at the edge: a pack's `parMinutes: 1e15` or a clock jump cannot stretch the axis without end.
+ */
+export const CHART_MAX_MINUTES = 7 * 24 * 60;
+/** At most this many ticks on the axis, whatever the domain. */
+const MAX_TICKS = 16;
+
+function clampMinutes(m: number): number {
+  if (Number.isNaN(m)) return 0;
+  return Math.min(CHART_MAX_MINUTES, Math.max(-CHART_MAX_MINUTES, m));
 }
 
-export function chartModel(timeline: readonly TimelineItem[], parMinutes: number, width = 900): ChartModel {
-  const placed = placeItems(timeline).filter(({ item }) => LANES.some((lane) => lane.kinds.includes(item.kind)));
+/** A 1-2-5 step (in minutes, at least 15 s) that puts at most about eight ticks on the span. */
+function niceStep(span: number): number {
+  const raw = span / 8;
+  for (const step of [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440]) if (step >= raw) return step;
+  return Math.ceil(raw / 1440) * 1440;
+}
+
+export function chartModel(timeline: readonly TimelineItem[], parMinutesGiven: number, width = 900): ChartModel {
+  const parMinutes = Math.max(0, clampMinutes(parMinutesGiven));
+  const placed = placeItems(timeline)
+    .filter(({ item }) => LANES.some((lane) => lane.kinds.includes(item.kind)))
+    .map((p) => ({ item: p.item, minutes: clampMinutes(p.minutes) }));
   const minutes = placed.map((p) => p.minutes);
-  const min = Math.min(0, ...minutes);
-  const max = Math.max(parMinutes * 1.1, ...minutes.map((m) => m * 1.05), 1);
+  let min = 0;
+  let max = Math.max(parMinutes * 1.1, 1);
+  for (const m of minutes) {
+    min = Math.min(min, m);
+    max = Math.max(max, m * 1.05);
+  }
   const height = MARGIN.top + LANES.length * LANE_HEIGHT + MARGIN.bottom;
   const plot = { left: MARGIN.left, right: width - MARGIN.right, top: MARGIN.top, bottom: height - MARGIN.bottom };
   const x = (m: number) => plot.left + ((m - min) / (max - min)) * (plot.right - plot.left);
   const step = niceStep(max - min);
   const ticks: { minutes: number; x: number }[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + 1e-9; t += step) ticks.push({ minutes: round(t), x: round(x(t)) });
+  const first = Math.ceil(min / step);
+  for (let i = 0; i < MAX_TICKS && (first + i) * step <= max + 1e-9; i += 1) {
+    const t = (first + i) * step;
+    ticks.push({ minutes: round(t), x: round(x(t)) });
+  }
   const points = placed.map(({ item, minutes: m }) => {
     const lane = LANES.findIndex((l) => l.kinds.includes(item.kind));
     return { item, lane, minutes: m, x: round(x(m)), y: plot.top + lane * LANE_HEIGHT + LANE_HEIGHT / 2 };
@@ -110,7 +135,7 @@ export function chartModel(timeline: readonly TimelineItem[], parMinutes: number
     pageX: round(x(0)),
     parX: round(x(parMinutes)),
     parMinutes,
-    resolvedAtMinutes: resolved.length > 0 ? Math.min(...resolved) : null,
+    resolvedAtMinutes: resolved.length > 0 ? resolved.reduce((a, b) => Math.min(a, b)) : null,
   };
 }
 

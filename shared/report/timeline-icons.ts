@@ -12,4 +12,5 @@ export const KIND_ICONS: Record<TimelineItem['kind'], string> = {
   fault: '▲',
   operation: '⚙',
   note: '•',
+  broadcast: '»',
 };

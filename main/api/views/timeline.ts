@@ -109,6 +109,12 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
           });
         }
         break;
+      case 'facilitator.action':
+        // Broadcasts are for the team; what the facilitator injected stays hidden until the report.
+        if (event.action === 'broadcast') push(event, { kind: 'broadcast', text: event.message ?? '' });
+        else if (options.reveal)
+          push(event, { kind: 'operation', text: `Facilitator ${event.action}${event.target ? ` ${event.target}` : ''}`, ...(event.message ? { detail: event.message } : {}) });
+        break;
       case 'run.error':
         push(event, { kind: 'note', text: `Error: ${event.message}`, ok: false });
         break;

@@ -6,11 +6,11 @@ import type { CliIO } from '../io.js';
 export async function runClean(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, orphans: { type: 'boolean', default: false }, run: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, orphans: { type: 'boolean', default: false }, expired: { type: 'boolean', default: false }, run: { type: 'string' } },
     strict: true,
   });
   const { runtimes } = createAppContext();
-  const report = await runtimes.cleanup({ onlyOrphans: values.orphans, ...(values.run ? { runId: values.run } : {}) });
+  const report = await runtimes.cleanup({ onlyOrphans: values.orphans, expired: values.expired, ...(values.run ? { runId: values.run } : {}) });
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2));
     return 0;

@@ -1,10 +1,11 @@
 /**
- * `firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--resolution <id>] [--json]
- * [--explain] [--time-zone <IANA>]`: grades a postmortem against the scenario's rubric and prints the band the
+ * `firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--variant <name>] [--resolution <id>]
+ * [--json] [--explain] [--time-zone <IANA>]`: grades a postmortem against the scenario's rubric and prints the band the
  * score is in; with a session, its timeline is checked against the event log. `--explain` prints, per
  * criterion, the clauses read, which concept matched where, what was negated or dismissed and why, and why a cap
  * applied: what a trainer needs to test a rubric. Beside a calibration corpus (a bands.json in the same folder),
- * it also says which band the corpus expects for the file.
+ * it also says which band the corpus expects for the file. `--variant` grades against that variant's rubric (a
+ * variant's corpus lives in `test/fixtures/postmortems/<pack>/variants/<name>/`); a session already names its own.
  * Exit codes: 0 graded, 1 a file could not be read, 2 usage error.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,14 +13,14 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEvents } from '../../engine/events/event-log.js';
 import type { RunEvent } from '../../engine/events/types.js';
-import { playedScenario } from '../../engine/run/variants.js';
+import { applyVariant, playedScenario } from '../../engine/run/variants.js';
 import { bandOf, GRADE_BANDS, gradePostmortem } from '../../scoring/postmortem/index.js';
 import { reachedResolution } from '../../scoring/resolution.js';
 import type { GradeReport } from '../../scoring/types.js';
 import { loadPackScenario, type ScoringCliIO } from './score.js';
 
 const USAGE =
-  'usage: firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--resolution <id>] [--json] [--explain] [--time-zone <zone>]';
+  'usage: firedrill grade --scenario <dir> --postmortem <file.md> [--session <dir>] [--variant <name>] [--resolution <id>] [--json] [--explain] [--time-zone <zone>]';
 
 function bandLine(score: number): string {
   const band = bandOf(score);
@@ -76,6 +77,7 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
     scenario?: string;
     postmortem?: string;
     session?: string;
+    variant?: string;
     resolution?: string;
     json?: boolean;
     explain?: boolean;
@@ -88,6 +90,7 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
         scenario: { type: 'string' },
         postmortem: { type: 'string' },
         session: { type: 'string' },
+        variant: { type: 'string' },
         resolution: { type: 'string' },
         json: { type: 'boolean', default: false },
         explain: { type: 'boolean', default: false },
@@ -110,8 +113,19 @@ export async function runGrade(args: string[], io: ScoringCliIO): Promise<number
     if (values.session) events = readEvents(join(values.session, 'events.jsonl')).events;
     const created = events?.find((e) => e.type === 'run.created');
     const pack = await io.loadScenario(values.scenario);
-    // With a session, the rubric of the variant it played; without, the base scenario's.
-    const scenario = created?.type === 'run.created' ? playedScenario(pack, created) : pack;
+    // With a session, the rubric of the variant it played; with --variant, that variant's; else the base scenario's.
+    const played = created?.type === 'run.created' ? (created.variant ?? 'default') : undefined;
+    const wanted = values.variant;
+    if (wanted !== undefined && played !== undefined && wanted !== played) {
+      io.stderr(`firedrill grade: --variant ${wanted}, but the session played ${played === 'default' ? 'the base scenario' : `variant ${played}`}\n${USAGE}`);
+      return 2;
+    }
+    const scenario =
+      wanted !== undefined
+        ? applyVariant(pack, { variant: wanted, seed: 0 }).scenario
+        : created?.type === 'run.created'
+          ? playedScenario(pack, created)
+          : pack;
     const resolution = values.resolution ?? (events ? reachedResolution(events)?.id : undefined);
     const report = gradePostmortem(markdown, scenario.postmortem, {
       events,

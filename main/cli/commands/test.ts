@@ -1,11 +1,15 @@
 /**
  * `firedrill test <scenario>`: the scenario's own proof. Baseline must hold, the fault must show, the
- * reference solution must resolve it, and teardown must leave nothing labelled behind.
+ * reference solution must resolve it, and teardown must leave nothing labelled behind. `--resolution <id>` runs
+ * that resolution's own steps instead and expects exactly it to hold; `--all-resolutions` proves each resolution
+ * in turn on a fresh sandbox of the same variant.
  */
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { Run } from '../../engine/run/run.js';
-import type { Resolution } from '../../engine/scenario/schema.js';
+import type { Resolution, Scenario } from '../../engine/scenario/schema.js';
+import { applyVariant, newSeed } from '../../engine/run/variants.js';
+import { provableResolutions, solutionFor } from '../../engine/run/solutions.js';
 import { toMs } from '../../engine/scenario/duration.js';
 import type { RuntimeRegistry } from '../../../sandbox/registry.js';
 import type { CliIO } from '../io.js';
@@ -19,6 +23,18 @@ export interface PhaseResult {
   detail: string;
 }
 
+export interface TestReport {
+  ok: boolean;
+  scenario: string;
+  runId: string;
+  variant: string | null;
+  seed: number;
+  /** The resolution this run set out to reach (its solution's steps ran). */
+  resolution: string;
+  session: string;
+  phases: PhaseResult[];
+}
+
 export async function runTest(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -28,6 +44,8 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
       runtime: { type: 'string' },
       variant: { type: 'string' },
       seed: { type: 'string' },
+      resolution: { type: 'string' },
+      'all-resolutions': { type: 'boolean', default: false },
       timeout: { type: 'string', default: '300' },
     },
     strict: true,
@@ -35,16 +53,66 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('test takes exactly one scenario (a name or a pack folder)');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes a whole number');
+  if (values.resolution !== undefined && values['all-resolutions']) throw new UsageError('--resolution and --all-resolutions exclude each other');
 
   const { manager } = createAppContext();
   const loaded = await manager.resolvePack(positionals[0]!);
   const runtime = runtimeOption(values.runtime);
-  const run = manager.create(loaded, {
-    ...(values.variant ? { variant: values.variant } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(runtime ? { runtime } : {}),
-  });
-  const bar = values.json ? null : progressPrinter();
+  // The seed is chosen here, so the variant (and so the resolutions) is known before any run exists.
+  const runSeed = seed ?? newSeed();
+  const played = applyVariant(loaded.scenario, { seed: runSeed, ...(values.variant ? { variant: values.variant } : {}) });
+  const options = () => ({ variant: played.variant ?? 'default', seed: runSeed, ...(runtime ? { runtime } : {}) });
+  const timeoutS = Number(values.timeout);
+
+  if (!values['all-resolutions']) {
+    const resolution = values.resolution ?? played.scenario.solution.resolution;
+    // An unknown resolution, or one without steps, is the author's mistake: say so before building anything.
+    const known = checkProvable(played.scenario, resolution);
+    if (known) throw new UsageError(known);
+    const run = manager.create(loaded, options());
+    const report = await proveResolution(run, resolution, timeoutS, manager.runtimes, !values.json);
+    if (values.json) io.stdout(JSON.stringify(report, null, 2));
+    else printReport(report, io);
+    return report.ok ? 0 : 1;
+  }
+
+  // Every resolution, each on a fresh sandbox from the same variant: baseline → inject → broken → its steps → it holds.
+  const resolutions = provableResolutions(played.scenario);
+  const reports: TestReport[] = [];
+  const missing: { resolution: string; detail: string }[] = [];
+  for (const { id, provable } of resolutions) {
+    if (!provable) {
+      missing.push({ resolution: id, detail: checkProvable(played.scenario, id) ?? 'no solution' });
+      continue;
+    }
+    const report = await proveResolution(manager.create(loaded, options()), id, timeoutS, manager.runtimes, !values.json);
+    reports.push(report);
+    if (!values.json) printReport(report, io);
+  }
+  const ok = missing.length === 0 && reports.every((r) => r.ok);
+  if (values.json) {
+    io.stdout(JSON.stringify({ ok, scenario: played.scenario.metadata.name, variant: played.variant, seed: runSeed, results: reports, unprovable: missing }, null, 2));
+  } else {
+    for (const m of missing) io.stdout(`✗ resolution "${m.resolution}": ${m.detail}`);
+    io.stdout(`\n${ok ? '✓' : '✗'} ${reports.filter((r) => r.ok).length} of ${resolutions.length} resolution(s) proven: ${resolutions.map((r) => `${r.id} ${reports.find((x) => x.resolution === r.id)?.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
+  }
+  return ok ? 0 : 1;
+}
+
+/** Why `resolution` cannot be proven in this run's scenario, or undefined when its steps exist. */
+function checkProvable(scenario: Scenario, resolution: string): string | undefined {
+  try {
+    solutionFor(scenario, resolution);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** One run: prepare, baseline, inject, broken, the steps that reach `resolution`, it holds with its points, teardown, leftovers. */
+async function proveResolution(run: Run, target: string, timeoutS: number, runtimes: RuntimeRegistry, progress: boolean): Promise<TestReport> {
+  const { resolution: wanted, steps } = solutionFor(run.scenario, target);
+  const bar = progress ? progressPrinter() : null;
   const unsubscribe = run.onChange(() => run.progress && bar?.update(run.progress));
   const phases: PhaseResult[] = [];
   const stop = () => void run.cancel();
@@ -84,39 +152,40 @@ export async function runTest(args: string[], io: CliIO): Promise<number> {
       return `${run.scenario.checks.broken.length} broken check(s) hold: the fault is observable`;
     })) &&
     (await phase('solution', async () => {
-      await run.runSolution();
-      return `${run.scenario.solution.steps.length} step(s) ran`;
+      await run.runSolution(wanted.id);
+      return `${steps.length} step(s) for resolution "${wanted.id}" ran`;
     })) &&
     (await phase('resolved', async () => {
-      const timeoutMs = Number(values.timeout) * 1000 + holdMs;
+      const timeoutMs = timeoutS * 1000 + holdMs;
       const resolution = run.scenario.checks.resolveOn === 'submit' ? await submitWhenHeld(run, timeoutMs) : await run.waitResolved(timeoutMs);
-      if (resolution.id !== run.scenario.solution.resolution) {
-        throw new Error(`reached resolution "${resolution.id}", but the solution targets "${run.scenario.solution.resolution}"`);
+      if (resolution.id !== wanted.id) {
+        throw new Error(`reached resolution "${resolution.id}" (${resolution.points} points), but these steps target "${wanted.id}"`);
       }
       const replay = run.replay ? `; the replay ${run.replay.state} (${Math.round(run.replay.windowMs / 1000)}s window)` : '';
-      return `resolution "${resolution.id}" held for ${run.scenario.checks.hold}${replay}`;
+      return `resolution "${resolution.id}" (${resolution.points} points) held for ${run.scenario.checks.hold}${replay}`;
     }));
   await phase('teardown', async () => {
     await run.teardown(ok ? 'resolved' : 'failed');
   });
-  await phase('leftovers', async () => leftovers(run, manager.runtimes));
+  await phase('leftovers', async () => leftovers(run, runtimes));
   unsubscribe();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
 
   // A failed phase stops the chain, so `ok` is false exactly when a phase before teardown failed.
   const passed = ok && phases.every((p) => p.ok);
-  if (values.json) {
-    io.stdout(JSON.stringify({ ok: passed, scenario: run.scenario.metadata.name, runId: run.id, variant: run.variant, seed: run.seed, session: run.dir, phases }, null, 2));
-  } else {
-    io.stdout(`firedrill test ${run.scenario.metadata.name}${run.variant ? ` (variant ${run.variant})` : ''} seed ${run.seed}\n`);
-    io.stdout(`${'phase'.padEnd(10)} ${'result'.padEnd(6)} ${'time'.padStart(8)}  detail`);
-    for (const p of phases) {
-      io.stdout(`${p.name.padEnd(10)} ${(p.ok ? 'ok' : 'FAIL').padEnd(6)} ${`${(p.ms / 1000).toFixed(1)}s`.padStart(8)}  ${p.detail}`);
-    }
-    io.stdout(`\n${passed ? '✓ the scenario breaks as described and its solution fixes it' : '✗ the scenario failed its self-test'}  (session: ${run.dir})`);
+  return { ok: passed, scenario: run.scenario.metadata.name, runId: run.id, variant: run.variant, seed: run.seed, resolution: wanted.id, session: run.dir, phases };
+}
+
+function printReport(report: TestReport, io: CliIO): void {
+  io.stdout(`firedrill test ${report.scenario}${report.variant ? ` (variant ${report.variant})` : ''} resolution ${report.resolution} seed ${report.seed}\n`);
+  io.stdout(`${'phase'.padEnd(10)} ${'result'.padEnd(6)} ${'time'.padStart(8)}  detail`);
+  for (const p of report.phases) {
+    io.stdout(`${p.name.padEnd(10)} ${(p.ok ? 'ok' : 'FAIL').padEnd(6)} ${`${(p.ms / 1000).toFixed(1)}s`.padStart(8)}  ${p.detail}`);
   }
-  return passed ? 0 : 1;
+  io.stdout(
+    `\n${report.ok ? `✓ the scenario breaks as described and reaches "${report.resolution}"` : `✗ the scenario failed its self-test for "${report.resolution}"`}  (session: ${report.session})`,
+  );
 }
 
 /** `resolveOn: submit`: submit as the learner would, once a fix holds (the replay, if any, runs inside). */

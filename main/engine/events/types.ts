@@ -49,6 +49,8 @@ export type EventPayload =
       seed: number;
       runtime: string;
       parMinutes: number;
+      /** sha256 of the pack as loaded (see scenario/load.ts): an imported session says when the local pack differs. */
+      packHash?: string;
     }
   | { type: 'phase.changed'; from: RunPhase | null; to: RunPhase; reason?: string }
   | { type: 'progress'; current: number; max: number; description: string }
@@ -109,6 +111,18 @@ export type EventPayload =
   | {
       type: 'fix.checked';
       results: { group: CheckGroup; checkId: string; pass: boolean }[];
+    }
+  /**
+   * What a game's facilitator did to this team's run (game-day mode): injected a fault step or ran an
+   * operation, broadcast a message to every team, or stopped the game (kill switch, end).
+   */
+  | {
+      type: 'facilitator.action';
+      action: 'inject' | 'operation' | 'broadcast' | 'kill-switch' | 'end';
+      game: string;
+      /** The fault step or operation id (inject, operation). */
+      target?: string;
+      message?: string;
     }
   | { type: 'postmortem.submitted'; path: string; score: number }
   | { type: 'run.error'; message: string }

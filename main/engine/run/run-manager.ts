@@ -77,11 +77,18 @@ export class RunManager {
     if (existsSync(join(asPath, 'scenario.yaml')) || asPath.endsWith('.yaml')) {
       return this.load(asPath.endsWith('.yaml') ? resolve(asPath, '..') : asPath);
     }
-    for (const root of this.deps.scenariosDirs) {
-      const dir = join(root, nameOrPath);
-      if (existsSync(join(dir, 'scenario.yaml'))) return this.load(dir);
+    return this.packByName(nameOrPath);
+  }
+
+  /** A pack by its name, from the scenario directories only: never a path (an imported session names its pack). */
+  async packByName(name: string): Promise<LoadedScenario> {
+    if (/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+      for (const root of this.deps.scenariosDirs) {
+        const dir = join(root, name);
+        if (existsSync(join(dir, 'scenario.yaml'))) return this.load(dir);
+      }
     }
-    throw new Error(`no scenario "${nameOrPath}": not a pack folder, and not in ${this.deps.scenariosDirs.join(', ')}`);
+    throw new Error(`no scenario "${name}": not a pack folder, and not in ${this.deps.scenariosDirs.join(', ')}`);
   }
 
   /** Creates a run without starting it (the caller drives the phases, as `firedrill test` does). */

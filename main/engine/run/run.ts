@@ -10,20 +10,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Progress, Sandbox, SandboxRuntime, ServiceFile } from '../../../sandbox/runtime.js';
+import type { Progress, Sandbox, SandboxRuntime, SandboxSpec, ServiceFile } from '../../../sandbox/runtime.js';
 import type { CheckGroup, EventPayload, RunEvent, RunPhase } from '../events/types.js';
 import { EventLog, EventLogWriteError, systemClock, type Clock } from '../events/event-log.js';
 import { abortableSleep, runFaultTimeline } from '../faults/timeline.js';
-import { actionName, applyAction, describeAction } from '../faults/apply-action.js';
+import { actionName, applyAction, describeAction, type ActionContext } from '../faults/apply-action.js';
+import { FaultLedger, type RevertOutcome } from '../faults/revert.js';
 import { toMs } from '../scenario/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Check, Resolution, Scenario } from '../scenario/schema.js';
+import type { Check, FaultStep, Resolution, Scenario } from '../scenario/schema.js';
 import { AlertMirror, type MirroredAlert } from './alert-mirror.js';
 import { CheckMonitor, type CheckState } from './check-monitor.js';
 import { Hints, type HintState } from './hints.js';
 import { fetchPage, queryPrometheus, type PromAnswer } from './observability.js';
 import { PagerMirror, type PagerView } from './pager-mirror.js';
 import { runReplay } from './replay.js';
+import { solutionFor } from './solutions.js';
 import { imageSpecs, imageTagResolver, sandboxSpec } from './spec.js';
 import { applyVariant, newSeed } from './variants.js';
 
@@ -43,6 +45,8 @@ export interface RunOptions {
   variant?: string;
   seed?: number;
   runId?: string;
+  /** Added to every object of the sandbox: a game's id and its dead man's switch deadline. */
+  labels?: SandboxSpec['labels'];
 }
 
 export class RunFailure extends Error {}
@@ -88,6 +92,7 @@ export class Run {
   endedAt: Date | null = null;
   resolution: Resolution | null = null;
   readonly terminals: number[] = [];
+  private readonly labels: SandboxSpec['labels'];
 
   private readonly clock: Clock;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -107,6 +112,10 @@ export class Run {
   private resolvedWaiters: (() => void)[] = [];
   private teardownPromise: Promise<void> | null = null;
   private readonly eventsCache: RunEvent[] = [];
+  /** The fault steps applied so far; their `revert`s run on every teardown (revert.ts). */
+  private readonly faults: FaultLedger;
+  /** Why the run ends, for the revert events (`the learner gave up`, `kill switch`, ...). */
+  private endReason: string | null = null;
 
   constructor(
     readonly loaded: LoadedScenario,
@@ -116,6 +125,7 @@ export class Run {
     this.clock = deps.clock ?? systemClock;
     this.sleep = deps.sleep ?? abortableSleep;
     this.seed = options.seed ?? newSeed();
+    this.labels = options.labels;
     const chosen = applyVariant(loaded.scenario, { seed: this.seed, ...(options.variant ? { variant: options.variant } : {}) });
     this.scenario = chosen.scenario;
     this.variant = chosen.variant;
@@ -132,6 +142,7 @@ export class Run {
     this.alertMirror = new AlertMirror(this.scenario.observability, this.events, deps.fetch ?? fetch, () => this.clock.now());
     this.pagerMirror = new PagerMirror(this.scenario.observability, this.events, deps.fetch ?? fetch);
     this.hints = new Hints(this.scenario.hints, this.events, () => this.sincePageMs());
+    this.faults = new FaultLedger({ log: (payload) => this.tryLog(payload) });
     this.events.append({
       type: 'run.created',
       runId: this.id,
@@ -143,6 +154,7 @@ export class Run {
       seed: this.seed,
       runtime: deps.runtime.kind,
       parMinutes: this.scenario.metadata.parMinutes,
+      packHash: loaded.hash,
     });
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }
@@ -203,6 +215,7 @@ export class Run {
       images,
       bastionFiles: this.deps.bastionFiles?.() ?? [],
     });
+    if (this.labels) spec.labels = this.labels;
     this.sandbox = await this.deps.runtime.up(spec, (p) => this.report(p), this.signal);
     this.events.append({ type: 'progress', current: 1, max: 1, description: 'Sandbox is up' });
   }
@@ -219,7 +232,7 @@ export class Run {
   async inject(): Promise<void> {
     this.setPhase('injecting');
     const sandbox = this.requireSandbox();
-    const tagOf = imageTagResolver(imageSpecs(this.scenario, this.loaded.dir));
+    const context = this.actionContext(sandbox);
     let applied = 0;
     const total = this.scenario.faults.length;
     this.report({ current: 0, max: total, description: 'Injecting the fault' });
@@ -229,7 +242,7 @@ export class Run {
       now: () => this.clock.monotonic(),
       apply: async (step) => {
         try {
-          const detail = await applyAction(step.action, { sandbox, packDir: this.loaded.dir, imageTag: tagOf, images: this.imageNames });
+          const detail = await this.faults.track(step, () => applyAction(step.action, context));
           this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'applied', detail });
         } catch (error) {
           this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'failed', detail: String(error) });
@@ -239,6 +252,48 @@ export class Run {
         this.report({ current: applied, max: total, description: `Fault step ${step.id} applied` });
       },
     });
+  }
+
+  /**
+   * Applies one of the scenario's fault steps now, outside the timeline (a game facilitator's "inject now").
+   * It is recorded like a timeline step, so its `revert` runs at teardown.
+   */
+  async injectStep(stepId: string): Promise<string> {
+    const step = this.injectableSteps.find((s) => s.id === stepId);
+    if (!step) {
+      throw new RunFailure(`unknown fault step "${stepId}" (available: ${this.injectableSteps.map((s) => s.id).join(', ')})`);
+    }
+    if (this.over) throw new RunFailure(`the run is ${this.phase}: nothing can be injected`);
+    const sandbox = this.requireSandbox();
+    try {
+      const detail = await this.faults.track(step, () => applyAction(step.action, this.actionContext(sandbox)));
+      this.events.append({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'applied', detail });
+      this.changed();
+      return detail;
+    } catch (error) {
+      this.tryLog({ type: 'fault.step', stepId: step.id, action: describeAction(step.action), status: 'failed', detail: String(error) });
+      throw new RunFailure(`fault step ${step.id} (${actionName(step.action)}) failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The fault steps a facilitator may inject: this run's own, then those of the pack's other variants. */
+  get injectableSteps(): FaultStep[] {
+    const steps = [...this.scenario.faults];
+    for (const variant of this.loaded.scenario.variants) {
+      for (const step of variant.faults ?? []) if (!steps.some((s) => s.id === step.id)) steps.push(step);
+    }
+    for (const step of this.loaded.scenario.faults) if (!steps.some((s) => s.id === step.id)) steps.push(step);
+    return steps;
+  }
+
+  /** Undoes every applied fault step now (last first); teardown does this too. Never throws. */
+  revertFaults(reason: string): Promise<RevertOutcome[]> {
+    if (!this.sandbox) return Promise.resolve([]);
+    return this.faults.revertAll(this.actionContext(this.sandbox), reason);
+  }
+
+  private actionContext(sandbox: Sandbox): ActionContext {
+    return { sandbox, packDir: this.loaded.dir, imageTag: imageTagResolver(imageSpecs(this.scenario, this.loaded.dir)), images: this.imageNames };
   }
 
   /** The symptom must become observable: that moment is the page, and the incident is live. */
@@ -443,10 +498,14 @@ export class Run {
     return this.resolution!;
   }
 
-  /** Applies the scenario's reference solution (the self-test). */
-  async runSolution(): Promise<void> {
+  /**
+   * Applies the steps that reach a resolution (the self-test): by default the scenario's reference `solution`,
+   * else the named resolution's own solution (solutions.ts).
+   */
+  async runSolution(resolutionId?: string): Promise<void> {
     const sandbox = this.requireSandbox();
-    for (const [index, step] of this.scenario.solution.steps.entries()) {
+    const { steps } = solutionFor(this.scenario, resolutionId);
+    for (const [index, step] of steps.entries()) {
       if ('op' in step) {
         await this.runOperation(step.op).catch((error: unknown) => {
           throw new RunFailure(`solution step ${index + 1} (op ${step.op}) failed: ${(error as Error).message}`);
@@ -536,6 +595,7 @@ export class Run {
 
   async abandon(reason = 'the learner gave up'): Promise<void> {
     if (this.over) return;
+    this.endReason ??= reason;
     this.endedAt = this.clock.now();
     this.setPhase('abandoned', reason);
     this.abort.abort(new RunFailure('abandoned'));
@@ -546,6 +606,7 @@ export class Run {
   async cancel(): Promise<void> {
     if (this.over) return;
     this.abort.abort(new RunFailure('cancelled'));
+    this.endReason ??= 'cancelled';
     this.endedAt = this.clock.now();
     this.setPhase('abandoned', 'cancelled');
     await this.teardown('cancelled');
@@ -584,13 +645,16 @@ export class Run {
   }
 
   /** Removes every object of the run. Idempotent; the event log stays. */
-  teardown(outcome?: 'resolved' | 'abandoned' | 'failed' | 'cancelled'): Promise<void> {
+  teardown(outcome?: 'resolved' | 'abandoned' | 'failed' | 'cancelled', reason?: string): Promise<void> {
+    if (reason) this.endReason ??= reason;
     this.teardownPromise ??= (async () => {
       const ending = outcome ?? (this.phase === 'resolved' ? 'resolved' : this.phase === 'failed' ? 'failed' : 'abandoned');
       this.abort.abort(new RunFailure('teardown'));
       await this.monitor?.catch(() => undefined);
       this.setPhase('teardown');
       try {
+        // Undo the faults before removing the sandbox: a shared or long-lived target is left as it was found.
+        await this.revertFaults(this.endReason ?? ending);
         if (this.sandbox) await this.sandbox.teardown((p) => this.report(p));
         else await this.deps.runtime.cleanup({ runId: this.id });
       } finally {

@@ -113,6 +113,18 @@ export function sandboxSpec(options: {
       ...(service.cpus ? { cpus: service.cpus } : {}),
       ...(service.pids ? { pids: service.pids } : {}),
       files,
+      ...(service.tmpfs.length > 0
+        ? {
+            tmpfs: service.tmpfs.map((t) => ({
+              target: t.target,
+              sizeBytes: memoryBytes(t.size)!,
+              mode: parseInt(t.mode, 8),
+              ...(t.uid !== undefined ? { uid: t.uid } : {}),
+              ...(t.gid !== undefined ? { gid: t.gid } : {}),
+            })),
+          }
+        : {}),
+      ...(service.volumes.length > 0 ? { volumes: service.volumes.map((m) => ({ volume: m.volume, target: m.target, readOnly: m.readOnly })) } : {}),
       publish: service.publish,
       dependsOn: service.dependsOn,
       // The bastion keeps a TTY so `docker exec -it` shells behave like a login.
@@ -137,6 +149,17 @@ export function sandboxSpec(options: {
       egress: n.egress,
       ...(n.routed ? { routed: true } : {}),
     })),
+    ...(scenario.environment.volumes.length > 0
+      ? {
+          volumes: scenario.environment.volumes.map((v) => ({
+            name: v.name,
+            ...(v.size !== undefined ? { sizeBytes: memoryBytes(v.size)! } : {}),
+            ...(v.mode !== undefined ? { mode: parseInt(v.mode, 8) } : {}),
+            ...(v.uid !== undefined ? { uid: v.uid } : {}),
+            ...(v.gid !== undefined ? { gid: v.gid } : {}),
+          })),
+        }
+      : {}),
     services,
   };
 }

@@ -2,7 +2,7 @@
  * Maps a field path (`['checks', 'broken', 0, 'service']`) to the line and column of its node in the YAML source,
  * so every diagnostic points at the text an author has to change.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import type { PathSegment } from './diagnostics.js';
 
 export interface Position {
@@ -39,7 +39,7 @@ export class PositionIndex {
       let next: unknown;
       let nextKey: unknown;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && keyMatches(item.key, segment));
+        const pair = this.findPair(node, segment);
         if (pair) {
           next = pair.value;
           nextKey = pair.key;
@@ -67,6 +67,45 @@ export class PositionIndex {
     return { line: 1, column: 1 };
   }
 
+  /**
+   * The pair for a key in a mapping, following merge keys the way YAML merges them: a key written in the mapping
+   * wins, then the merged mappings in order (`<<: [*a, *b]`: a before b), each with its own merges.
+   */
+  private findPair(map: unknown, segment: PathSegment, depth = 0): Pair | undefined {
+    if (!isMap(map) || depth > 20) return undefined;
+    const own = map.items.find((item) => isPair(item) && !isMergeKey(item.key) && keyMatches(item.key, segment));
+    if (own) return own as Pair;
+    for (const item of map.items) {
+      if (!isPair(item) || !isMergeKey(item.key)) continue;
+      const value = this.resolve(item.value);
+      const sources = isSeq(value) ? value.items.map((source) => this.resolve(source)) : [value];
+      for (const source of sources) {
+        const found = this.findPair(source, segment, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** Merge keys whose value is not a mapping, an alias of one, or a list of those: where, and what was found. */
+  badMergeSources(): { offset: number; found: string }[] {
+    const bad: { offset: number; found: string }[] = [];
+    visit(this.doc as Document, {
+      Pair: (_key, pair) => {
+        if (!isMergeKey(pair.key)) return;
+        const value = this.resolve(pair.value);
+        const sources = isSeq(value) ? value.items : [pair.value];
+        for (const source of sources) {
+          const resolved = this.resolve(source);
+          if (isMap(resolved)) continue;
+          const at = hasRange(source) ? source.range[0] : hasRange(pair.key) ? pair.key.range[0] : 0;
+          bad.push({ offset: at, found: isSeq(resolved) ? 'a list' : isScalar(resolved) ? `${JSON.stringify(resolved.value)}` : 'nothing' });
+        }
+      },
+    });
+    return bad;
+  }
+
   private resolve(node: unknown): unknown {
     if (isAlias(node)) {
       try {
@@ -77,6 +116,12 @@ export class PositionIndex {
     }
     return node;
   }
+}
+
+/** `<<` as a merge key (with merge keys on, its scalar value is a symbol). */
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<') || key.source === '<<';
 }
 
 function keyMatches(key: unknown, segment: PathSegment): boolean {

@@ -6,7 +6,7 @@
  * Objects are strict: an unknown field is an error, because a typo in a check silently passing is worse.
  */
 import { z } from 'zod';
-import { RESOURCE_LIMITS, RUNTIME_KINDS, type RuntimeKind } from '../../../sandbox/runtime.js';
+import { RESOURCE_LIMITS, RUNTIME_KINDS, STORAGE_LIMITS, type RuntimeKind } from '../../../sandbox/runtime.js';
 import { parseObjectRef } from '../../../sandbox/kubernetes/kinds.js';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -113,6 +113,52 @@ function sizeText(bytes: number): string {
   return bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3}g` : `${bytes / 1024 ** 2}m`;
 }
 
+const storageSize = z
+  .string()
+  .regex(/^\d+(k|m|g)?$/i, 'use a size such as 16m or 1g')
+  .refine(
+    (text) => {
+      const bytes = memoryBytes(text);
+      // Not a size at all: the regex above says so, once.
+      return bytes === undefined || (bytes >= STORAGE_LIMITS.minBytes && bytes <= STORAGE_LIMITS.maxBytes);
+    },
+    { message: `use between ${sizeText(STORAGE_LIMITS.minBytes)} and ${sizeText(STORAGE_LIMITS.maxBytes)}` },
+  );
+const octalMode = z.string().regex(/^0?[0-7]{3,4}$/, 'use an octal mode such as "1777" or "0750"');
+const numericId = z.number().int().min(0).max(65534);
+
+export const tmpfsSchema = z
+  .strictObject({
+    target: z.string().startsWith('/', 'must be an absolute path in the container').describe('Where it is mounted (absolute).'),
+    size: storageSize.describe('The cap: writing past it fails with ENOSPC ("No space left on device"). 16m, 1g.'),
+    mode: octalMode.default('1777').describe('Octal mode of the mount\'s root (default 1777, like /tmp).'),
+    uid: numericId.optional().describe('Numeric owner of the mount\'s root (default root).'),
+    gid: numericId.optional().describe('Numeric group of the mount\'s root (default root).'),
+  })
+  .describe(
+    'A filesystem of this service alone, in memory, capped at `size` (Docker: a tmpfs mount; Kubernetes: an emptyDir with medium Memory and sizeLimit). Its pages count against the service\'s memory; emptied when the container stops or is replaced. Mounted rw, noexec, nosuid, nodev.',
+  );
+
+export const volumeMountSchema = z.strictObject({
+  volume: id.describe('A volume of environment.volumes.'),
+  target: z.string().startsWith('/', 'must be an absolute path in the container').describe('Where it is mounted (absolute).'),
+  readOnly: z.boolean().default(false),
+});
+
+export const volumeSchema = z
+  .strictObject({
+    name: id,
+    size: storageSize
+      .optional()
+      .describe(
+        'With a size: memory-backed and capped (Docker: a tmpfs-backed local volume; Kubernetes: an emptyDir with sizeLimit when the services share a pod, else a PersistentVolumeClaim whose storage class decides whether the size is enforced). Without: on the engine\'s disk, uncapped.',
+      ),
+    mode: octalMode.optional().describe('Octal mode of the volume\'s root; sized volumes only (default 1777).'),
+    uid: numericId.optional().describe('Numeric owner of the volume\'s root; sized volumes only.'),
+    gid: numericId.optional().describe('Numeric group of the volume\'s root; sized volumes only.'),
+  })
+  .describe('A named volume several services mount (services.<name>.volumes). It outlives restarts and deploys of those services and is removed with the run.');
+
 export const serviceSchema = z.strictObject({
   image: z
     .string()
@@ -156,6 +202,8 @@ export const serviceSchema = z.strictObject({
     .optional()
     .describe(`Most processes and threads at once (a fork bomb stops there). Default ${RESOURCE_LIMITS.defaults.pids}.`),
   files: z.array(serviceFileSchema).default([]),
+  tmpfs: z.array(tmpfsSchema).default([]).describe('Size-capped memory filesystems of this service alone.'),
+  volumes: z.array(volumeMountSchema).default([]).describe('Volumes of environment.volumes this service mounts.'),
   publish: z
     .array(z.number().int().min(1).max(65535))
     .default([])
@@ -194,6 +242,7 @@ export const environmentSchema = z.strictObject({
     .array(networkSchema)
     .default([])
     .describe('Docker networks (the docker runtime needs at least one). On Kubernetes every service shares the run\'s namespace.'),
+  volumes: z.array(volumeSchema).default([]).describe('Named volumes that services share.'),
   services: z.record(id, serviceSchema),
   bastion: id.describe("The service the learner's terminal opens in."),
   kubernetes: kubernetesEnvironmentSchema
@@ -226,12 +275,14 @@ const serviceRef = { service: id };
 
 export const actionSchema = z.union([
   z.strictObject({
-    exec: z.strictObject({
-      ...serviceRef,
-      command,
-      user: z.string().optional(),
-      timeout: duration.default('60s'),
-    }),
+    exec: z
+      .strictObject({
+        ...serviceRef,
+        command,
+        user: z.string().optional().describe("Who runs it; default the container's user (the service's user, else the image's USER)."),
+        timeout: duration.default('60s'),
+      })
+      .describe("Runs a command in the service (a string under sh -c, a list as an argv) in the container's working directory and environment; must exit 0 before the timeout."),
   }),
   z.strictObject({ stop: z.strictObject({ ...serviceRef }) }),
   z.strictObject({ start: z.strictObject({ ...serviceRef }) }),
@@ -256,7 +307,10 @@ export const actionSchema = z.union([
   z.strictObject({
     script: z.strictObject({
       ...serviceRef,
-      path: z.string().min(1).describe('A script inside the pack, copied into the service and run.'),
+      path: z
+        .string()
+        .min(1)
+        .describe("A script inside the pack, copied to /tmp/firedrill-<name> (mode 0755) and executed as the container's user in its working directory: its shebang picks the interpreter."),
       args: z.array(z.string()).default([]),
       timeout: duration.default('120s'),
     }),
@@ -323,8 +377,8 @@ export const execCheckSchema = z.strictObject({
   ...checkBase,
   kind: z.literal('exec'),
   service: id,
-  command,
-  user: z.string().optional(),
+  command: command.describe('Run as root (unless `user`) behind `env -i` with PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOME=/nonexistent, LANG=C.UTF-8, in /: nothing the learner or the container set up reaches it. A string runs under sh -c.'),
+  user: z.string().optional().describe('Who runs the check; default root.'),
   exitCode: z.number().int().default(0),
   stdoutMatches: pattern.optional(),
   stdoutNotMatches: pattern.optional(),
@@ -435,12 +489,32 @@ export const checkSchema = z.discriminatedUnion('kind', [
   conditionCheckSchema,
 ]);
 
+export const solutionStepSchema = z.union([
+  z.strictObject({
+    service: id.optional().describe('Where to run it; default the bastion.'),
+    run: z
+      .string()
+      .min(1)
+      .describe("A shell command run with bash -lc (a login shell: profile files run first and their output lands in the step's) as the container's user, in its working directory."),
+    timeout: duration.default('120s'),
+  }),
+  z.strictObject({ op: id.describe('An operation of the scenario, run as the learner\'s `lab op <id>` runs it.') }),
+]).describe('A step: `run:` (a shell command, with optional `service` and `timeout`) or `op:` (an operation id), not both.');
+
+/** A resolution's own reference steps: `solution` without `resolution` (the resolution it sits in). */
+export const resolutionSolutionSchema = z.strictObject({
+  steps: z.array(solutionStepSchema).min(1),
+});
+
 export const resolutionSchema = z.strictObject({
   id,
   title: z.string().min(1),
   description: z.string().optional(),
   points: z.number().min(0).max(100),
   checks: z.array(checkSchema).min(1),
+  solution: resolutionSolutionSchema
+    .optional()
+    .describe('The steps that reach this resolution, for `firedrill test --resolution <id>` and `--all-resolutions` (the resolution `solution.resolution` names takes its steps from `solution`).'),
   replayChecks: z
     .array(checkSchema)
     .default([])
@@ -528,15 +602,6 @@ export const hintSchema = z.strictObject({
   after: duration.describe('Unlocks this long after the page.'),
   text: z.string().min(1),
 });
-
-export const solutionStepSchema = z.union([
-  z.strictObject({
-    service: id.optional().describe('Where to run it; default the bastion.'),
-    run: z.string().min(1).describe('A shell command run with bash -lc.'),
-    timeout: duration.default('120s'),
-  }),
-  z.strictObject({ op: id.describe('An operation of the scenario, run as the learner\'s `lab op <id>` runs it.') }),
-]).describe('A step: `run:` (a shell command, with optional `service` and `timeout`) or `op:` (an operation id), not both.');
 
 export const solutionSchema = z.strictObject({
   resolution: id.describe('The resolution this solution reaches.'),
@@ -659,6 +724,7 @@ export const scenarioSchema = z.strictObject({
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Service = z.output<typeof serviceSchema>;
+export type Volume = z.output<typeof volumeSchema>;
 export type FaultStep = z.output<typeof faultStepSchema>;
 export type Action = z.output<typeof actionSchema>;
 export type Check = z.output<typeof checkSchema>;

@@ -4,7 +4,7 @@
  * published ports and timing. Runs on a pack that already matches the schema.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { isAbsolute, join, normalize, posix, sep } from 'node:path';
 import { cidrContains, cidrSize, cidrsOverlap, offsetInCidr, parseIpv4, parseIpv4Cidr, type Ipv4Cidr } from '../../../shared/net/ipv4.js';
 import { operationsOf, operationsOfCheck, type RuntimeSupport } from '../faults/operations.js';
 import type { SandboxOperation } from '../../../sandbox/runtime.js';
@@ -17,11 +17,13 @@ import { toMs } from './duration.js';
 import { learnerUser, learnerWritablePaths } from './learner-writable.js';
 import type { PositionTarget } from './positions.js';
 import { TEXT_ONLY_PROGRAMS } from '../../../shared/shell/command-line.js';
+import { RESOURCE_LIMITS } from '../../../sandbox/runtime.js';
 import { ONLY_WRAPPERS } from '../../../shared/shell/wrappers.js';
 import { wordsOnlyLineCredited } from './evidence.js';
 import {
   ALLOWED_CAPABILITIES,
   ALLOWED_SYSCTL_PREFIXES,
+  memoryBytes,
   type Action,
   type Check,
   type FaultStep,
@@ -31,6 +33,7 @@ import {
   type Replay,
   type Resolution,
   type Scenario,
+  type SolutionStep,
 } from './schema.js';
 
 export interface SemanticOptions {
@@ -246,6 +249,14 @@ class SemanticChecker {
     }
     this.unique(env.images.map((img, i) => ({ id: img.name, path: ['environment', 'images', i, 'name'] })), 'image name');
     this.unique(env.networks.map((n, i) => ({ id: n.name, path: ['environment', 'networks', i, 'name'] })), 'network name');
+    this.unique(env.volumes.map((v, i) => ({ id: v.name, path: ['environment', 'volumes', i, 'name'] })), 'volume name');
+    env.volumes.forEach((v, i) => {
+      for (const field of ['mode', 'uid', 'gid'] as const) {
+        if (v[field] !== undefined && v.size === undefined) {
+          this.report(['environment', 'volumes', i, field], `volume "${v.name}" sets ${field} but has no size: only a sized (memory-backed) volume takes ${field}; a disk volume takes ownership and mode from the image's directory at its first mount point`, 'error', 'key');
+        }
+      }
+    });
 
     env.images.forEach((img, i) => {
       const path: Path = ['environment', 'images', i];
@@ -358,6 +369,7 @@ class SemanticChecker {
         }
       }
       svc.files.forEach((f, i) => this.packFile(f.source, [...path, 'files', i, 'source'], 'source'));
+      this.storage(name, svc, path);
       svc.dependsOn.forEach((dep, i) => {
         if (dep === name) this.report([...path, 'dependsOn', i], `service "${name}" cannot depend on itself`);
         else this.service(dep, [...path, 'dependsOn', i]);
@@ -367,6 +379,59 @@ class SemanticChecker {
 
     if (!this.services.includes(env.bastion)) {
       this.report(['environment', 'bastion'], `bastion "${env.bastion}" is not a service${didYouMean(env.bastion, this.services)} (services: ${this.services.join(', ') || 'none'})`);
+    }
+  }
+
+  /** tmpfs and volume mounts: known volumes, sane and distinct targets, sizes the memory limit can hold. */
+  private storage(name: string, svc: Scenario['environment']['services'][string], path: Path): void {
+    const env = this.s.environment;
+    const mounts = [
+      ...svc.tmpfs.map((t, i) => ({ target: t.target, path: [...path, 'tmpfs', i, 'target'], what: 'tmpfs' })),
+      ...svc.volumes.map((m, i) => ({ target: m.target, path: [...path, 'volumes', i, 'target'], what: `volume "${m.volume}"` })),
+    ];
+    const seen = new Map<string, string>();
+    for (const mount of mounts) {
+      const target = normalizeTarget(mount.target);
+      if (/^\/(proc|sys|dev)?$/.test(target) || /^\/(proc|sys|dev)\//.test(target) || /^\/etc\/(hosts|hostname|resolv\.conf)$/.test(target)) {
+        this.report(mount.path, `${mount.what} cannot be mounted at ${mount.target}: /, /proc, /sys, /dev and the files Docker manages (/etc/hosts, /etc/hostname, /etc/resolv.conf) are the runtime's`);
+        continue;
+      }
+      const other = seen.get(target);
+      if (other) this.report(mount.path, `${mount.what} and ${other} are both mounted at ${mount.target} in service "${name}"`);
+      else seen.set(target, mount.what);
+    }
+    const supports = this.options.supports;
+    for (const runtime of supports ? this.s.runtimes : []) {
+      if (svc.tmpfs.length > 0 && supports!(runtime, 'tmpfs') === false) {
+        this.report([...path, 'tmpfs'], `the ${runtime} runtime cannot give a service a tmpfs: drop ${runtime} from runtimes or use a volume`, 'error', 'key');
+      }
+      if (svc.volumes.length > 0 && supports!(runtime, 'volume') === false) {
+        this.report([...path, 'volumes'], `the ${runtime} runtime cannot mount shared volumes: drop ${runtime} from runtimes`, 'error', 'key');
+      }
+    }
+    svc.volumes.forEach((m, i) => {
+      if (!env.volumes.some((v) => v.name === m.volume)) {
+        const names = env.volumes.map((v) => v.name);
+        this.report([...path, 'volumes', i, 'volume'], `unknown volume "${m.volume}"${didYouMean(m.volume, names)} (environment.volumes: ${names.join(', ') || 'none'})`);
+      }
+    });
+    svc.files.forEach((f, i) => {
+      const under = svc.tmpfs.find((t) => isUnder(normalizeTarget(f.target), normalizeTarget(t.target)));
+      if (under) this.report([...path, 'files', i, 'target'], `file ${f.target} is inside the tmpfs at ${under.target}: files are copied in before the service starts, and the tmpfs mounted at start hides them`);
+    });
+    // Memory-backed storage is charged to the memory of the container that writes it: past the limit, filling it
+    // is an OOM kill instead of "No space left on device".
+    const limit = memoryBytes(svc.memory) ?? RESOURCE_LIMITS.defaults.memoryBytes;
+    const sized = [
+      ...svc.tmpfs.map((t) => memoryBytes(t.size) ?? 0),
+      ...svc.volumes.filter((m) => !m.readOnly).map((m) => memoryBytes(env.volumes.find((v) => v.name === m.volume)?.size) ?? 0),
+    ].reduce((a, b) => a + b, 0);
+    if (sized > 0 && sized >= limit) {
+      const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
+      this.report(
+        [...path, svc.tmpfs.length > 0 ? 'tmpfs' : 'volumes'],
+        `service "${name}" mounts ${mib(sized)} of memory-backed storage (tmpfs and sized volumes) with a memory limit of ${mib(limit)}: those pages count against the limit, so filling them would OOM-kill the service instead of failing with ENOSPC; raise memory or lower the sizes`,
+      );
     }
   }
 
@@ -533,14 +598,26 @@ class SemanticChecker {
     const unknownOp = (op: string, path: Path, what: string) => {
       if (!operations.includes(op)) this.report(path, `${what} "${op}" is not an operation of this pack${didYouMean(op, operations)} (operations: ${operations.join(', ') || 'none'})`);
     };
-    c.solution.value.steps.forEach((step, i) => {
-      if ('op' in step) {
-        unknownOp(step.op, [...c.solution.path, 'steps', i, 'op'], 'op');
-        return;
-      }
-      if (step.service !== undefined) this.service(step.service, [...c.solution.path, 'steps', i, 'service']);
-      for (const match of step.run.matchAll(/\blab\s+op\s+([A-Za-z0-9_-]+)/g)) unknownOp(match[1]!, [...c.solution.path, 'steps', i, 'run'], 'lab op');
-    });
+    const checkSteps = (steps: readonly SolutionStep[], stepsPath: Path) =>
+      steps.forEach((step, i) => {
+        if ('op' in step) {
+          unknownOp(step.op, [...stepsPath, i, 'op'], 'op');
+          return;
+        }
+        if (step.service !== undefined) this.service(step.service, [...stepsPath, i, 'service']);
+        for (const match of step.run.matchAll(/\blab\s+op\s+([A-Za-z0-9_-]+)/g)) unknownOp(match[1]!, [...stepsPath, i, 'run'], 'lab op');
+      });
+    checkSteps(c.solution.value.steps, [...c.solution.path, 'steps']);
+    // Each resolution's own solution (firedrill test --resolution); the one `solution` names runs `solution`'s steps.
+    if (!c.variant || c.resolutions.path[0] === 'variants') {
+      resolutions.forEach((r, i) => {
+        if (!r.solution) return;
+        checkSteps(r.solution.steps, [...c.resolutions.path, i, 'solution', 'steps']);
+        if (r.id === c.solution.value.resolution && (!c.variant || c.solution.path[0] === 'variants')) {
+          this.report([...c.resolutions.path, i, 'solution'], `resolution "${r.id}" has its own solution, but ${formatPath(c.solution.path)}.resolution names it too, and those steps are the ones that run${suffix}: keep one`, 'warning', 'key');
+        }
+      });
+    }
 
     // Learning: hints, investigation signals.
     const par = this.s.metadata.parMinutes * 60_000;
@@ -646,3 +723,12 @@ function packSubnet(text: string): Ipv4Cidr | string {
   return cidr;
 }
 
+
+function normalizeTarget(target: string): string {
+  const normal = posix.normalize(target).replace(/\/+$/, '');
+  return normal === '' ? '/' : normal;
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}

@@ -53,7 +53,9 @@ export interface ValidateOptions {
 export function validateScenarioText(text: string, file: string, dirForFileChecks?: string, validateOptions: ValidateOptions = {}): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
+  // `merge: true`: YAML merge keys (`<<: *base`, `<<: [*a, *b]`) merge the aliased mappings, keys written beside
+  // them win; positions.ts follows them, so an error in a merged field points at the line that wrote it.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true, merge: true });
   const positions = new PositionIndex(doc, lineCounter);
 
   const yamlProblem = (severity: Diagnostic['severity'], err: { message: string; pos: [number, number] }) => {
@@ -67,6 +69,13 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
   });
   for (const warning of doc.warnings) yamlProblem('warning', warning);
   if (doc.errors.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+
+  // A merge key must merge mappings: say where one does not (toJS would throw without a position).
+  const badMerges = positions.badMergeSources();
+  for (const bad of badMerges) {
+    diagnostics.push({ file, ...positions.position(bad.offset), path: '', message: `a merge key (<<) takes a mapping, an alias of one, or a list of them; found ${bad.found}`, severity: 'error' });
+  }
+  if (badMerges.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
 
   let raw: unknown;
   try {
@@ -86,7 +95,7 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
 
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) explainIssue(issue as Issue, [], raw, report);
+    for (const issue of parsed.error.issues) explainIssue(issue as Issue, [], raw, report, scenarioSchema);
     return { ok: false, diagnostics: sortDiagnostics(dropMissingExplainedByTypos(dedupe(diagnostics))) };
   }
 
@@ -111,6 +120,46 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
   const unique = sortDiagnostics(dedupe(diagnostics));
   const ok = !hasErrors(unique);
   return ok ? { ok, diagnostics: unique, scenario: parsed.data } : { ok, diagnostics: unique };
+}
+
+/**
+ * Any other Firedrill YAML file (a game plan): the same syntax checks, zod issues in plain English and
+ * positions as scenario.yaml, then the caller's own checks. One validator for every file an author writes.
+ */
+export function validateYamlText<T>(
+  text: string,
+  file: string,
+  schema: z.ZodType<T>,
+  semantics?: (value: T, report: (path: readonly PathSegment[], message: string, severity?: Diagnostic['severity']) => void) => void,
+): { ok: boolean; diagnostics: Diagnostic[]; value?: T } {
+  const diagnostics: Diagnostic[] = [];
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
+  const positions = new PositionIndex(doc, lineCounter);
+  doc.errors.forEach((err, i) => {
+    if (i === 0 || err.code === 'DUPLICATE_KEY') diagnostics.push({ file, ...positions.position(err.pos[0]), path: '', message: yamlMessage(err.message), severity: 'error' });
+  });
+  if (doc.errors.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, diagnostics: [{ file, line: 1, column: 1, path: '', message: `cannot read YAML: ${(error as Error).message}`, severity: 'error' }] };
+  }
+  if (raw === null || raw === undefined) {
+    return { ok: false, diagnostics: [{ file, line: 1, column: 1, path: '', message: 'the file is empty', severity: 'error' }] };
+  }
+  const report = (path: readonly PathSegment[], message: string, target: PositionTarget = 'value', severity: Diagnostic['severity'] = 'error') => {
+    diagnostics.push({ file, ...positions.locate(path, target), path: formatPath(path), message, severity });
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) explainIssue(issue as Issue, [], raw, report, schema as unknown as AnySchema);
+    return { ok: false, diagnostics: sortDiagnostics(dropMissingExplainedByTypos(dedupe(diagnostics))) };
+  }
+  semantics?.(parsed.data, (path, message, severity = 'error') => report(path, message, 'value', severity));
+  const unique = sortDiagnostics(dedupe(diagnostics));
+  return hasErrors(unique) ? { ok: false, diagnostics: unique } : { ok: true, diagnostics: unique, value: parsed.data };
 }
 
 /** Validates `<dir>/scenario.yaml` (or the given scenario.yaml) and the pack's files. */
@@ -318,11 +367,11 @@ const EXPECTED: Record<string, string> = {
   record: 'a mapping (key: value)',
 };
 
-function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown, report: Report): void {
+function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown, report: Report, root: AnySchema): void {
   const path = [...prefix, ...issue.path];
   const value = valueAt(raw, path);
   const field = fieldName(path);
-  const schema = schemaAt(scenarioSchema, path, raw, issue.code !== 'invalid_union');
+  const schema = schemaAt(root, path, raw, issue.code !== 'invalid_union');
 
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -353,7 +402,7 @@ function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown
       return;
     }
     case 'invalid_union':
-      explainUnion(issue, path, value, raw, schema, report);
+      explainUnion(issue, path, value, raw, schema, report, root);
       return;
     case 'invalid_value': {
       const values = (issue.values ?? []).map((v) => String(v));
@@ -399,7 +448,7 @@ function explainIssue(issue: Issue, prefix: readonly PathSegment[], raw: unknown
   }
 }
 
-function explainUnion(issue: Issue, path: PathSegment[], value: unknown, raw: unknown, schema: AnySchema | undefined, report: Report): void {
+function explainUnion(issue: Issue, path: PathSegment[], value: unknown, raw: unknown, schema: AnySchema | undefined, report: Report, root: AnySchema): void {
   const field = fieldName(path);
   // A check's `kind` that matches no check type.
   if (issue.note === 'No matching discriminator' || issue.discriminator) {
@@ -424,14 +473,14 @@ function explainUnion(issue: Issue, path: PathSegment[], value: unknown, raw: un
       return;
     }
     const branch = keys.indexOf(present[0]!);
-    for (const inner of issue.errors?.[branch] ?? []) explainIssue(inner, path, raw, report);
+    for (const inner of issue.errors?.[branch] ?? []) explainIssue(inner, path, raw, report, root);
     return;
   }
   // Other unions: follow the one branch whose type fits the value, else say what would fit.
   const branches = issue.errors ?? [];
   const fitting = branches.filter((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
   if (fitting.length === 1) {
-    for (const inner of fitting[0]!) explainIssue(inner, path, raw, report);
+    for (const inner of fitting[0]!) explainIssue(inner, path, raw, report, root);
     return;
   }
   const description = schema ? describeSchema(schema) : undefined;

@@ -134,10 +134,27 @@ function positionsOf(s: AnalysedSentence, stem: string): number[] {
   let index = stemIndex.get(s);
   if (!index) {
     index = new Map();
-    for (const t of s.tokens) if (!t.idiom) index.set(t.stem, [...(index.get(t.stem) ?? []), t.index]);
+    for (const t of s.tokens) {
+      if (t.idiom) continue;
+      const list = index.get(t.stem);
+      if (list) list.push(t.index);
+      else index.set(t.stem, [t.index]);
+    }
     stemIndex.set(s, index);
   }
   return index.get(stem) ?? [];
+}
+
+/** Index of the first element of an ascending list greater than `value`. */
+function firstAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function occurrences(s: AnalysedSentence, term: Term): Occurrence[] {
@@ -147,9 +164,15 @@ function occurrences(s: AnalysedSentence, term: Term): Occurrence[] {
     let ok = true;
     for (let k = 1; k < term.words.length && ok; k++) {
       const last = positions[positions.length - 1]!;
-      const next = positionsOf(s, term.words[k]!).find(
-        (p) => p > last && p <= last + 1 + TERM_GAP && s.tokens[p]!.segment === s.tokens[first]!.segment,
-      );
+      // Positions are ascending: start at the first one after `last` (binary search), look at most TERM_GAP + 1 ahead.
+      const candidates = positionsOf(s, term.words[k]!);
+      let next: number | undefined;
+      for (let i = firstAfter(candidates, last); i < candidates.length && candidates[i]! <= last + 1 + TERM_GAP; i++) {
+        if (s.tokens[candidates[i]!]!.segment === s.tokens[first]!.segment) {
+          next = candidates[i]!;
+          break;
+        }
+      }
       if (next === undefined) ok = false;
       else positions.push(next);
     }

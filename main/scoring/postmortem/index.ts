@@ -203,13 +203,18 @@ function gradeTimeline(ctx: Ctx): GradeCriterion {
 
 const DURATION =
   /\b\d+(\.\d+)?\s*(minutes?|mins?|hours?|hrs?|h|m|seconds?|secs?)\b|\bfrom\s+\d{1,2}:\d{2}.{0,20}?\b(to|until|till)\s+\d{1,2}:\d{2}/i;
+/*
+ * METRIC and SCOPE run on what a learner wrote, so every repetition is bounded (a number is at most 30
+ * characters, a gap at most 4 blanks, a word at most 40 letters): each start position costs a constant,
+ * and a crafted write-up ("1.1.1.…", long blank runs) is read in linear time, not quadratic.
+ */
 const METRIC =
-  /\b\d[\d,.]*\s*(ms|milliseconds?|s|seconds|%|percent|rps|req\/s|requests?(\/s| per second)?|errors?|timeouts?|x|times|orders?|users?|customers?|sessions?|checkouts?|calls?)\b|\bp(50|90|95|99)\b/gi;
+  /\b\d[\d,.]{0,30}\s{0,4}(ms|milliseconds?|s|seconds|%|percent|rps|req\/s|requests?(\/s| per second)?|errors?|timeouts?|x|times|orders?|users?|customers?|sessions?|checkouts?|calls?)\b|\bp(50|90|95|99)\b/gi;
 const WHO =
   /\b(users?|customers?|shoppers?|buyers?|merchants?|clients?|visitors?|tenants?|consumers?|callers?|partners?|requests?)\b/i;
 /** How many were affected: a share or a count of requests/users, or "all/every ...". */
 const SCOPE =
-  /\b\d[\d,.]*\s*(%|percent)\s*(of\s+)?(\w+\s+){0,2}(requests?|users?|customers?|checkouts?|orders?|calls?|sessions?|traffic)\b|(≈|~|about|around|roughly)?\s*\b\d[\d,.]*\s+(\w+\s+)?(requests?|users?|customers?|checkouts?|orders?|calls?|sessions?)\b|\b(all|every)\s+(\w+\s+)?(users?|customers?|requests?|checkouts?|shoppers?|calls?)\b/i;
+  /\b\d[\d,.]{0,30}\s{0,4}(%|percent)\s{0,4}(of\s{1,4})?(\w{1,40}\s{1,4}){0,2}(requests?|users?|customers?|checkouts?|orders?|calls?|sessions?|traffic)\b|(≈|~|about|around|roughly)?\s{0,4}\b\d[\d,.]{0,30}\s{1,4}(\w{1,40}\s{1,4})?(requests?|users?|customers?|checkouts?|orders?|calls?|sessions?)\b|\b(all|every)\s{1,4}(\w{1,40}\s{1,4})?(users?|customers?|requests?|checkouts?|shoppers?|calls?)\b/i;
 
 function gradeImpact(ctx: Ctx): GradeCriterion {
   const max = GRADE_WEIGHTS.impact;

@@ -209,7 +209,25 @@ export function blockText(node: RootContent): string {
 
 /** Soft line breaks inside a paragraph are spaces, not sentence ends. */
 function flat(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  // Linear: a blank run that holds a line break becomes one space (a `\s*\n\s*` pattern retried every
+  // blank of a long run without a break, quadratic on crafted input).
+  const lines = text.split('\n');
+  if (lines.length === 1) return text;
+  let out = lines[0]!.trimEnd();
+  for (let i = 1; i < lines.length; i++) {
+    const last = i === lines.length - 1;
+    const line = last ? lines[i]!.trimStart() : lines[i]!.trim();
+    if (line === '' && !last) continue;
+    out += ` ${line}`;
+  }
+  return out;
+}
+
+/** `text` without the trailing colons, dots and blanks of a label, in linear time. */
+function trimLabelEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && /[:.\s]/.test(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
 
 export function listItemText(item: ListItem): string {
@@ -226,7 +244,7 @@ function labelOf(paragraph: Paragraph): { label: string; rest: string } | null {
   const first = paragraph.children[0];
   const text = flat(toString(paragraph));
   if (first && first.type === 'strong') {
-    const label = toString(first).replace(/[:.\s]+$/, '');
+    const label = trimLabelEnd(toString(first));
     if (label.split(/\s+/).length <= 6)
       return { label, rest: text.slice(toString(first).length).replace(/^[:\s]+/, '') };
   }

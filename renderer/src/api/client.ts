@@ -304,10 +304,26 @@ export function takeTokenFromUrl(win: BrowserLike): string | null {
 }
 
 /** Picks the host at start: the Electron preload when present, web mode otherwise. */
-export async function createClient(win: BrowserLike = window as unknown as BrowserLike): Promise<ApiClient> {
+export async function createClient(
+  win: BrowserLike = window as unknown as BrowserLike,
+  options: { fetch?: typeof fetch } = {},
+): Promise<ApiClient> {
   if (win.firedrill) return createElectronClient(win.firedrill);
-  // Without a token (a new tab on the plain URL) the server's HttpOnly cookie still authenticates
-  // same-origin requests and sockets; if it does not, the first call fails with `unauthorized` and its fix.
+  const baseUrl = win.location.origin;
   const token = takeTokenFromUrl(win) ?? '';
-  return createWebClient({ baseUrl: win.location.origin, token });
+  const client = createWebClient({ baseUrl, token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  if (token) return client;
+  // A new tab on the plain URL: the server's HttpOnly cookie authenticates this page's own API calls, but
+  // sockets never take the cookie, so the page asks for the token once. If the cookie is refused too, the
+  // first call on screen fails with `unauthorized` and its fix.
+  try {
+    const info = await client.call('app.info', {});
+    if (info.token) {
+      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, info.token);
+      return createWebClient({ baseUrl, token: info.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    }
+  } catch {
+    // Shown by the first call the UI makes.
+  }
+  return client;
 }

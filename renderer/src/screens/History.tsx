@@ -77,6 +77,25 @@ export function HistoryScreen() {
                   <td className="mono">{formatDateTime(entry.startedAt)}</td>
                   <td>
                     <span className={`phase phase-${entry.outcome}`}>{entry.outcome}</span>
+                    {entry.imported ? (
+                      <>
+                        {' '}
+                        <span
+                          className="badge"
+                          data-testid={`imported-${entry.runId}`}
+                          title="Imported from a bundle: the scores were recomputed here from its event log, not taken from its report"
+                        >
+                          imported
+                        </span>
+                      </>
+                    ) : null}
+                    {entry.importNotes && entry.importNotes.length > 0 ? (
+                      <ul className="import-notes muted" data-testid={`import-notes-${entry.runId}`}>
+                        {entry.importNotes.map((note) => (
+                          <li key={note}>{note}</li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </td>
                   <td className="mono">{entry.troubleshootingScore ?? '—'}</td>
                   <td className="mono">

@@ -36,6 +36,18 @@ export function LiveScreen({ runId }: { runId: string }) {
   return <LiveView snapshot={snapshot} />;
 }
 
+/** In a game, the facilitator's latest message to every team (it is in the timeline too). */
+function BroadcastBanner({ snapshot }: { snapshot: RunSnapshot }) {
+  const latest = [...snapshot.timeline].reverse().find((item) => item.kind === 'broadcast');
+  if (!latest) return null;
+  return (
+    <div className="banner banner-broadcast" role="status" data-testid="broadcast-banner">
+      <strong>From the facilitator:</strong>
+      <span>{latest.text}</span>
+    </div>
+  );
+}
+
 /** The clock re-renders every second on its own, not the whole live view (terminals included). */
 function Clock({ snapshot }: { snapshot: RunSnapshot }) {
   const now = useNow(1000);
@@ -117,6 +129,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
       </div>
 
       <div className="live-main">
+        <BroadcastBanner snapshot={snapshot} />
         {replaying && snapshot.replay ? (
           <div className="banner banner-replay" role="status" data-testid="replay-banner">
             <strong>Replaying the failure.</strong>

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'live'; runId: string }
   | { name: 'postmortem'; runId: string }
   | { name: 'report'; runId: string }
-  | { name: 'history' };
+  | { name: 'history' }
+  | { name: 'game' };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -17,6 +18,7 @@ export function parseHash(hash: string): Route {
   if (head === 'run' && id) return { name: 'live', runId: id };
   if (head === 'report' && id) return { name: 'report', runId: id };
   if (head === 'history') return { name: 'history' };
+  if (head === 'game') return { name: 'game' };
   return { name: 'catalog' };
 }
 
@@ -34,6 +36,8 @@ export function formatHash(route: Route): string {
       return `#/report/${encodeURIComponent(route.runId)}`;
     case 'history':
       return '#/history';
+    case 'game':
+      return '#/game';
   }
 }
 

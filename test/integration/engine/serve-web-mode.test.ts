@@ -24,8 +24,8 @@ describe('firedrill serve (web mode, the real command)', () => {
       });
       const token = url.searchParams.get('token')!;
       const api = `${url.origin}/api/doctor.run`;
-      expect((await fetch(api, { method: 'POST', body: '{}' })).status).toBe(401);
-      const response = await fetch(api, { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${token}` } });
+      expect((await fetch(api, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(401);
+      const response = await fetch(api, { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
       expect(response.status).toBe(200);
       const report = (await response.json()) as { ok: boolean; checks: { id: string }[] };
       expect(report.checks.map((c) => c.id)).toContain('docker');

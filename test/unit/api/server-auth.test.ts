@@ -24,13 +24,13 @@ describe('web mode rejects every request and socket without the token', () => {
   });
 
   it('answers 401 to an API call without the token', async () => {
-    const response = await fetch(`${server.url}/api/doctor.run`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${server.url}/api/doctor.run`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
   it('answers 401 to a wrong token and to the UI page without one', async () => {
-    const wrong = await fetch(`${server.url}/api/doctor.run`, { method: 'POST', body: '{}', headers: { Authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${server.url}/api/doctor.run`, { method: 'POST', body: '{}', headers: { Authorization: 'Bearer nope', 'Content-Type': 'application/json' } });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${server.url}/`)).status).toBe(401);
   });
@@ -39,7 +39,7 @@ describe('web mode rejects every request and socket without the token', () => {
     const response = await fetch(`${server.url}/api/doctor.run`, {
       method: 'POST',
       body: '{}',
-      headers: { Authorization: `Bearer ${server.token}` },
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(doctorReport);
@@ -49,7 +49,7 @@ describe('web mode rejects every request and socket without the token', () => {
     const response = await fetch(`${server.url}/api/runs.get`, {
       method: 'POST',
       body: JSON.stringify({ runId: 5 }),
-      headers: { Authorization: `Bearer ${server.token}` },
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/runs\.get: runId/);

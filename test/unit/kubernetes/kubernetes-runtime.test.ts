@@ -167,6 +167,13 @@ describe('the Kubernetes runtime (against an in-memory API server)', () => {
     expect((await mine.cleanup()).removed).toEqual([]);
     expect([...fake.objects.keys()]).toEqual([]);
     expect(runSelector('x')).toBe('firedrill.managed=true,firedrill.run=x');
+    // A game's cleanup removes its own runs' namespaces only, and never the kind cluster.
+    await mine.up(spec({ runId: 'k-game', labels: { [LABELS.game]: 'g1', [LABELS.deadline]: '1000' } }), () => undefined);
+    await mine.up(spec({ runId: 'k-solo' }), () => undefined);
+    expect((await mine.cleanup({ gameId: 'g2' })).removed).toEqual([]);
+    expect((await mine.cleanup({ expired: true, now: 999 })).removed).toEqual([]);
+    expect((await mine.cleanup({ gameId: 'g1', expired: true, now: 1000 })).removed).toEqual([{ kind: 'namespace', name: 'fd-k-game' }]);
+    expect((await mine.cleanup({ runId: 'k-solo' })).removed).toEqual([{ kind: 'namespace', name: 'fd-k-solo' }]);
   });
 
   it('firedrill clean removes the namespaces and the kind cluster Firedrill owns (found by io.x-k8s.kind.cluster); orphan reaping keeps it', async () => {

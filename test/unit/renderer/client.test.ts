@@ -225,9 +225,20 @@ describe('choosing the host and the token', () => {
     expect(win.history.replaceState).not.toHaveBeenCalled();
   });
 
+  it('without any token, asks for it through the session cookie so sockets carry it (sockets take no cookie)', async () => {
+    const { win, storage } = fakeWindow('http://127.0.0.1:4000/');
+    const info = { version: '0', host: 'web', serverUrl: 'http://127.0.0.1:4000', token: 'from-cookie', dataDir: '/' };
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => jsonResponse(200, info));
+    const client = await createClient(win, { fetch });
+    expect(String(fetch.mock.calls[0]![0])).toBe('http://127.0.0.1:4000/api/app.info');
+    expect(client.terminalSocketUrl()).toBe('ws://127.0.0.1:4000/ws/terminal?token=from-cookie');
+    expect(storage.get(TOKEN_STORAGE_KEY)).toBe('from-cookie');
+  });
+
   it('without any token, relies on the session cookie and explains which URL to open when refused', async () => {
     const { win } = fakeWindow('http://127.0.0.1:4000/');
-    const client = await createClient(win);
+    const refused = vi.fn(async (_url: string, _init?: RequestInit) => jsonResponse(401, { error: { code: 'unauthorized', message: 'missing or wrong access token' } }));
+    const client = await createClient(win, { fetch: refused });
     expect(client.fileUrl('/files/r/bundle.tar.gz')).toBe('http://127.0.0.1:4000/files/r/bundle.tar.gz');
     const fetch = vi.fn(async (_url: string, _init?: RequestInit) => jsonResponse(401, { error: { code: 'unauthorized', message: 'missing or wrong access token' } }));
     const cookieOnly = createWebClient({ baseUrl: 'http://127.0.0.1:4000', token: '', fetch });

@@ -11,6 +11,7 @@ describe('hash router', () => {
     { name: 'postmortem', runId: 'r2' },
     { name: 'report', runId: 'r3' },
     { name: 'history' },
+    { name: 'game' },
   ];
   it.each(routes)('round-trips %o through the hash', (route) => {
     expect(parseHash(formatHash(route))).toEqual(route);

@@ -35,6 +35,27 @@ describe('validation against what the runtimes can do', () => {
     ]);
   });
 
+  it('rejects tmpfs or volumes on a runtime that cannot provide them, at the field', () => {
+    const registry = createRuntimeRegistry();
+    registry.register({
+      kind: 'kubernetes',
+      operations: SANDBOX_OPERATIONS.filter((op) => op !== 'tmpfs' && op !== 'volume'),
+      create: () => {
+        throw new Error('not needed: validation never creates a runtime');
+      },
+    });
+    const text = mutate(
+      ['runtimes: [docker]', 'runtimes: [docker, kubernetes]'],
+      ['      files:\n        - source: files/api.conf', '      tmpfs: [{ target: /spool, size: 1m }]\n      volumes: [{ volume: v, target: /v }]\n      files:\n        - source: files/api.conf'],
+      ['  networks:\n    - name: lab\n', '  volumes: [{ name: v }]\n  networks:\n    - name: lab\n'],
+    );
+    expect(lines(validate(text, registry))).toEqual([
+      expect.stringMatching(/^\d+:7: the kubernetes runtime cannot give a service a tmpfs: drop kubernetes from runtimes or use a volume \(at environment\.services\.api\.tmpfs\)$/),
+      expect.stringMatching(/^\d+:7: the kubernetes runtime cannot mount shared volumes: drop kubernetes from runtimes \(at environment\.services\.api\.volumes\)$/),
+    ]);
+    expect(validate(text, createRuntimeRegistry()).ok).toBe(true);
+  });
+
   it('says nothing of a runtime this build does not have (a pack may name one that comes later)', () => {
     const result = validate(mutate(['runtimes: [docker]', 'runtimes: [docker, kubernetes]']), createRuntimeRegistry());
     expect(result.ok).toBe(true);

@@ -1,0 +1,383 @@
+/**
+ * Game-day mode: one game at a time per process. Starting a game starts one run per team (on the runtime the
+ * team's scenario names; each run is its own namespace: its own networks and containers, labelled with the
+ * game and the dead man's switch deadline), gives every team an access token, and keeps a board the
+ * facilitator watches. The facilitator injects fault steps or operations into one team or all, broadcasts
+ * messages (logged in every team's run), and ends the game or pulls the kill switch: every run's faults are
+ * reverted, every sandbox torn down, and a sweep by the game label leaves nothing behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LABELS } from '../../sandbox/runtime.js';
+import type { RunEvent } from '../engine/events/types.js';
+import type { RunManager } from '../engine/run/run-manager.js';
+import type { Run } from '../engine/run/run.js';
+import { toMs } from '../engine/scenario/duration.js';
+import { loadGame } from './load.js';
+import type { GameFile, TeamPlan } from './schema.js';
+
+export interface GameDeps {
+  manager: RunManager;
+  /** The troubleshooting score so far, 0-100 (the app wires main/scoring); null when it cannot be computed yet. */
+  score?: (run: Run) => number | null;
+  /** Starts the dead man's switch's watchdog for a game; returns how to stop it. */
+  startWatchdog?: (watch: { gameId: string; ttlMs: number; deadline: number; endedMarker: string }) => { stop(): void };
+  now?: () => number;
+  newToken?: () => string;
+}
+
+export interface TeamEntry {
+  plan: TeamPlan;
+  token: string;
+  run: Run;
+}
+
+/** `stopping`: the kill switch or the end is reverting and tearing down; the debrief waits for `ended`/`killed`. */
+export type GameState = 'running' | 'stopping' | 'ended' | 'killed';
+
+export interface TeamBoard {
+  id: string;
+  name: string;
+  members: string[];
+  roles: TeamPlan['roles'];
+  runId: string;
+  scenario: string;
+  variant: string | null;
+  phase: string;
+  progress: string | null;
+  error: string | null;
+  sincePageMs: number | null;
+  /** From the page to the team's first command. */
+  timeToEngageMs: number | null;
+  /** From the page to the resolution. */
+  timeToMitigateMs: number | null;
+  hintsTaken: number;
+  checks: { passing: number; total: number };
+  lastCommands: string[];
+  score: number | null;
+  faultsApplied: string[];
+  injectable: { steps: string[]; operations: string[] };
+}
+
+export interface GameBoard {
+  id: string;
+  name: string;
+  title: string;
+  file: string;
+  state: GameState;
+  startedAt: string;
+  timeBoxMs: number;
+  deadline: number;
+  ttlMs: number;
+  hintsAllowed: boolean;
+  broadcasts: { at: string; message: string }[];
+  teams: TeamBoard[];
+}
+
+export interface KillReport {
+  elapsedMs: number;
+  reverted: number;
+  revertFailures: number;
+  removed: number;
+  /** Labelled objects of the game still there after the sweep (0 when the switch worked). */
+  leftover: number;
+}
+
+export interface DebriefEntry {
+  team: string;
+  runId: string;
+  scenario: string;
+  parMinutes: number;
+  score: number | null;
+  timeline: { atMs: number | null; kind: string; text: string }[];
+}
+
+export class GameRunError extends Error {}
+
+export class Game {
+  readonly teams: TeamEntry[] = [];
+  readonly broadcasts: { at: string; message: string }[] = [];
+  state: GameState = 'running';
+  readonly startedAt: Date;
+  private killed: Promise<KillReport> | null = null;
+  private watchdog: { stop(): void } | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly file: string,
+    readonly plan: GameFile,
+    readonly deadline: number,
+    readonly dir: string,
+    now: number,
+  ) {
+    this.startedAt = new Date(now);
+  }
+
+  get ttlMs(): number {
+    return toMs(this.plan.deadMansSwitch.ttl);
+  }
+
+  get endedMarker(): string {
+    return join(this.dir, 'ended');
+  }
+
+  team(id: string): TeamEntry | undefined {
+    return this.teams.find((t) => t.plan.id === id);
+  }
+
+  setWatchdog(watchdog: { stop(): void } | null): void {
+    this.watchdog = watchdog;
+  }
+
+  /** Logs a facilitator action in the runs it concerns. */
+  log(entries: TeamEntry[], action: 'inject' | 'operation' | 'broadcast' | 'kill-switch' | 'end', extra: { target?: string; message?: string } = {}): void {
+    for (const { run } of entries) {
+      if (run.events.closed) continue;
+      try {
+        run.events.append({ type: 'facilitator.action', action, game: this.id, ...extra });
+      } catch {
+        // A full disk must not stop the facilitator; the run itself reports its log failure.
+      }
+    }
+  }
+
+  /** Stops every team's run (reverting its faults), then sweeps by label. Idempotent. */
+  stop(reason: 'kill switch' | 'game ended', sweep: (gameId: string) => Promise<{ removed: number; leftover: number }>, now: () => number): Promise<KillReport> {
+    this.killed ??= (async () => {
+      const started = now();
+      this.state = 'stopping';
+      this.log(this.teams, reason === 'kill switch' ? 'kill-switch' : 'end');
+      await Promise.allSettled(
+        this.teams.map(async ({ run }) => {
+          if (!run.over) await run.abandon(reason);
+          else await run.teardown(undefined, reason);
+        }),
+      );
+      const swept = await sweep(this.id).finally(() => {
+        this.state = reason === 'kill switch' ? 'killed' : 'ended';
+      });
+      // The watchdog has nothing left to guard.
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(this.endedMarker, `${reason}\n`);
+      this.watchdog?.stop();
+      let reverted = 0;
+      let revertFailures = 0;
+      for (const { run } of this.teams) {
+        for (const e of run.readEvents()) {
+          if (e.type !== 'fault.step' || e.replay) continue;
+          if (e.status === 'reverted') reverted += 1;
+          else if (e.status === 'failed' && e.detail?.startsWith('revert')) revertFailures += 1;
+        }
+      }
+      return { elapsedMs: now() - started, reverted, revertFailures, removed: swept.removed, leftover: swept.leftover };
+    })();
+    return this.killed;
+  }
+}
+
+export class GameRunner {
+  private game: Game | null = null;
+  private readonly now: () => number;
+  private readonly newToken: () => string;
+
+  constructor(private readonly deps: GameDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newToken = deps.newToken ?? (() => randomBytes(24).toString('base64url'));
+  }
+
+  get current(): Game | null {
+    return this.game;
+  }
+
+  /** Starts a game from its file: one run per team, in parallel, each coming up in the background. */
+  async start(path: string): Promise<Game> {
+    if (this.game && (this.game.state === 'running' || this.game.state === 'stopping')) throw new GameRunError(`game ${this.game.id} is still running: end it (or pull the kill switch) first`);
+    const { file, game: plan } = await loadGame(path);
+    const { manager } = this.deps;
+    // Every pack is loaded before any sandbox starts: a typo in one team's scenario starts nothing.
+    const packs = new Map<string, Awaited<ReturnType<RunManager['resolvePack']>>>();
+    for (const team of plan.teams) {
+      const name = team.scenario ?? plan.scenario!;
+      if (!packs.has(name)) packs.set(name, await manager.resolvePack(name));
+    }
+    const now = this.now();
+    const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const id = `${plan.metadata.name}-${stamp}-${randomBytes(2).toString('hex')}`;
+    const ttlMs = toMs(plan.deadMansSwitch.ttl);
+    const deadline = now + toMs(plan.timeBox) + ttlMs;
+    const dir = join(manager.home, 'games', id);
+    mkdirSync(dir, { recursive: true });
+    const game = new Game(id, file, plan, deadline, dir, now);
+    this.game = game;
+    // The watchdog first: a crash while the sandboxes come up must not leave them behind.
+    game.setWatchdog(this.deps.startWatchdog?.({ gameId: id, ttlMs, deadline, endedMarker: game.endedMarker }) ?? null);
+    for (const team of plan.teams) {
+      const loaded = packs.get(team.scenario ?? plan.scenario!)!;
+      const run = manager.start(loaded, {
+        runId: `${id}-${team.id}`,
+        ...(team.variant ? { variant: team.variant } : {}),
+        ...(team.seed !== undefined ? { seed: team.seed } : {}),
+        labels: { [LABELS.game]: id, [LABELS.deadline]: String(deadline) },
+      });
+      game.teams.push({ plan: team, token: this.newToken(), run });
+    }
+    writeFileSync(
+      join(dir, 'game.json'),
+      JSON.stringify({ id, file, startedAt: game.startedAt.toISOString(), deadline, teams: game.teams.map((t) => ({ id: t.plan.id, runId: t.run.id })) }, null, 2),
+    );
+    return game;
+  }
+
+  private require(): Game {
+    if (!this.game) throw new GameRunError('no game has been started');
+    return this.game;
+  }
+
+  private targets(team: string): TeamEntry[] {
+    const game = this.require();
+    if (team === 'all') return game.teams;
+    const entry = game.team(team);
+    if (!entry) throw new GameRunError(`no team "${team}" in game ${game.id} (teams: ${game.teams.map((t) => t.plan.id).join(', ')})`);
+    return [entry];
+  }
+
+  /** "Inject now": a fault step (or, with kind `operation`, an operation) of the scenario, for one team or all. */
+  async inject(team: string, target: string, kind: 'step' | 'operation' = 'step'): Promise<{ team: string; ok: boolean; detail: string }[]> {
+    const game = this.require();
+    if (game.state !== 'running') throw new GameRunError(`game ${game.id} is ${game.state}`);
+    const entries = this.targets(team);
+    return Promise.all(
+      entries.map(async (entry) => {
+        game.log([entry], kind === 'step' ? 'inject' : 'operation', { target });
+        try {
+          const detail = kind === 'step' ? await entry.run.injectStep(target) : await entry.run.runOperation(target);
+          return { team: entry.plan.id, ok: true, detail };
+        } catch (error) {
+          return { team: entry.plan.id, ok: false, detail: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+  }
+
+  /** A message for every team's live view (and their timelines). */
+  broadcast(message: string): void {
+    const game = this.require();
+    const text = message.trim();
+    if (!text) throw new GameRunError('a broadcast needs a message');
+    game.broadcasts.push({ at: new Date(this.now()).toISOString(), message: text });
+    game.log(game.teams, 'broadcast', { message: text });
+  }
+
+  kill(): Promise<KillReport> {
+    return this.require().stop('kill switch', (id) => this.sweep(id), this.now);
+  }
+
+  end(): Promise<KillReport> {
+    return this.require().stop('game ended', (id) => this.sweep(id), this.now);
+  }
+
+  private async sweep(gameId: string): Promise<{ removed: number; leftover: number }> {
+    const { runtimes } = this.deps.manager;
+    const removed = (await runtimes.cleanup({ gameId })).removed.length;
+    // A second pass finds what the first could not remove (there should be nothing).
+    const leftover = (await runtimes.cleanup({ gameId })).removed.length;
+    return { removed, leftover };
+  }
+
+  board(): GameBoard | null {
+    const game = this.game;
+    if (!game) return null;
+    return {
+      id: game.id,
+      name: game.plan.metadata.name,
+      title: game.plan.metadata.title,
+      file: game.file,
+      state: game.state,
+      startedAt: game.startedAt.toISOString(),
+      timeBoxMs: toMs(game.plan.timeBox),
+      deadline: game.deadline,
+      ttlMs: game.ttlMs,
+      hintsAllowed: game.plan.hints.allowed,
+      broadcasts: [...game.broadcasts],
+      teams: game.teams.map((entry) => this.teamBoard(entry)),
+    };
+  }
+
+  private teamBoard({ plan, run }: TeamEntry): TeamBoard {
+    const events = run.readEvents();
+    const paged = events.find((e) => e.type === 'phase.changed' && e.to === 'live');
+    const sincePage = (e: RunEvent | undefined) => (paged && e ? Math.max(0, e.mono - paged.mono) : null);
+    const commands = events.filter((e): e is Extract<RunEvent, { type: 'command' }> => e.type === 'command');
+    const steady = run.scenario.checks.steadyState;
+    let passing = 0;
+    for (const check of steady) if (run.checkState('steadyState', check.id)?.pass) passing += 1;
+    for (const resolution of run.scenario.checks.resolutions) {
+      for (const check of resolution.checks) if (run.checkState(`resolution:${resolution.id}`, check.id)?.pass) passing += 1;
+    }
+    const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
+    const score = paged ? this.scoreOf(run) : null;
+    return {
+      id: plan.id,
+      name: plan.name,
+      members: plan.members,
+      roles: plan.roles,
+      runId: run.id,
+      scenario: run.scenario.metadata.name,
+      variant: run.variant,
+      phase: run.phase,
+      progress: run.progress?.description ?? null,
+      error: run.error,
+      sincePageMs: run.sincePageMs(),
+      timeToEngageMs: sincePage(commands.find((c) => !paged || c.mono >= paged.mono)),
+      timeToMitigateMs: sincePage(events.find((e) => e.type === 'resolution.reached')),
+      hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
+      checks: { passing, total },
+      lastCommands: commands.slice(-3).map((c) => c.command),
+      score,
+      faultsApplied: events.flatMap((e) => (e.type === 'fault.step' && e.status === 'applied' && !e.replay ? [e.stepId] : [])),
+      injectable: { steps: run.injectableSteps.map((s) => s.id), operations: run.scenario.operations.map((o) => o.id) },
+    };
+  }
+
+  /** The score estimate, or null when scoring cannot say yet (it must never break the board). */
+  private scoreOf(run: Run): number | null {
+    try {
+      return this.deps.score?.(run) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Every team's timeline against par, side by side: faults, page, commands, hints, broadcasts, resolution. */
+  debrief(): DebriefEntry[] {
+    const game = this.require();
+    return game.teams.map(({ plan, run }) => {
+      const events = run.readEvents();
+      const paged = events.find((e) => e.type === 'phase.changed' && e.to === 'live');
+      const at = (e: RunEvent) => (paged ? e.mono - paged.mono : null);
+      const timeline: DebriefEntry['timeline'] = [];
+      for (const e of events) {
+        if (e.type === 'fault.step' && !e.replay) timeline.push({ atMs: at(e), kind: 'fault', text: `${e.stepId} ${e.status}` });
+        else if (e.type === 'phase.changed' && e.to === 'live') timeline.push({ atMs: 0, kind: 'page', text: 'Paged' });
+        else if (e.type === 'command') timeline.push({ atMs: at(e), kind: 'command', text: e.command });
+        else if (e.type === 'hint.shown') timeline.push({ atMs: at(e), kind: 'hint', text: `hint ${e.index + 1}` });
+        else if (e.type === 'facilitator.action') timeline.push({ atMs: at(e), kind: 'facilitator', text: `${e.action}${e.target ? ` ${e.target}` : ''}${e.message ? `: ${e.message}` : ''}` });
+        else if (e.type === 'resolution.reached') timeline.push({ atMs: at(e), kind: 'resolution', text: `resolved (${e.resolutionId})` });
+        else if (e.type === 'run.ended') timeline.push({ atMs: at(e), kind: 'end', text: `ended (${e.outcome})` });
+      }
+      const score = paged ? this.scoreOf(run) : null;
+      return { team: plan.name, runId: run.id, scenario: run.scenario.metadata.name, parMinutes: run.scenario.metadata.parMinutes, score, timeline };
+    });
+  }
+
+  /** The team a token belongs to, in the current game. */
+  teamByToken(token: string): TeamEntry | undefined {
+    return this.game?.teams.find((t) => t.token === token);
+  }
+
+  /** Has the current game ended normally (marker written)? For the watchdog's callers and tests. */
+  get endedMarkerWritten(): boolean {
+    return this.game ? existsSync(this.game.endedMarker) : false;
+  }
+}

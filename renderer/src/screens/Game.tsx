@@ -1,0 +1,295 @@
+/**
+ * The facilitator's console (game-day mode): start a game from its file, watch every team's board live,
+ * inject a fault step or an operation into one team or all, broadcast a message, end the game, and the
+ * kill switch (always visible) that reverts every fault and tears every team's sandbox down. After the game,
+ * the debrief shows every team's timeline side by side.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '../../../shared/api/game';
+import { formatDuration } from '../../../shared/format/duration';
+import { ErrorBox } from '../components/ErrorBox';
+import { useClient } from '../store/context';
+
+const ms = (value: number | null) => (value === null ? '—' : formatDuration(value, 'clock'));
+
+export function GameScreen() {
+  const client = useClient();
+  const [board, setBoard] = useState<GameBoardView | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [stopped, setStopped] = useState<KillReportView | null>(null);
+  const [debrief, setDebrief] = useState<DebriefView | null>(null);
+  const [message, setMessage] = useState('');
+  const [injected, setInjected] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setBoard(await client.call('game.board', {}));
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), 1000);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const running = board?.state === 'running';
+  useEffect(() => {
+    if (board && (board.state === 'ended' || board.state === 'killed') && !debrief) void client.call('game.debrief', {}).then(setDebrief, (e: Error) => setError(e));
+  }, [board, debrief, client]);
+
+  const act = async <T,>(name: string, work: () => Promise<T>): Promise<T | null> => {
+    setBusy(name);
+    setError(null);
+    try {
+      return await work();
+    } catch (e) {
+      setError(e as Error);
+      return null;
+    } finally {
+      setBusy(null);
+      void refresh();
+    }
+  };
+
+  return (
+    <section className="screen" aria-labelledby="game-title" data-testid="game-console">
+      <div className="screen-head game-kill">
+        <h1 id="game-title" tabIndex={-1}>
+          Game day{board ? `: ${board.title}` : ''}
+        </h1>
+        {board ? (
+          <span className="muted" data-testid="game-state">
+            {board.state} · {board.teams.length} team(s) · dead man&apos;s switch {formatDuration(board.ttlMs, 'units')}
+          </span>
+        ) : null}
+        <div className="actions">
+          {running ? (
+            <button type="button" className="btn" disabled={busy !== null} onClick={() => void act('end', async () => setStopped(await client.call('game.end', {})))}>
+              End the game
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="kill-switch"
+            disabled={!running || busy === 'kill'}
+            title="Revert every fault and tear down every team's sandbox, now"
+            onClick={() => void act('kill', async () => setStopped(await client.call('game.kill', {})))}
+          >
+            {busy === 'kill' ? 'Stopping everything…' : 'Kill switch'}
+          </button>
+        </div>
+      </div>
+
+      {error ? <ErrorBox error={error} title="The game console hit a problem" /> : null}
+      {stopped ? (
+        <div className="banner banner-ended" role="status" data-testid="kill-report">
+          <strong>Everything stopped in {formatDuration(stopped.elapsedMs, 'units')}.</strong>
+          <span>
+            {stopped.reverted} fault step(s) reverted{stopped.revertFailures ? `, ${stopped.revertFailures} revert(s) failed` : ''}; {stopped.leftover === 0 ? 'nothing left behind' : `${stopped.leftover} object(s) left`}.
+          </span>
+        </div>
+      ) : null}
+
+      {!running && board?.state !== 'stopping' ? (
+        <form
+          className="panel"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act('start', async () => {
+              setStopped(null);
+              setDebrief(null);
+              setBoard(await client.call('game.start', { path }));
+            });
+          }}
+        >
+          <div className="panel-body">
+            <label>
+              Game file{' '}
+              <input data-testid="game-path" value={path} size={60} placeholder="/path/to/drill.game.yaml" onChange={(e) => setPath(e.target.value)} />
+            </label>{' '}
+            <button type="submit" className="btn btn-primary" data-testid="game-start" disabled={!path || busy !== null}>
+              {busy === 'start' ? 'Starting…' : 'Start the game'}
+            </button>
+          </div>
+        </form>
+      ) : null}
+
+      {board && running ? (
+        <div className="panel">
+          <div className="panel-body">
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act('broadcast', async () => {
+                  setBoard(await client.call('game.broadcast', { message }));
+                  setMessage('');
+                });
+              }}
+            >
+              <label>
+                Broadcast to every team{' '}
+                <input data-testid="broadcast-input" value={message} size={60} onChange={(e) => setMessage(e.target.value)} />
+              </label>{' '}
+              <button type="submit" className="btn" data-testid="broadcast-send" disabled={!message.trim() || busy !== null}>
+                Send
+              </button>
+            </form>
+            {injected ? (
+              <p className="muted" data-testid="inject-result">
+                {injected}
+              </p>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+
+      {board ? (
+        <div className="game-board">
+          {board.teams.map((team) => (
+            <TeamCard
+              key={team.id}
+              team={team}
+              running={running}
+              busy={busy !== null}
+              onInject={(target, kind) =>
+                void act('inject', async () => {
+                  const results = await client.call('game.inject', { team: team.id, target, kind });
+                  setInjected(results.map((r) => `${r.team}: ${r.ok ? 'injected' : 'failed'} ${target}${r.ok ? '' : ` (${r.detail})`}`).join('; '));
+                })
+              }
+            />
+          ))}
+        </div>
+      ) : null}
+
+      {debrief ? (
+        <section className="panel" aria-labelledby="debrief-title" data-testid="debrief">
+          <div className="panel-head">
+            <h2 id="debrief-title">Debrief</h2>
+          </div>
+          <div className="panel-body game-debrief">
+            {debrief.map((entry) => (
+              <div key={entry.runId} data-testid={`debrief-${entry.runId}`}>
+                <h3>
+                  {entry.team} <span className="muted">({entry.scenario}, par {entry.parMinutes} min{entry.score !== null ? `, score ${entry.score}` : ''})</span>
+                </h3>
+                <ol>
+                  {entry.timeline.map((item, i) => (
+                    <li key={i} className={`kind-${item.kind}`}>
+                      <span className="muted">{item.atMs === null ? 'before page' : formatDuration(Math.max(0, item.atMs), 'clock')}</span> {item.kind}: {item.text}
+                    </li>
+                  ))}
+                </ol>
+              </div>
+            ))}
+          </div>
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
+function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; running: boolean; busy: boolean; onInject: (target: string, kind: 'step' | 'operation') => void }) {
+  const options = [...team.injectable.steps.map((s) => `step:${s}`), ...team.injectable.operations.map((o) => `operation:${o}`)];
+  const [choice, setChoice] = useState(options[0] ?? '');
+  const join = `${window.location.origin}${team.joinPath}`;
+  return (
+    <section className="panel game-team" data-testid={`team-board-${team.id}`} data-phase={team.phase} aria-labelledby={`team-${team.id}`}>
+      <div className="panel-head">
+        <h2 id={`team-${team.id}`}>{team.name}</h2>
+        <span className="count">{team.phase}</span>
+      </div>
+      <div className="panel-body">
+        <dl>
+          <dt>Scenario</dt>
+          <dd>
+            {team.scenario}
+            {team.variant ? ` (${team.variant})` : ''}
+          </dd>
+          <dt>Members</dt>
+          <dd>{team.members.join(', ')}</dd>
+          {Object.entries(team.roles).some(([, who]) => who) ? (
+            <>
+              <dt>Roles</dt>
+              <dd>
+                {[
+                  ['incident commander', team.roles.incidentCommander],
+                  ['operations', team.roles.operations],
+                  ['communications', team.roles.communications],
+                ]
+                  .filter(([, who]) => who)
+                  .map(([role, who]) => `${who} (${role})`)
+                  .join(', ')}
+              </dd>
+            </>
+          ) : null}
+          {team.progress ? (
+            <>
+              <dt>Progress</dt>
+              <dd>{team.progress}</dd>
+            </>
+          ) : null}
+          {team.error ? (
+            <>
+              <dt>Error</dt>
+              <dd className="fail-text">{team.error}</dd>
+            </>
+          ) : null}
+          <dt>Since page</dt>
+          <dd>{ms(team.sincePageMs)}</dd>
+          <dt>First command</dt>
+          <dd>{ms(team.timeToEngageMs)}</dd>
+          <dt>Mitigated</dt>
+          <dd>{ms(team.timeToMitigateMs)}</dd>
+          <dt>Hints taken</dt>
+          <dd>{team.hintsTaken}</dd>
+          <dt>Checks holding</dt>
+          <dd>
+            {team.checks.passing}/{team.checks.total}
+          </dd>
+          <dt>Score so far</dt>
+          <dd>{team.score ?? '—'}</dd>
+          <dt>Faults applied</dt>
+          <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
+          <dt>Last commands</dt>
+          <dd className="mono">{team.lastCommands.join(' · ') || '—'}</dd>
+          <dt>Join link</dt>
+          <dd>
+            <a href={join} target="_blank" rel="noreferrer" data-testid={`join-link-${team.id}`}>
+              open as {team.name}
+            </a>
+          </dd>
+        </dl>
+        {running && options.length > 0 ? (
+          <div className="actions">
+            <select aria-label={`Fault to inject into ${team.name}`} data-testid={`inject-select-${team.id}`} value={choice} onChange={(e) => setChoice(e.target.value)}>
+              {options.map((o) => (
+                <option key={o} value={o}>
+                  {o.replace(':', ' ')}
+                </option>
+              ))}
+            </select>{' '}
+            <button
+              type="button"
+              className="btn"
+              data-testid={`inject-${team.id}`}
+              disabled={busy || !choice || team.phase !== 'live'}
+              onClick={() => {
+                const [kind, target] = choice.split(/:(.*)/s) as ['step' | 'operation', string];
+                onInject(target, kind);
+              }}
+            >
+              Inject now
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
