@@ -25,6 +25,8 @@ const LAYERS = [
   { type: 'electron', pattern: 'main/electron/**' },
   // Where things are on disk: the data directory, the package root.
   { type: 'platform', pattern: 'main/platform/**' },
+  // The trainer studio: templates (`new`), pack archives (`pack`, `install`).
+  { type: 'studio', pattern: 'main/studio/**' },
 ];
 
 /** [from, the layers it may import, why]. Anything not listed is forbidden. */
@@ -38,11 +40,12 @@ const ALLOWED = [
   ['report', [], 'the HTML report is pure: shared pieces only'],
   ['sessions', ['engine', 'platform'], 'sessions on disk sit under the API: they never import it or the shells'],
   ['game', ['engine', 'sandbox', 'platform'], 'game-day mode orchestrates runs: it never reaches up to the shells, and scoring arrives injected'],
-  ['api', ['game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'platform'], 'the API never imports the app, the CLI or Electron (the app wires the API, not the other way round)'],
-  ['app', ['api', 'game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'report', 'platform'], 'the app is the composition root under the shells: it never imports the CLI or Electron'],
-  ['cli', ['app', 'api', 'game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'report', 'platform'], 'the CLI never imports Electron'],
+  ['api', ['game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'platform', 'studio'], 'the API never imports the app, the CLI or Electron (the app wires the API, not the other way round)'],
+  ['app', ['api', 'game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'report', 'platform', 'studio'], 'the app is the composition root under the shells: it never imports the CLI or Electron'],
+  ['cli', ['app', 'api', 'game', 'engine', 'scoring', 'sessions', 'sandbox', 'terminal', 'report', 'platform', 'studio'], 'the CLI never imports Electron'],
   ['electron', ['app', 'api', 'platform'], 'the Electron shell stays thin: it goes through the app and the API'],
   ['platform', [], 'paths and the package root import nothing of ours'],
+  ['studio', ['engine', 'platform'], 'the studio reads and writes packs: it validates with the engine and never reaches up to the shells'],
 ];
 
 const nodeBuiltins = { group: ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'http', 'net', 'stream', 'url', 'crypto', 'util'], message: 'Pure code never imports Node.' };

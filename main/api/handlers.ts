@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DoctorReport } from '../../shared/doctor.js';
 import type { RuntimeKind, SandboxRuntime } from '../../sandbox/runtime.js';
 import {
@@ -29,6 +29,11 @@ import { playedScenario } from '../engine/run/variants.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { LoadedScenario } from '../engine/scenario/load.js';
 import { buildReport } from './views/report.js';
+import { createStudioHandlers, packSource, type StudioDeps } from './studio.js';
+import { loadLearningPaths, pathProgress } from '../studio/learning-paths.js';
+import { formatDiagnostic } from '../engine/scenario/diagnostics.js';
+import { templatesDir } from '../platform/paths.js';
+import { packageVersion } from '../platform/package-root.js';
 import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
 import type { GameMethodName } from '../../shared/api/game.js';
@@ -50,6 +55,8 @@ export interface HandlerDeps {
   readCasts: (dir: string, terminals: number[]) => Record<number, string>;
   info: () => AppInfo;
   loadScenario: (dir: string) => Promise<LoadedScenario>;
+  /** The Studio's folders; default the user's packs folder under the manager's home and the shipped templates. */
+  studio?: Partial<Omit<StudioDeps, 'manager'>>;
 }
 
 const RULES = [
@@ -65,6 +72,13 @@ export type RunHandlers = Omit<ApiHandlers, GameMethodName>;
 
 export function createHandlers(deps: HandlerDeps): RunHandlers {
   const { manager } = deps;
+  const studio: StudioDeps = {
+    manager,
+    packsDir: deps.studio?.packsDir ?? join(manager.home, 'scenarios'),
+    templatesDir: deps.studio?.templatesDir ?? templatesDir(),
+    version: deps.studio?.version ?? packageVersion(),
+    ...(deps.studio?.author ? { author: deps.studio.author } : {}),
+  };
 
   /**
    * Is an unfinished session's run still going? Here, or in another live Firedrill process on this host
@@ -177,6 +191,7 @@ export function createHandlers(deps: HandlerDeps): RunHandlers {
         problems,
         briefing: scenario.briefing,
         hintCount: scenario.hints.length,
+        source: packSource(pack.dir, studio.packsDir),
       };
     });
   };
@@ -240,6 +255,7 @@ export function createHandlers(deps: HandlerDeps): RunHandlers {
     reviewedReport(await automaticReport(runId), readReviews(sessionPath(manager.home, runId)));
 
   return {
+    ...createStudioHandlers(studio),
     'app.info': async () => deps.info(),
     'doctor.run': () => deps.doctor(),
     'scenarios.list': async () => (await summaries()).map(({ briefing: _b, hintCount: _h, ...summary }) => summary),
@@ -359,6 +375,15 @@ export function createHandlers(deps: HandlerDeps): RunHandlers {
       return report(runId);
     },
     'history.list': async () => listHistory(manager.home, (runId, owner) => runIsLive(runId, owner)),
+    'paths.list': async () => {
+      const names = (await manager.packs()).map((p) => p.name);
+      const runs = listHistory(manager.home, (runId, owner) => runIsLive(runId, owner));
+      return loadLearningPaths(manager.scenarioDirs, names).map((loaded) =>
+        loaded.path
+          ? { ...pathProgress(loaded.path, runs), problems: [] }
+          : { id: basename(loaded.file).replace(/\.ya?ml$/, ''), title: basename(loaded.file), description: '', done: 0, steps: [], problems: loaded.diagnostics.map(formatDiagnostic) },
+      );
+    },
     'history.import': async ({ base64 }) => {
       let runId: string;
       try {

@@ -3,6 +3,7 @@
  * (HTTP + WebSockets, 127.0.0.1, random token), and reaps what crashed runs left behind.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '../../sandbox/prereqs/doctor.js';
 import { createHandlers } from '../api/handlers.js';
@@ -68,6 +69,7 @@ export async function startApiHost(options: {
       dataDir: context.home,
     }),
     loadScenario: (dir) => context.manager.load(dir),
+    studio: { author: userName() },
   });
   const handlers: ApiHandlers = { ...runHandlers, ...createGameHandlers(games) };
   server = await startApiServer({
@@ -124,4 +126,13 @@ export async function startApiHost(options: {
       await started.close();
     },
   };
+}
+
+/** Who is authoring, for a new pack's metadata.authors. */
+function userName(): string {
+  try {
+    return userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
 }

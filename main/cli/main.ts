@@ -20,6 +20,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   clean: async () => (await import('./commands/clean.js')).runClean,
   game: async () => (await import('./commands/game.js')).runGameCommand,
   images: async () => (await import('./commands/images.js')).runImages,
+  new: async () => (await import('./commands/new.js')).runNew,
+  pack: async () => (await import('./commands/pack.js')).runPack,
+  install: async () => (await import('./commands/pack.js')).runInstall,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

@@ -9,6 +9,11 @@ Commands:
   test <scenario> [--json] [--variant V] [--seed N] [--runtime docker] [--resolution R | --all-resolutions]
                                           Prove a scenario: baseline holds, the fault shows, the solution fixes it
                                           (--resolution: the steps of that resolution; --all-resolutions: each in turn)
+  new <name> [--template minimal|web-db] [--dir D] [--list]
+                                          Start a pack from a template: it validates and passes test as generated
+  pack <pack-dir> [--out F] [--version X.Y.Z]
+                                          Write a shareable .firedrill archive of a pack
+  install <file.firedrill> [--yes]        Check an archive, show what it runs, and install it into your packs
   play <scenario> [--variant V] [--seed N] [--runtime docker]
                                           Play a scenario in this terminal, no UI
   score <session-dir> [--json]            Score how a session was troubleshot

@@ -24,3 +24,14 @@ export function scenariosDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FIREDRILL_SCENARIOS) return env.FIREDRILL_SCENARIOS;
   return join(packageRoot(), 'scenarios');
 }
+
+/** The templates `firedrill new` copies (the repository's `templates/`, shipped with the app). */
+export function templatesDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FIREDRILL_TEMPLATES) return env.FIREDRILL_TEMPLATES;
+  return join(packageRoot(), 'templates');
+}
+
+/** The user's own packs: what `firedrill install` and the Studio write (the catalog lists them after the shipped ones). */
+export function userPacksDir(env?: NodeJS.ProcessEnv): string {
+  return join(dataDir(env), 'scenarios');
+}

@@ -30,6 +30,7 @@ export function App() {
         <nav aria-label="Main">
           <NavLink route={{ name: 'catalog' }} current={route} label="Scenarios" />
           <NavLink route={{ name: 'history' }} current={route} label="History" />
+          <NavLink route={{ name: 'studio' }} current={route} label="Studio" />
           <NavLink route={{ name: 'game' }} current={route} label="Game day" />
           {runId && route.name !== 'live' ? (
             <NavLink route={{ name: 'live', runId }} current={route} label="Current run" />
@@ -60,6 +61,7 @@ export function App() {
 const BriefingScreen = lazy(() => import('./screens/Briefing').then((m) => ({ default: m.BriefingScreen })));
 const LiveScreen = lazy(() => import('./screens/Live').then((m) => ({ default: m.LiveScreen })));
 const PostmortemScreen = lazy(() => import('./screens/Postmortem').then((m) => ({ default: m.PostmortemScreen })));
+const StudioScreen = lazy(() => import('./screens/Studio').then((m) => ({ default: m.StudioScreen })));
 const GameScreen = lazy(() => import('./screens/Game').then((m) => ({ default: m.GameScreen })));
 const ReportScreen = lazy(() => import('./screens/Report').then((m) => ({ default: m.ReportScreen })));
 
@@ -92,6 +94,8 @@ function Screen({ route }: { route: Route }) {
       return <ReportScreen runId={route.runId} />;
     case 'history':
       return <HistoryScreen />;
+    case 'studio':
+      return <StudioScreen {...(route.pack ? { pack: route.pack } : {})} />;
     case 'game':
       return <GameScreen />;
   }

@@ -30,6 +30,10 @@ export const scenarioSummarySchema = z.object({
   /** false with `problems` saying why it cannot run on this machine. */
   runnable: z.boolean(),
   problems: z.array(z.string()),
+  /** Where the pack comes from: shipped with Firedrill, made here (the user's packs), or installed from an archive. */
+  source: z
+    .object({ kind: z.enum(['shipped', 'yours', 'installed']), version: z.string().optional(), from: z.string().optional() })
+    .optional(),
 });
 
 export const scenarioDetailSchema = scenarioSummarySchema.extend({
@@ -245,6 +249,75 @@ export const appInfoSchema = z.object({
   dataDir: z.string(),
 });
 
+// ---------------------------------------------------------------- the trainer studio
+
+/** A validator diagnostic as the editor shows it: file:line:column, the field, the message. */
+export const studioDiagnosticSchema = z.object({
+  file: z.string(),
+  line: z.number(),
+  column: z.number(),
+  path: z.string(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+
+/** The pack as the learner will see it (from the last text that validated). */
+export const studioPreviewSchema = z.object({
+  title: z.string(),
+  briefing: z.string(),
+  hints: z.array(z.object({ after: z.string(), text: z.string() })),
+  solution: z.array(z.string()),
+});
+
+export const studioPhaseSchema = z.object({ name: z.string(), ok: z.boolean(), ms: z.number(), detail: z.string() });
+
+/** "Test this pack": phases stream in as they end; `running` names the one under way. */
+export const studioTestSchema = z.object({
+  testId: z.string(),
+  pack: z.string(),
+  state: z.enum(['running', 'passed', 'failed']),
+  running: z.string().nullable(),
+  progress: progressSchema.nullable(),
+  phases: z.array(studioPhaseSchema),
+  /** The session folder of the test run (its event log explains a failed phase). */
+  session: z.string().nullable(),
+});
+
+export const packSummarySchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  title: z.string(),
+  lines: z.array(z.string()),
+  installedVersion: z.string().nullable(),
+});
+
+/** A learning path with the learner's progress (from history). */
+export const learningPathViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  done: z.number(),
+  steps: z.array(
+    z.object({
+      scenario: z.string(),
+      prerequisites: z.array(z.string()),
+      targetScore: z.number().nullable(),
+      bestScore: z.number().nullable(),
+      status: z.enum(['done', 'next', 'open', 'locked']),
+    }),
+  ),
+  /** Why a path file cannot be used (file:line:col lines); the path is then empty. */
+  problems: z.array(z.string()),
+});
+
+const packRef = z.object({ pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a pack name') });
+/** A path inside a pack: no absolute path, no "..". */
+const packPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'a path inside the pack');
+const archiveUpload = z.object({ filename: z.string().min(1), base64: z.string().min(1) });
+
 const runRef = z.object({ runId: z.string().min(1) });
 
 /** What the API accepts at its edge; larger input is refused with a message that names the limit. */
@@ -331,6 +404,28 @@ export const methods = {
     response: reportSchema,
   },
   'history.list': { request: empty, response: z.array(historyEntrySchema) },
+  'paths.list': { request: empty, response: z.array(learningPathViewSchema) },
+  /** The scenario JSON Schema, for completion in the editor. */
+  'studio.schema': { request: empty, response: z.record(z.string(), z.unknown()) },
+  'studio.templates': { request: empty, response: z.array(z.object({ name: z.string(), title: z.string() })) },
+  /** A new pack from a template, in the user's packs folder. */
+  'studio.create': { request: packRef.extend({ template: z.string().min(1) }), response: z.object({ pack: z.string() }) },
+  /** A pack's files; `editable` is false for shipped packs (read-only view). */
+  'studio.files': { request: packRef, response: z.object({ pack: z.string(), editable: z.boolean(), files: z.array(z.string()) }) },
+  'studio.read': { request: packRef.extend({ path: packPath }), response: z.object({ content: z.string() }) },
+  /** Validates unsaved text of a pack file (scenario.yaml: with the pack's other files as on disk). */
+  'studio.validate': {
+    request: packRef.extend({ path: packPath, content: z.string() }),
+    response: z.object({ diagnostics: z.array(studioDiagnosticSchema), preview: studioPreviewSchema.nullable().optional() }),
+  },
+  /** Saves atomically (a crash leaves the old file or the new one), then validates. */
+  'studio.save': { request: packRef.extend({ path: packPath, content: z.string() }), response: z.object({ diagnostics: z.array(studioDiagnosticSchema) }) },
+  'studio.test': { request: packRef, response: studioTestSchema },
+  'studio.testStatus': { request: z.object({ testId: z.string().min(1) }), response: studioTestSchema },
+  'studio.export': { request: packRef.extend({ version: z.string().min(1) }), response: z.object({ filename: z.string(), base64: z.string() }) },
+  /** Checks an archive and says what it would run; writes nothing. */
+  'studio.inspect': { request: archiveUpload, response: packSummarySchema },
+  'studio.install': { request: archiveUpload.extend({ force: z.boolean().optional() }), response: z.object({ pack: z.string(), version: z.string() }) },
   'history.import': {
     request: z.object({
       filename: z.string(),
@@ -429,3 +524,8 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export type CriterionReview = z.infer<typeof criterionReviewSchema>;
 export type ReviewPart = z.infer<typeof reviewPartSchema>;
 export type AppInfo = z.infer<typeof appInfoSchema>;
+export type StudioDiagnostic = z.infer<typeof studioDiagnosticSchema>;
+export type StudioTest = z.infer<typeof studioTestSchema>;
+export type StudioPreview = z.infer<typeof studioPreviewSchema>;
+export type PackSummaryView = z.infer<typeof packSummarySchema>;
+export type LearningPathView = z.infer<typeof learningPathViewSchema>;

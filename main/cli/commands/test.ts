@@ -7,21 +7,16 @@
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
 import type { Run } from '../../engine/run/run.js';
-import type { Resolution, Scenario } from '../../engine/scenario/schema.js';
+import type { Scenario } from '../../engine/scenario/schema.js';
 import { applyVariant, newSeed } from '../../engine/run/variants.js';
 import { provableResolutions, solutionFor } from '../../engine/run/solutions.js';
-import { toMs } from '../../engine/scenario/duration.js';
 import type { RuntimeRegistry } from '../../../sandbox/registry.js';
 import type { CliIO } from '../io.js';
 import { runtimeOption, UsageError } from '../io.js';
 import { progressPrinter } from '../progress-bar.js';
+import { selfTest, type PhaseResult } from '../../engine/run/self-test.js';
 
-export interface PhaseResult {
-  name: string;
-  ok: boolean;
-  ms: number;
-  detail: string;
-}
+export type { PhaseResult } from '../../engine/run/self-test.js';
 
 export interface TestReport {
   ok: boolean;
@@ -111,69 +106,18 @@ function checkProvable(scenario: Scenario, resolution: string): string | undefin
 
 /** One run: prepare, baseline, inject, broken, the steps that reach `resolution`, it holds with its points, teardown, leftovers. */
 async function proveResolution(run: Run, target: string, timeoutS: number, runtimes: RuntimeRegistry, progress: boolean): Promise<TestReport> {
-  const { resolution: wanted, steps } = solutionFor(run.scenario, target);
+  const { resolution: wanted } = solutionFor(run.scenario, target);
   const bar = progress ? progressPrinter() : null;
   const unsubscribe = run.onChange(() => run.progress && bar?.update(run.progress));
-  const phases: PhaseResult[] = [];
   const stop = () => void run.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const phase = async (name: string, work: () => Promise<string | void>): Promise<boolean> => {
-    const started = performance.now();
-    try {
-      const detail = (await work()) ?? '';
-      phases.push({ name, ok: true, ms: performance.now() - started, detail });
-      return true;
-    } catch (error) {
-      phases.push({ name, ok: false, ms: performance.now() - started, detail: error instanceof Error ? error.message : String(error) });
-      return false;
-    } finally {
-      bar?.done();
-    }
-  };
-
-  const holdMs = toMs(run.scenario.checks.hold);
-  const ok =
-    (await phase('prepare', async () => {
-      await run.prepare();
-      return `${Object.keys(run.scenario.environment.services).length} services up`;
-    })) &&
-    (await phase('baseline', async () => {
-      await run.baseline();
-      return `${run.scenario.checks.steadyState.length} steady-state checks hold`;
-    })) &&
-    (await phase('inject', async () => {
-      await run.inject();
-      return `${run.scenario.faults.length} fault step(s) applied`;
-    })) &&
-    (await phase('broken', async () => {
-      await run.waitBroken();
-      return `${run.scenario.checks.broken.length} broken check(s) hold: the fault is observable`;
-    })) &&
-    (await phase('solution', async () => {
-      await run.runSolution(wanted.id);
-      return `${steps.length} step(s) for resolution "${wanted.id}" ran`;
-    })) &&
-    (await phase('resolved', async () => {
-      const timeoutMs = timeoutS * 1000 + holdMs;
-      const resolution = run.scenario.checks.resolveOn === 'submit' ? await submitWhenHeld(run, timeoutMs) : await run.waitResolved(timeoutMs);
-      if (resolution.id !== wanted.id) {
-        throw new Error(`reached resolution "${resolution.id}" (${resolution.points} points), but these steps target "${wanted.id}"`);
-      }
-      const replay = run.replay ? `; the replay ${run.replay.state} (${Math.round(run.replay.windowMs / 1000)}s window)` : '';
-      return `resolution "${resolution.id}" (${resolution.points} points) held for ${run.scenario.checks.hold}${replay}`;
-    }));
-  await phase('teardown', async () => {
-    await run.teardown(ok ? 'resolved' : 'failed');
-  });
-  await phase('leftovers', async () => leftovers(run, runtimes));
+  const { passed, phases } = await selfTest(run, { timeoutMs: timeoutS * 1000, runtimes, resolution: wanted.id, onPhase: (_name, result) => result && bar?.done() });
   unsubscribe();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
 
-  // A failed phase stops the chain, so `ok` is false exactly when a phase before teardown failed.
-  const passed = ok && phases.every((p) => p.ok);
   return { ok: passed, scenario: run.scenario.metadata.name, runId: run.id, variant: run.variant, seed: run.seed, resolution: wanted.id, session: run.dir, phases };
 }
 
@@ -186,25 +130,4 @@ function printReport(report: TestReport, io: CliIO): void {
   io.stdout(
     `\n${report.ok ? `✓ the scenario breaks as described and reaches "${report.resolution}"` : `✗ the scenario failed its self-test for "${report.resolution}"`}  (session: ${report.session})`,
   );
-}
-
-/** `resolveOn: submit`: submit as the learner would, once a fix holds (the replay, if any, runs inside). */
-async function submitWhenHeld(run: Run, timeoutMs: number): Promise<Resolution> {
-  run.startMonitor();
-  const deadline = Date.now() + timeoutMs;
-  while (!run.canSubmit) {
-    if (Date.now() > deadline) throw new Error(`no resolution held within ${Math.round(timeoutMs / 1000)}s`);
-    if (run.over) throw new Error(`the run ended (${run.phase}) before a fix held`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  const outcome = await run.submit();
-  if (!outcome.resolved || !outcome.resolution) throw new Error(outcome.message);
-  return outcome.resolution;
-}
-
-/** After teardown nothing of the run may remain; cleanup reports (and removes) whatever did. */
-async function leftovers(run: Run, runtimes: RuntimeRegistry): Promise<string> {
-  const left = (await runtimes.cleanup({ runId: run.id })).removed;
-  if (left.length > 0) throw new Error(`teardown left ${left.length} labelled object(s): ${left.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
-  return 'no labelled object left';
 }

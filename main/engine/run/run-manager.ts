@@ -52,6 +52,11 @@ export class RunManager {
     return this.deps.home;
   }
 
+  /** The folders packs are found in, in order (shipped first, then the user's). */
+  get scenarioDirs(): readonly string[] {
+    return this.deps.scenariosDirs;
+  }
+
   /** Every pack folder (one with a scenario.yaml) under the scenario directories, loaded or with its problems. */
   async packs(): Promise<PackEntry[]> {
     const entries: PackEntry[] = [];

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
-import type { DoctorReport, ScenarioSummary } from '../../../shared/api/contract';
+import type { DoctorReport, LearningPathView, ScenarioSummary } from '../../../shared/api/contract';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { useApp } from '../store/context';
@@ -16,6 +16,12 @@ export function CatalogScreen() {
   const loadDoctor = useApp((s) => s.loadDoctor);
   const loadScenarios = useApp((s) => s.loadScenarios);
   const search = useRef<HTMLInputElement>(null);
+  const paths = useApp((s) => s.paths);
+  const loadPaths = useApp((s) => s.loadPaths);
+
+  useEffect(() => {
+    if (paths.status === 'idle') void loadPaths();
+  }, [paths.status, loadPaths]);
 
   useEffect(() => {
     if (doctor.status === 'idle') void loadDoctor();
@@ -105,6 +111,7 @@ export function CatalogScreen() {
           </button>
         </p>
       ) : null}
+      {'data' in paths && paths.data && paths.data.length > 0 ? <LearningPaths paths={paths.data} /> : null}
       <ul className="cards" aria-label="Scenarios" data-testid="scenario-list">
         {shown.map((scenario) => (
           <li key={scenario.name}>
@@ -112,6 +119,42 @@ export function CatalogScreen() {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+const STATUS_TEXT = { done: 'done', next: 'next up', open: 'open', locked: 'locked' } as const;
+
+function LearningPaths({ paths }: { paths: LearningPathView[] }) {
+  const navigate = useApp((s) => s.navigate);
+  return (
+    <section className="paths" aria-label="Learning paths" data-testid="learning-paths">
+      <h2>Learning paths</h2>
+      {paths.map((path) => (
+        <article key={path.id} className="path" data-testid={`path-${path.id}`}>
+          <h3>
+            {path.title}{' '}
+            <span className="muted mono">
+              {path.done}/{path.steps.length} done
+            </span>
+          </h3>
+          <p className="muted">{path.description}</p>
+          {path.problems.length ? <pre className="warn-text">{path.problems.join('\n')}</pre> : null}
+          <ol className="path-steps">
+            {path.steps.map((step) => (
+              <li key={step.scenario} className={`path-step step-${step.status}`} data-status={step.status}>
+                <button type="button" className="btn-link" disabled={step.status === 'locked'} onClick={() => navigate({ name: 'briefing', scenario: step.scenario })}>
+                  {step.scenario}
+                </button>{' '}
+                <span className="mono">{STATUS_TEXT[step.status]}</span>
+                {step.bestScore !== null ? <span className="muted"> · best {step.bestScore}</span> : null}
+                {step.targetScore !== null ? <span className="muted"> · target {step.targetScore}</span> : null}
+                {step.status === 'locked' ? <span className="muted"> · after {step.prerequisites.join(', ')}</span> : null}
+              </li>
+            ))}
+          </ol>
+        </article>
+      ))}
     </section>
   );
 }
@@ -198,6 +241,11 @@ function ScenarioCard({ scenario }: { scenario: ScenarioSummary }) {
         <span className={scenario.imagesBuilt ? 'ok-text' : 'warn-text'}>
           {scenario.imagesBuilt ? 'images built' : 'images not built'}
         </span>
+        {scenario.source && scenario.source.kind !== 'shipped' ? (
+          <span data-testid={`scenario-source-${scenario.name}`}>
+            {scenario.source.kind === 'installed' ? `installed v${scenario.source.version ?? '?'}${scenario.source.from ? ` from ${scenario.source.from}` : ''}` : 'your pack'}
+          </span>
+        ) : null}
       </div>
       {!scenario.runnable ? (
         <div className="card-problems" role="note">

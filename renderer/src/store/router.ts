@@ -7,6 +7,7 @@ export type Route =
   | { name: 'postmortem'; runId: string }
   | { name: 'report'; runId: string }
   | { name: 'history' }
+  | { name: 'studio'; pack?: string }
   | { name: 'game' };
 
 export function parseHash(hash: string): Route {
@@ -18,6 +19,7 @@ export function parseHash(hash: string): Route {
   if (head === 'run' && id) return { name: 'live', runId: id };
   if (head === 'report' && id) return { name: 'report', runId: id };
   if (head === 'history') return { name: 'history' };
+  if (head === 'studio') return id ? { name: 'studio', pack: id } : { name: 'studio' };
   if (head === 'game') return { name: 'game' };
   return { name: 'catalog' };
 }
@@ -36,6 +38,8 @@ export function formatHash(route: Route): string {
       return `#/report/${encodeURIComponent(route.runId)}`;
     case 'history':
       return '#/history';
+    case 'studio':
+      return route.pack ? `#/studio/${encodeURIComponent(route.pack)}` : '#/studio';
     case 'game':
       return '#/game';
   }

@@ -13,6 +13,7 @@ import { postmortemSlice } from './slices/postmortem';
 import { reportSlice } from './slices/report';
 import { routeSlice } from './slices/route';
 import { runSlice } from './slices/run';
+import { studioSlice } from './slices/studio';
 import type { AppState, Deps } from './types';
 
 export type { AppState, Deps } from './types';
@@ -21,6 +22,7 @@ export type { StartState } from './slices/briefing';
 export type { FixCheck } from './slices/run';
 export { GRADE_DEBOUNCE_MS } from './slices/postmortem';
 export { toBase64 } from './slices/history';
+export { VALIDATE_DEBOUNCE_MS, TEST_POLL_MS } from './slices/studio';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -34,5 +36,6 @@ export function createAppStore(deps: Deps): AppStore {
     ...postmortemSlice(deps)(...a),
     ...reportSlice(deps)(...a),
     ...historySlice(deps)(...a),
+    ...studioSlice(deps)(...a),
   }));
 }

@@ -9,6 +9,7 @@ import type { PostmortemSlice } from './slices/postmortem';
 import type { ReportSlice } from './slices/report';
 import type { RouteSlice } from './slices/route';
 import type { RunSlice } from './slices/run';
+import type { StudioSlice } from './slices/studio';
 
 export interface Deps {
   client: ApiClient;
@@ -26,7 +27,8 @@ export type AppState = RouteSlice &
   RunSlice &
   PostmortemSlice &
   ReportSlice &
-  HistorySlice;
+  HistorySlice &
+  StudioSlice;
 
 /** A slice sees the whole state (slices call each other: a finished run navigates, a report loads). */
 export type Slice<T> = StateCreator<AppState, [], [], T>;

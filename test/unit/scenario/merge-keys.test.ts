@@ -129,7 +129,7 @@ describe('YAML merge keys and anchors in scenario.yaml', () => {
       id: api-slow
 `);
     const result = validate(text);
-    expect(lines(result)).toEqual([`${line('<<:')}:7: missing required field "kind" (one of: exec, http, tcp, sql, promql, alertmanager) (at checks.broken[0].kind)`]);
+    expect(lines(result)).toEqual([`${line('<<:')}:7: missing required field "kind" (one of: exec, http, tcp, sql, promql, alertmanager, rollout, condition) (at checks.broken[0].kind)`]);
   });
 
   it('merging something that is not a mapping is a positioned error, never a silent drop', () => {

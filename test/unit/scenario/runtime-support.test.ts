@@ -3,6 +3,7 @@ import { createRuntimeRegistry } from '../../../main/app/runtimes.js';
 import { validateScenarioText } from '../../../main/engine/scenario/validate.js';
 import { RuntimeRegistry } from '../../../sandbox/registry.js';
 import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
+import { DOCKER_OPERATIONS } from '../../../sandbox/docker/docker-runtime.js';
 import { lines, mutate, VALID_DIR, VALID_FILE } from './helpers.js';
 
 /** A registry as a build with a Kubernetes runtime that cannot stop a service (no such verb for a pod) would have. */
@@ -16,6 +17,11 @@ function withKubernetes(): RuntimeRegistry {
     },
   });
   return registry;
+}
+
+/** A build with the Docker runtime only. */
+function dockerOnly(): RuntimeRegistry {
+  return new RuntimeRegistry([{ kind: 'docker', operations: DOCKER_OPERATIONS, create: () => { throw new Error('not needed'); } }]);
 }
 
 const validate = (text: string, registry: RuntimeRegistry) =>
@@ -53,17 +59,19 @@ describe('validation against what the runtimes can do', () => {
       expect.stringMatching(/^\d+:7: the kubernetes runtime cannot give a service a tmpfs: drop kubernetes from runtimes or use a volume \(at environment\.services\.api\.tmpfs\)$/),
       expect.stringMatching(/^\d+:7: the kubernetes runtime cannot mount shared volumes: drop kubernetes from runtimes \(at environment\.services\.api\.volumes\)$/),
     ]);
-    expect(validate(text, createRuntimeRegistry()).ok).toBe(true);
+    expect(validate(text, dockerOnly()).ok).toBe(true);
+    // This build's Kubernetes runtime has neither (a pod's volumes come from its manifests).
+    expect(lines(validate(text, createRuntimeRegistry())).filter((l) => /tmpfs|shared volumes/.test(l))).toHaveLength(2);
   });
 
   it('says nothing of a runtime this build does not have (a pack may name one that comes later)', () => {
-    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [docker, kubernetes]']), createRuntimeRegistry());
+    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [docker, kubernetes]']), dockerOnly());
     expect(result.ok).toBe(true);
     expect(result.scenario!.runtimes).toEqual(['docker', 'kubernetes']);
   });
 
   it('reads `kind` as kubernetes, once', () => {
-    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [kind, kubernetes, docker]']), createRuntimeRegistry());
+    const result = validate(mutate(['runtimes: [docker]', 'runtimes: [kind, kubernetes, docker]']), dockerOnly());
     expect(result.scenario!.runtimes).toEqual(['kubernetes', 'docker']);
   });
 });
