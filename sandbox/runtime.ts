@@ -248,6 +248,12 @@ export interface SandboxSpec {
   services: ServiceSpec[];
   /** Kubernetes only: the pack's manifests (image names already resolved to tags), applied in this order. */
   objects?: KubeObject[];
+  /**
+   * Kubernetes only: CustomResourceDefinitions the objects need (cluster-wide): created when missing and
+   * Established before the namespace is filled; never replaced or deleted (shared with other runs and the
+   * cluster's own operators).
+   */
+  crds?: KubeObject[];
   /** Kubernetes only: how long the workloads may take to roll out at start. */
   rolloutTimeoutMs?: number;
 }

@@ -48,6 +48,10 @@ export const NAMESPACED_KINDS: readonly KindInfo[] = [
   k('policy/v1', 'PodDisruptionBudget'),
   k('v1', 'LimitRange'),
   k('v1', 'ResourceQuota'),
+  // Flux's, for GitOps scenarios that run its controllers in the run's namespace (their CRDs come from the
+  // pack's environment.kubernetes.crds): conditions, patches (suspend/resume) and references name them.
+  k('source.toolkit.fluxcd.io/v1', 'GitRepository'),
+  k('kustomize.toolkit.fluxcd.io/v1', 'Kustomization'),
 ];
 
 /** Short names kubectl accepts, to the kind. */
@@ -69,6 +73,8 @@ const SHORT_NAMES: Record<string, string> = {
   pdb: 'PodDisruptionBudget',
   limits: 'LimitRange',
   quota: 'ResourceQuota',
+  gitrepo: 'GitRepository',
+  ks: 'Kustomization',
 };
 
 /** Cluster-scoped kinds a pack must not create (a run owns one namespace and nothing outside it). */

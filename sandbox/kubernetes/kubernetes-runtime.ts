@@ -189,12 +189,16 @@ export class KubernetesRuntime implements SandboxRuntime {
       ...(context ? { context } : {}),
       kubectl: this.options.kubectl ?? this.env.FIREDRILL_KUBECTL ?? 'kubectl',
       rolloutTimeoutMs: spec.rolloutTimeoutMs ?? this.options.rolloutTimeoutMs ?? 120_000,
+      customKinds: (spec.crds ?? []).flatMap(crdKind),
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
     });
     try {
       check();
       await this.loadImages(target, api, imagesOf(spec, objects));
       step(`images on the cluster (${describeTarget(target)})`);
+      check();
+      const created = await ensureCrds(api, spec.crds ?? [], spec.scenario, { timeoutMs: 60_000, ...(this.options.sleep ? { sleep: this.options.sleep } : {}) });
+      if ((spec.crds ?? []).length > 0) onProgress({ current, max, description: `custom resource definitions ready (${created.length} created, ${(spec.crds ?? []).length - created.length} present)` });
       check();
       await api.apply(namespaceObject(namespace, labels, spec.runId), 'firedrill');
       step(`namespace ${namespace} created`);
@@ -272,6 +276,50 @@ export class KubernetesRuntime implements SandboxRuntime {
     }
     return report;
   }
+}
+
+/**
+ * The pack's CustomResourceDefinitions, cluster-wide: each missing one is created (server-side apply, field
+ * manager firedrill) and waited on until Established; one that exists is left alone (it may be the cluster's
+ * own operator's, at another version). Never deleted by a run: other runs and operators share them.
+ * Returns the names created.
+ */
+export async function ensureCrds(
+  api: KubeApi,
+  crds: readonly KubeObject[],
+  scenario: string,
+  options: { timeoutMs: number; sleep?: (ms: number) => Promise<void> },
+): Promise<string[]> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const key = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+  const created: string[] = [];
+  for (const crd of crds) {
+    if (await api.get(key(crd.metadata.name))) continue;
+    const body = structuredClone(crd);
+    body.metadata.labels = { ...(body.metadata.labels ?? {}), 'firedrill.crd': 'true' };
+    body.metadata.annotations = { ...(body.metadata.annotations ?? {}), 'firedrill.created-for': scenario };
+    await api.apply(body, 'firedrill');
+    created.push(crd.metadata.name);
+  }
+  const deadline = Date.now() + options.timeoutMs;
+  for (const name of created) {
+    for (;;) {
+      const found = await api.get(key(name));
+      const conditions = ((found?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      if (Date.now() > deadline) throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(options.timeoutMs / 1000)}s`);
+      await sleep(250);
+    }
+  }
+  return created;
+}
+
+/** The kind a CustomResourceDefinition serves, at its storage version (or first served one). */
+export function crdKind(crd: KubeObject): { apiVersion: string; kind: string }[] {
+  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean; storage?: boolean }[] } | undefined;
+  const version = spec?.versions?.find((v) => v.storage) ?? spec?.versions?.find((v) => v.served);
+  if (!spec?.group || !spec.names?.kind || !version) return [];
+  return [{ apiVersion: `${spec.group}/${version.name}`, kind: spec.names.kind }];
 }
 
 /** Every image the run's pods use: the services' and the manifests' containers. */

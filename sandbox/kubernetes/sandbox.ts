@@ -25,6 +25,13 @@ export interface KubernetesSandboxOptions {
   context?: string;
   kubectl: string;
   rolloutTimeoutMs: number;
+  /**
+   * The kinds of the pack's CustomResourceDefinitions: their objects are deleted first at teardown, while
+   * the operators that hold their finalizers still run (or the namespace would stay Terminating).
+   */
+  customKinds?: { apiVersion: string; kind: string }[];
+  /** How long their operators get to run the finalizers (default 60 s). */
+  finalizerTimeoutMs?: number;
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -242,8 +249,36 @@ export class KubernetesSandbox implements Sandbox, ClusterOperations {
   async teardown(onProgress?: ProgressListener): Promise<void> {
     for (const { server } of this.forwards.values()) server.close();
     this.forwards.clear();
+    await this.deleteCustomResources(onProgress);
     await deleteNamespace(this.api, this.namespace, { ...(onProgress ? { onProgress } : {}), sleep: (ms) => this.sleep(ms) });
     onProgress?.({ current: 1, max: 1, description: `namespace ${this.namespace} removed` });
+  }
+
+  /**
+   * Deletes the objects of the pack's custom kinds and waits (bounded) until their operators have run
+   * their finalizers; whatever is left after that loses its finalizers, so the namespace can go.
+   */
+  private async deleteCustomResources(onProgress?: ProgressListener, timeoutMs = this.options.finalizerTimeoutMs ?? 60_000): Promise<void> {
+    const kinds = this.options.customKinds ?? [];
+    if (kinds.length === 0) return;
+    const remaining = async (): Promise<ObjectRef[]> => {
+      const found: ObjectRef[] = [];
+      for (const { apiVersion, kind } of kinds) {
+        const objects = await this.api.list(apiVersion, kind, { namespace: this.namespace }).catch(() => [] as KubeObject[]);
+        for (const object of objects) found.push({ apiVersion, kind, name: object.metadata.name });
+      }
+      return found;
+    };
+    let left = await remaining();
+    if (left.length === 0) return;
+    onProgress?.({ current: 0, max: 1, description: `deleting ${left.length} custom resource(s) while their operators run` });
+    for (const ref of left) await this.api.delete(this.key(ref)).catch(() => false);
+    const deadline = Date.now() + timeoutMs;
+    while (left.length > 0 && Date.now() < deadline) {
+      await this.sleep(this.options.pollMs ?? 500);
+      left = await remaining();
+    }
+    for (const ref of left) await this.api.patch(this.key(ref), { metadata: { finalizers: null } }, 'merge', FIELD_MANAGER).catch(() => undefined);
   }
 
   // ------------------------------------------------------------ ClusterOperations

@@ -10,8 +10,8 @@ import { formatDiagnostics } from '../scenario/diagnostics.js';
 import { readManifests, resolveManifestImages } from '../scenario/manifests.js';
 
 /** The pack's manifests as objects; a pack that validated has no errors here (files changed since: they are reported). */
-function manifestObjects(packDir: string, manifests: string[], images: ImageSpec[]): KubeObject[] {
-  const read = readManifests(packDir, manifests, images.map((image) => image.name));
+function manifestObjects(packDir: string, manifests: string[], images: ImageSpec[], mode: 'namespaced' | 'crds' = 'namespaced'): KubeObject[] {
+  const read = readManifests(packDir, manifests, images.map((image) => image.name), mode);
   const errors = read.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(formatDiagnostics(errors));
   return read.objects.map((o) => o.object);
@@ -135,7 +135,13 @@ export function sandboxSpec(options: {
   return {
     runId: options.runId,
     scenario: scenario.metadata.name,
-    ...(kube ? { objects: resolveManifestImages(manifestObjects(packDir, kube.manifests, options.images), tagOf), rolloutTimeoutMs: toMs(kube.rolloutTimeout) } : {}),
+    ...(kube
+      ? {
+          objects: resolveManifestImages(manifestObjects(packDir, kube.manifests, options.images), tagOf),
+          rolloutTimeoutMs: toMs(kube.rolloutTimeout),
+          ...(kube.crds.length > 0 ? { crds: manifestObjects(packDir, kube.crds, options.images, 'crds') } : {}),
+        }
+      : {}),
     images: options.images,
     networks: scenario.environment.networks.map((n) => ({
       name: n.name,

@@ -80,7 +80,7 @@ function hashRoots(scenario: Scenario): string[] {
     if ('script' in action) roots.add(normalize(action.script.path));
     if ('apply' in action) roots.add(normalize(action.apply.manifest));
   }
-  for (const manifest of scenario.environment.kubernetes?.manifests ?? []) roots.add(normalize(manifest));
+  for (const manifest of [...(scenario.environment.kubernetes?.manifests ?? []), ...(scenario.environment.kubernetes?.crds ?? [])]) roots.add(normalize(manifest));
   return [...roots].sort();
 }
 

@@ -49,7 +49,7 @@ export function manifestFiles(packDir: string, entry: string): string[] {
  * and no metadata.namespace (Firedrill puts it in the run's namespace). Problems are diagnostics at the
  * manifest's line and column; objects with problems are left out.
  */
-export function readManifests(packDir: string, entries: readonly string[], images: readonly string[] = []): ManifestRead {
+export function readManifests(packDir: string, entries: readonly string[], images: readonly string[] = [], mode: 'namespaced' | 'crds' = 'namespaced'): ManifestRead {
   const objects: ManifestObject[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, string>();
@@ -75,7 +75,7 @@ export function readManifests(packDir: string, entries: readonly string[], image
           return;
         }
         const object = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
-        const problems = objectProblems(object, images);
+        const problems = mode === 'crds' ? crdProblems(object) : objectProblems(object, images);
         for (const problem of problems) report(problem.path, problem.message, problem.severity);
         // Listed while it has a kind and a name, so references to it do not cascade into more errors.
         const kube = object as unknown as KubeObject;
@@ -98,6 +98,27 @@ interface Problem {
   path: PathSegment[];
   message: string;
   severity: Diagnostic['severity'];
+}
+
+/**
+ * A document of `environment.kubernetes.crds`: a CustomResourceDefinition (apiextensions.k8s.io/v1), nothing
+ * else: the one cluster-wide thing a pack may ask for, so the operator it runs in its namespace has its types.
+ */
+function crdProblems(object: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const error = (path: PathSegment[], message: string): void => void problems.push({ path, message, severity: 'error' });
+  if (object.kind !== 'CustomResourceDefinition') {
+    error(['kind'], `${typeof object.kind === 'string' ? object.kind : 'a document without a kind'} is not a CustomResourceDefinition: environment.kubernetes.crds holds only CRDs (namespaced objects go in manifests)`);
+    return problems;
+  }
+  if (object.apiVersion !== 'apiextensions.k8s.io/v1') error(['apiVersion'], 'a CustomResourceDefinition is served as apiextensions.k8s.io/v1');
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  const spec = object.spec as { group?: unknown; names?: { plural?: unknown } } | undefined;
+  const expected = typeof spec?.group === 'string' && typeof spec.names?.plural === 'string' ? `${spec.names.plural}.${spec.group}` : undefined;
+  if (!expected) error(['spec'], 'a CustomResourceDefinition needs spec.group and spec.names.plural');
+  if (typeof metadata?.name !== 'string') error(['metadata', 'name'], 'missing metadata.name (<plural>.<group>)');
+  else if (expected && metadata.name !== expected) error(['metadata', 'name'], `a CustomResourceDefinition's name must be ${expected} (<plural>.<group>)`);
+  return problems;
 }
 
 /** A plausible image reference with an explicit tag or digest: nothing can be pulled, so `:latest` by omission is a mistake. */

@@ -228,6 +228,12 @@ export const kubernetesEnvironmentSchema = z.strictObject({
   rolloutTimeout: duration
     .default('120s')
     .describe('How long the Deployments, StatefulSets and DaemonSets of the manifests may take to roll out at start.'),
+  crds: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Cluster-wide: YAML files or folders inside the pack holding only CustomResourceDefinitions the manifests need (an operator the scenario runs in its namespace). Created when missing, left alone when present (never replaced, never deleted: other runs and the cluster\'s own operators share them).',
+    ),
 });
 
 export const environmentSchema = z.strictObject({

@@ -245,6 +245,7 @@ class SemanticChecker {
         this.report(['environment', 'kubernetes'], 'environment.kubernetes needs kubernetes in runtimes (the docker runtime cannot apply manifests)');
       }
       env.kubernetes.manifests.forEach((m, i) => this.packFile(m, ['environment', 'kubernetes', 'manifests', i], 'manifest', 'any'));
+      env.kubernetes.crds.forEach((m, i) => this.packFile(m, ['environment', 'kubernetes', 'crds', i], 'CRD file', 'any'));
     }
     this.unique(env.images.map((img, i) => ({ id: img.name, path: ['environment', 'images', i, 'name'] })), 'image name');
     this.unique(env.networks.map((n, i) => ({ id: n.name, path: ['environment', 'networks', i, 'name'] })), 'network name');

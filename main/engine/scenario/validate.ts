@@ -109,6 +109,7 @@ export function validateScenarioText(text: string, file: string, dirForFileCheck
     diagnostics.push(...read.diagnostics);
     workloads = manifestWorkloads(read.objects).map((w) => w.name);
     for (const manifest of applyManifests(parsed.data)) if (isInside(dir, manifest)) diagnostics.push(...readManifests(dir, [manifest], images).diagnostics);
+    diagnostics.push(...readManifests(dir, kube.crds.filter((m) => isInside(dir, m)), images, 'crds').diagnostics);
   }
   const options: SemanticOptions = {
     ...(dirForFileChecks ? { dir: resolve(dirForFileChecks), folderName: basename(resolve(dirForFileChecks)) } : {}),

@@ -62,6 +62,27 @@ cases(
   ['printf "%s\\n" "reconciler log" "ansible-playbook --check" "git log -p host_vars/"', 'cat > notes <<EOF\nreconciler audit\nEOF'],
 );
 
+const configDriftK8s = await pack('config-drift-k8s');
+cases(
+  'config-drift-k8s',
+  () => configDriftK8s,
+  [
+    ['kubectl get pods -l app=orders', 'shell', ['pod-state']],
+    ['kubectl describe pod orders-7d9f8c6b5-x2x9k', 'shell', ['pod-state']],
+    ['kubectl logs -l app=orders --previous', 'shell', ['pod-state']],
+    ['flux get kustomizations', 'shell', ['flux-status']],
+    ['flux events --for Kustomization/shop', 'shell', ['flux-status']],
+    ['kubectl describe kustomization shop', 'shell', ['flux-status']],
+    ['kubectl get deploy orders -o yaml --show-managed-fields | less', 'shell', ['pod-state', 'managed-fields']],
+    ['kubectl get deployment orders -o jsonpath={.metadata.managedFields}', 'shell', ['pod-state', 'managed-fields']],
+    ['flux diff kustomization shop --path ./shop-config', 'shell', ['drift-diff']],
+    ['kubectl diff --server-side -k shop-config/', 'shell', ['drift-diff']],
+    ['cd shop-config && git log -p orders.yaml', 'shell', ['git-history']],
+    ['grep -n memory shop-config/orders.yaml', 'shell', ['git-history']],
+  ],
+  ['echo flux get kustomizations kubectl diff --show-managed-fields', '# git log -p orders.yaml', 'flux reconcile kustomization shop --with-source', 'kubectl apply -f orders.yaml'],
+);
+
 const tgw = await pack('tgw-routes');
 cases(
   'tgw-routes',
