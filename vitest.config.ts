@@ -4,9 +4,10 @@ import { defineConfig } from 'vitest/config';
 // other: unit, then the sandbox tests two files at a time (each makes its own labelled objects and
 // cleans only its own run, and most of their time is waiting on real services), then the Kubernetes tests
 // (in CI the test cluster builds and starts in the background meanwhile: wait-for-test-cluster.ts), then
-// the browser, then what measures latency on its own (slow-query's baseline is a p95 on two cores: a
-// neighbour, or a cluster still compiling, would skew it).
-const LATENCY = ['test/integration/scenarios/slow-query.docker.test.ts'];
+// the browser, then the tests that need the machine to themselves, one at a time: slow-query's baseline is
+// a p95 on two cores (a neighbour, or a cluster still compiling, would skew it), and tgw-routes' networks
+// have fixed subnets, so its two files cannot hold them at the same time.
+const ALONE = ['test/integration/scenarios/slow-query.docker.test.ts', 'test/integration/scenarios/tgw-routes-egress.docker.test.ts'];
 const KUBERNETES = ['test/integration/**/*.kubernetes.test.ts'];
 
 export default defineConfig({
@@ -21,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: [...LATENCY, ...KUBERNETES],
+          exclude: [...ALONE, ...KUBERNETES],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           sequence: { groupOrder: 1 },
@@ -51,8 +52,8 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'latency',
-          include: LATENCY,
+          name: 'alone',
+          include: ALONE,
           testTimeout: 300_000,
           hookTimeout: 600_000,
           fileParallelism: false,
