@@ -5,22 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEvents } from '../../../main/engine/events/event-log.js';
+import { ALL_PHASES_OK, phaseLines, type TestReport } from '../../helpers/self-test-report.js';
 
 describeDocker('firedrill test proves the fixture scenario on real Docker', () => {
   it('passes every phase: baseline, inject, broken, solution, resolved, teardown, no leftovers', async () => {
     const home = mkdtempSync(join(tmpdir(), 'fd-test-'));
     const result = await runCli(['test', 'test/fixtures/scenarios/fixture', '--json'], { FIREDRILL_HOME: home });
-    const report = JSON.parse(result.stdout) as { ok: boolean; session: string; phases: { name: string; ok: boolean; detail: string }[] };
-    expect(report.phases.map((p) => `${p.name}:${p.ok ? 'ok' : p.detail}`)).toEqual([
-      'prepare:ok',
-      'baseline:ok',
-      'inject:ok',
-      'broken:ok',
-      'solution:ok',
-      'resolved:ok',
-      'teardown:ok',
-      'leftovers:ok',
-    ]);
+    const report = JSON.parse(result.stdout) as TestReport;
+    expect(phaseLines(report)).toEqual(ALL_PHASES_OK);
     expect(result.code).toBe(0);
     const { events, damaged } = readEvents(join(report.session, 'events.jsonl'));
     expect(damaged).toEqual([]);

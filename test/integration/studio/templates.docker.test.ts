@@ -11,6 +11,7 @@ import { runCli } from '../../helpers/cli.js';
 import { describeDocker } from '../../helpers/docker-gate.js';
 import { templatesDir } from '../../../main/platform/paths.js';
 import { listTemplates } from '../../../main/studio/scaffold.js';
+import { ALL_PHASES_OK, phaseLines, type TestReport } from '../../helpers/self-test-report.js';
 
 const templates = listTemplates(templatesDir({})).map((t) => t.name);
 
@@ -29,17 +30,8 @@ describeDocker('firedrill new <name> --template <t>, then firedrill test <name>,
       expect(made.code).toBe(0);
       expect(readdirSync(join(cwd, name))).toContain('scenario.yaml');
       const result = await runCli(['test', join(cwd, name), '--json'], { FIREDRILL_HOME: home }, 880_000);
-      const report = JSON.parse(result.stdout) as { ok: boolean; phases: { name: string; ok: boolean; detail: string }[] };
-      expect(report.phases.map((p) => `${p.name}:${p.ok ? 'ok' : p.detail}`)).toEqual([
-        'prepare:ok',
-        'baseline:ok',
-        'inject:ok',
-        'broken:ok',
-        'solution:ok',
-        'resolved:ok',
-        'teardown:ok',
-        'leftovers:ok',
-      ]);
+      const report = JSON.parse(result.stdout) as TestReport;
+      expect(phaseLines(report)).toEqual(ALL_PHASES_OK);
       expect(result.code).toBe(0);
     });
   }
