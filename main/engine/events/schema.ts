@@ -30,6 +30,8 @@ const KNOWN_TYPES = {
   'capture.spoofed': true,
   'fix.checked': true,
   'facilitator.action': true,
+  'status.update': true,
+  'terminal.keyboard': true,
   'postmortem.submitted': true,
   'run.error': true,
   'run.ended': true,
@@ -70,6 +72,7 @@ const command = envelope.extend({
   endedAt: z.string().max(64),
   durationMs: z.number().finite(),
   interrupted: z.boolean().optional(),
+  by: z.string().max(200).optional(),
 });
 
 // Compile-time: what the schemas accept is what the types describe.

@@ -96,6 +96,8 @@ export type EventPayload =
       cwd?: string;
       startedAt: string;
       endedAt: string;
+      /** Game-day mode's shared terminals: the team member who held the keyboard when it ran. */
+      by?: string;
       durationMs: number;
       /** true when the learner interrupted it (Ctrl-C). */
       interrupted?: boolean;
@@ -118,12 +120,21 @@ export type EventPayload =
    */
   | {
       type: 'facilitator.action';
-      action: 'inject' | 'operation' | 'broadcast' | 'kill-switch' | 'end';
+      action: 'inject' | 'operation' | 'broadcast' | 'kill-switch' | 'end' | 'pause' | 'resume' | 'extend';
       game: string;
       /** The fault step or operation id (inject, operation). */
       target?: string;
       message?: string;
+      /** How much the facilitator added to the time box (extend). */
+      extendMs?: number;
     }
+  /**
+   * A status update the team posted in its incident channel (game-day comms; the rubric may require
+   * them on a cadence). `author` is the member who posted it (null when the poster named nobody).
+   */
+  | { type: 'status.update'; author: string | null; message: string }
+  /** Who holds a shared terminal's keyboard now (game-day mode; null: nobody, anyone may take it). */
+  | { type: 'terminal.keyboard'; terminal: number; holder: string | null }
   | { type: 'postmortem.submitted'; path: string; score: number }
   | { type: 'run.error'; message: string }
   | { type: 'run.ended'; outcome: 'resolved' | 'abandoned' | 'failed' | 'cancelled' };
