@@ -1,9 +1,9 @@
 /**
  * Who may do what through the API (game-day mode). The server's own token is the owner's (the facilitator):
  * it may do everything. A team's join token reaches only that team's run: its snapshot and events, its
- * terminals, its hints (when the game allows them), its checks, its postmortem and its report, and the
- * team's own game view. Everything else (other runs, the catalog, history, starting runs, the facilitator's
- * game methods) is refused here, at the API and on the sockets, whatever the UI shows.
+ * terminals, its hints (when the game allows them), its checks, its postmortem and its report, its
+ * incident channel, and the team's own game view. Everything else (other runs, the catalog, history,
+ * starting runs, the facilitator's game methods) is refused here, at the API and on the sockets.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -32,6 +32,7 @@ const TEAM_RUN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'reports.get',
   'reports.exportHtml',
   'game.team',
+  'comms.post',
 ]);
 
 /** Methods a team may call that name no run. */

@@ -36,6 +36,7 @@ import { templatesDir } from '../platform/paths.js';
 import { packageVersion } from '../platform/package-root.js';
 import { runSnapshot } from './views/run-snapshot.js';
 import type { Scenario } from '../engine/scenario/schema.js';
+import type { CommsMethodName } from '../../shared/api/comms.js';
 import type { GameMethodName } from '../../shared/api/game.js';
 import { ApiError, type ApiHandlers, type AppInfo, type Report, type ScenarioSummary, type ScoreView } from '../../shared/api/contract.js';
 
@@ -67,8 +68,8 @@ const RULES = [
   'When it is resolved, write a blameless postmortem: it is graded too.',
 ];
 
-/** Every method but game-day mode's (game-handlers.ts serves those). */
-export type RunHandlers = Omit<ApiHandlers, GameMethodName>;
+/** Every method but game-day mode's and the incident channel's (game-handlers.ts and comms-handlers.ts serve those). */
+export type RunHandlers = Omit<ApiHandlers, GameMethodName | CommsMethodName>;
 
 export function createHandlers(deps: HandlerDeps): RunHandlers {
   const { manager } = deps;

@@ -18,6 +18,7 @@ import { createScoring } from './scoring-adapter.js';
 import { bundleStream, castStream, sessionPath } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
 import { createGameHandlers } from '../api/game-handlers.js';
+import { createCommsHandlers } from '../api/comms-handlers.js';
 import { sameToken } from '../api/access.js';
 import { GameRunner } from '../game/runner.js';
 import { startGameWatchdog } from './game-watchdog.js';
@@ -71,7 +72,14 @@ export async function startApiHost(options: {
     loadScenario: (dir) => context.manager.load(dir),
     studio: { author: userName() },
   });
-  const handlers: ApiHandlers = { ...runHandlers, ...createGameHandlers(games) };
+  const commsHandlers = createCommsHandlers({
+    manager: context.manager,
+    teamOf: (runId) => {
+      const team = games.current?.teams.find((t) => t.run.id === runId);
+      return team ? { id: team.plan.id, members: team.plan.members } : null;
+    },
+  });
+  const handlers: ApiHandlers = { ...runHandlers, ...createGameHandlers(games), ...commsHandlers };
   server = await startApiServer({
     handlers,
     staticDir: join(packageRoot(), 'dist', 'renderer'),

@@ -49,6 +49,7 @@ export const PRELOAD_METHODS = [
   'game.end',
   'game.debrief',
   'game.team',
+  'comms.post',
 ] as const;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fix?: string } };

@@ -14,6 +14,9 @@ import type { RunEvent } from '../engine/events/types.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
+import type { CommsBoard } from '../../shared/api/comms.js';
+import { evaluateComms } from '../scoring/comms.js';
+import { commsRequirement } from './comms.js';
 import { loadGame } from './load.js';
 import type { GameFile, TeamPlan } from './schema.js';
 
@@ -58,6 +61,8 @@ export interface TeamBoard {
   score: number | null;
   faultsApplied: string[];
   injectable: { steps: string[]; operations: string[] };
+  /** The incident channel: counted updates, the last one, when the next is due (negative: overdue). */
+  comms: CommsBoard;
 }
 
 export interface GameBoard {
@@ -212,6 +217,7 @@ export class GameRunner {
     this.game = game;
     // The watchdog first: a crash while the sandboxes come up must not leave them behind.
     game.setWatchdog(this.deps.startWatchdog?.({ gameId: id, ttlMs, deadline, endedMarker: game.endedMarker }) ?? null);
+    const comms = commsRequirement(plan);
     for (const team of plan.teams) {
       const loaded = packs.get(team.scenario ?? plan.scenario!)!;
       const run = manager.start(loaded, {
@@ -219,6 +225,7 @@ export class GameRunner {
         ...(team.variant ? { variant: team.variant } : {}),
         ...(team.seed !== undefined ? { seed: team.seed } : {}),
         labels: { [LABELS.game]: id, [LABELS.deadline]: String(deadline) },
+        ...(comms ? { comms } : {}),
       });
       game.teams.push({ plan: team, token: this.newToken(), run });
     }
@@ -317,6 +324,8 @@ export class GameRunner {
     }
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
     const score = paged ? this.scoreOf(run) : null;
+    const sincePageNow = run.sincePageMs();
+    const comms = evaluateComms(events, sincePageNow === null ? {} : { nowSincePageMs: sincePageNow });
     return {
       id: plan.id,
       name: plan.name,
@@ -337,6 +346,12 @@ export class GameRunner {
       score,
       faultsApplied: events.flatMap((e) => (e.type === 'fault.step' && e.status === 'applied' && !e.replay ? [e.stepId] : [])),
       injectable: { steps: run.injectableSteps.map((s) => s.id), operations: run.scenario.operations.map((o) => o.id) },
+      comms: {
+        updates: comms.counted,
+        lastUpdateMs: comms.updates.filter((u) => u.counted).at(-1)?.sincePageMs ?? null,
+        nextDueInMs: comms.nextDueInMs,
+        met: comms.met,
+      },
     };
   }
 

@@ -45,6 +45,11 @@ export const gameSchema = z.strictObject({
    * deadline; `firedrill clean --expired` and the next start enforce it).
    */
   deadMansSwitch: z.strictObject({ ttl: duration.default('5m') }).default({ ttl: '5m' }),
+  /**
+   * The incident channel's cadence (game-day comms): the first status update within `firstWithin` of the
+   * page, then one at least every `every` until the resolution. Judged in the report (main/scoring/comms.ts).
+   */
+  comms: z.strictObject({ firstWithin: duration.optional(), every: duration.optional() }).optional(),
   teams: z.array(teamSchema).min(1, 'a game needs at least one team').max(16, 'at most 16 teams per game'),
 });
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { doctorReportSchema } from '../doctor.js';
 import { progressSchema } from '../progress.js';
 import { formatBytes, utf8Length } from '../format/bytes.js';
+import { commsMethods, commsResultSchema } from './comms.js';
 import { gameMethods } from './game.js';
 
 export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
@@ -123,8 +124,8 @@ export const timelineItemSchema = z.object({
   time: z.string(),
   /** ms since the page (negative before it). */
   sincePageMs: z.number().nullable(),
-  /** `broadcast`: a game facilitator's message to every team. */
-  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note', 'broadcast']),
+  /** `broadcast`: a game facilitator's message to every team; `status`: a status update in the incident channel. */
+  kind: z.enum(['phase', 'alert', 'page', 'command', 'hint', 'check', 'resolution', 'fault', 'operation', 'note', 'broadcast', 'status']),
   text: z.string(),
   detail: z.string().optional(),
   ok: z.boolean().optional(),
@@ -166,6 +167,8 @@ export const runSnapshotSchema = z.object({
   resolution: z.object({ id: z.string(), title: z.string(), points: z.number() }).nullable(),
   terminals: z.array(z.number()),
   error: z.string().nullable(),
+  /** The incident channel: its updates and the cadence the run is held to (shared/api/comms.ts). */
+  comms: commsResultSchema.optional(),
 });
 
 export const evidenceSchema = z.union([
@@ -221,6 +224,8 @@ export const reportSchema = z.object({
   postmortemMarkdown: z.string().nullable(),
   timeline: z.array(timelineItemSchema),
   recordings: z.array(z.number()),
+  /** The comms result (met or not, with times); null when nothing was required or posted. Absent in older reports. */
+  comms: commsResultSchema.nullable().optional(),
 });
 
 export const historyEntrySchema = z.object({
@@ -438,6 +443,8 @@ export const methods = {
   },
   // Game-day mode (shared/api/game.ts).
   ...gameMethods,
+  // The incident channel (shared/api/comms.ts).
+  ...commsMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -4,6 +4,7 @@
  * (and its own run's methods), checked at the API (main/api/access.ts).
  */
 import { z } from 'zod';
+import { commsBoardSchema } from './comms.js';
 
 export const teamBoardSchema = z.object({
   id: z.string(),
@@ -25,6 +26,8 @@ export const teamBoardSchema = z.object({
   score: z.number().nullable(),
   faultsApplied: z.array(z.string()),
   injectable: z.object({ steps: z.array(z.string()), operations: z.array(z.string()) }),
+  /** The incident channel (shared/api/comms.ts). */
+  comms: commsBoardSchema,
   /** The team's join link (path and token), for the facilitator to hand out. */
   joinPath: z.string(),
 });
@@ -70,6 +73,8 @@ export const teamViewSchema = z.object({
   name: z.string(),
   runId: z.string(),
   broadcasts: z.array(z.object({ at: z.string(), message: z.string() })),
+  /** Who may sign the team's status updates (the incident channel). */
+  members: z.array(z.string()),
 });
 
 const empty = z.object({}).strict();

@@ -13,4 +13,5 @@ export const KIND_ICONS: Record<TimelineItem['kind'], string> = {
   operation: '⚙',
   note: '•',
   broadcast: '»',
+  status: '✉',
 };

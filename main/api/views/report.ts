@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Report, ScoreView } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../engine/events/types.js';
 import { createdEvent, outcomeOf, POSTMORTEM_FILE, recordings } from '../../sessions/store.js';
+import { evaluateComms } from '../../scoring/comms.js';
 import { timelineFromEvents } from './timeline.js';
 
 export function buildReport(
@@ -13,6 +14,7 @@ export function buildReport(
 ): Report {
   const created = createdEvent(events);
   const postmortemFile = join(dir, POSTMORTEM_FILE);
+  const comms = evaluateComms(events);
   return {
     runId: created.runId,
     scenario: created.scenario,
@@ -25,5 +27,7 @@ export function buildReport(
     postmortemMarkdown: existsSync(postmortemFile) ? readFileSync(postmortemFile, 'utf8') : null,
     timeline: timelineFromEvents(events, { reveal: true }),
     recordings: recordings(dir),
+    // Its own line beside the scores, never points in them; nothing to say without a requirement or an update.
+    comms: comms.requirement || comms.updates.length > 0 ? comms : null,
   };
 }

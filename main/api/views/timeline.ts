@@ -115,6 +115,14 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
         else if (options.reveal)
           push(event, { kind: 'operation', text: `Facilitator ${event.action}${event.target ? ` ${event.target}` : ''}`, ...(event.message ? { detail: event.message } : {}) });
         break;
+      case 'status.update':
+        // The team's own words in its incident channel (whether each counted is the comms result's to say).
+        push(event, {
+          kind: 'status',
+          text: typeof event.message === 'string' ? event.message : '',
+          ...(typeof event.author === 'string' ? { detail: event.author } : {}),
+        });
+        break;
       case 'run.error':
         push(event, { kind: 'note', text: `Error: ${event.message}`, ok: false });
         break;

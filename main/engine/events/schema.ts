@@ -59,6 +59,7 @@ const runCreated = envelope.extend({
   runtime: z.string().max(64),
   parMinutes: z.number().positive().finite(),
   packHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  comms: z.object({ firstWithinMs: z.number().positive().finite().nullable(), everyMs: z.number().positive().finite().nullable() }).optional(),
 });
 
 const command = envelope.extend({

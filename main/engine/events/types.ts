@@ -51,6 +51,8 @@ export type EventPayload =
       parMinutes: number;
       /** sha256 of the pack as loaded (see scenario/load.ts): an imported session says when the local pack differs. */
       packHash?: string;
+      /** The status-update cadence the run is held to (a game's `comms`); absent: nothing required. */
+      comms?: { firstWithinMs: number | null; everyMs: number | null };
     }
   | { type: 'phase.changed'; from: RunPhase | null; to: RunPhase; reason?: string }
   | { type: 'progress'; current: number; max: number; description: string }

@@ -47,6 +47,8 @@ export interface RunOptions {
   runId?: string;
   /** Added to every object of the sandbox: a game's id and its dead man's switch deadline. */
   labels?: SandboxSpec['labels'];
+  /** The status-update cadence a game holds the run to, recorded in run.created for the report. */
+  comms?: { firstWithinMs: number | null; everyMs: number | null };
 }
 
 export class RunFailure extends Error {}
@@ -155,6 +157,7 @@ export class Run {
       runtime: deps.runtime.kind,
       parMinutes: this.scenario.metadata.parMinutes,
       packHash: loaded.hash,
+      ...(options.comms ? { comms: options.comms } : {}),
     });
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }
