@@ -6,7 +6,7 @@
 import { ApiError, type ApiHandlers } from '../../shared/api/contract.js';
 import type { CommsMethodName } from '../../shared/api/comms.js';
 import type { RunManager } from '../engine/run/run-manager.js';
-import { evaluateComms } from '../scoring/comms.js';
+import { liveComms } from './views/comms.js';
 
 export type CommsHandlers = Pick<ApiHandlers, CommsMethodName>;
 
@@ -35,8 +35,7 @@ export function createCommsHandlers({ manager, teamOf }: CommsDeps): CommsHandle
         throw new ApiError('bad_request', `"${author}" is not a member of team ${team.id} (members: ${team.members.join(', ')})`, 'Post as one of the team\'s members.');
       }
       run.events.append({ type: 'status.update', author: author ?? null, message });
-      const sincePage = run.sincePageMs();
-      return evaluateComms(run.readEvents(), sincePage === null ? {} : { nowSincePageMs: sincePage });
+      return liveComms(run);
     },
   };
 }

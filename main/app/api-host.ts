@@ -19,6 +19,7 @@ import { bundleStream, castStream, sessionPath } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
 import { createGameHandlers } from '../api/game-handlers.js';
 import { createCommsHandlers } from '../api/comms-handlers.js';
+import { liveComms } from '../api/views/comms.js';
 import { sameToken } from '../api/access.js';
 import { GameRunner } from '../game/runner.js';
 import { startGameWatchdog } from './game-watchdog.js';
@@ -46,6 +47,7 @@ export async function startApiHost(options: {
   const games = new GameRunner({
     manager: context.manager,
     score: (run) => scoring.troubleshooting([...run.readEvents()], run.scenario).score,
+    comms: liveComms,
     startWatchdog: (watch) => startGameWatchdog({ ...watch, home: context.home }),
   });
   const runHandlers = createHandlers({

@@ -14,8 +14,7 @@ import type { RunEvent } from '../engine/events/types.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
-import type { CommsBoard } from '../../shared/api/comms.js';
-import { evaluateComms } from '../scoring/comms.js';
+import type { CommsBoard, CommsResult } from '../../shared/api/comms.js';
 import { commsRequirement } from './comms.js';
 import { loadGame } from './load.js';
 import type { GameFile, TeamPlan } from './schema.js';
@@ -24,6 +23,8 @@ export interface GameDeps {
   manager: RunManager;
   /** The troubleshooting score so far, 0-100 (the app wires main/scoring); null when it cannot be computed yet. */
   score?: (run: Run) => number | null;
+  /** The run's incident channel as of now (the app wires main/scoring/comms.ts); the board shows nothing without it. */
+  comms?: (run: Run) => CommsResult;
   /** Starts the dead man's switch's watchdog for a game; returns how to stop it. */
   startWatchdog?: (watch: { gameId: string; ttlMs: number; deadline: number; endedMarker: string }) => { stop(): void };
   now?: () => number;
@@ -61,8 +62,8 @@ export interface TeamBoard {
   score: number | null;
   faultsApplied: string[];
   injectable: { steps: string[]; operations: string[] };
-  /** The incident channel: counted updates, the last one, when the next is due (negative: overdue). */
-  comms: CommsBoard;
+  /** The incident channel: counted updates, the last one, when the next is due (negative: overdue); null when not wired. */
+  comms: CommsBoard | null;
 }
 
 export interface GameBoard {
@@ -324,8 +325,7 @@ export class GameRunner {
     }
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
     const score = paged ? this.scoreOf(run) : null;
-    const sincePageNow = run.sincePageMs();
-    const comms = evaluateComms(events, sincePageNow === null ? {} : { nowSincePageMs: sincePageNow });
+    const comms = this.deps.comms?.(run) ?? null;
     return {
       id: plan.id,
       name: plan.name,
@@ -346,7 +346,7 @@ export class GameRunner {
       score,
       faultsApplied: events.flatMap((e) => (e.type === 'fault.step' && e.status === 'applied' && !e.replay ? [e.stepId] : [])),
       injectable: { steps: run.injectableSteps.map((s) => s.id), operations: run.scenario.operations.map((o) => o.id) },
-      comms: {
+      comms: comms && {
         updates: comms.counted,
         lastUpdateMs: comms.updates.filter((u) => u.counted).at(-1)?.sincePageMs ?? null,
         nextDueInMs: comms.nextDueInMs,

@@ -9,6 +9,7 @@ import type { Criterion, Report, ScoreView, TimelineItem } from '../../shared/ap
 import { castTranscript, parseCast } from '../../shared/report/cast.js';
 import { escapeXml as escapeHtml, renderTimelineSvg } from '../../shared/report/chart.js';
 import { renderMarkdownSafe } from '../../shared/report/markdown.js';
+import { commsVerdict, RULE_MARKS, updateOffset } from '../../shared/report/comms.js';
 import { KIND_ICONS } from '../../shared/report/timeline-icons.js';
 
 export { escapeHtml, renderMarkdownSafe };
@@ -88,6 +89,31 @@ function timelineTable(timeline: readonly TimelineItem[]): string {
   return `<table class="timeline"><thead><tr><th>Since page</th><th></th><th>Event</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** The Comms line: its own card beside the scores (it adds no points), each rule with its times, every update. */
+function commsSection(comms: Report['comms']): string {
+  if (!comms) return '';
+  const verdict = commsVerdict(comms);
+  const rules = comms.rules
+    .map((r) => `<li class="rule-${r.state}">${escapeHtml(RULE_MARKS[r.state])} ${escapeHtml(r.title)}: ${escapeHtml(r.detail)}</li>`)
+    .join('');
+  const updates = comms.updates
+    .map(
+      (u) =>
+        `<tr class="${u.counted ? '' : 'bad'}"><td class="mono">${escapeHtml(updateOffset(u))}</td><td>${escapeHtml(u.author ?? '')}</td>` +
+        `<td>${escapeHtml(u.message)}${u.counted ? '' : `<div class="muted">not counted: ${escapeHtml(u.why ?? '')}</div>`}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section class="card" id="comms"><h2>Comms</h2><div class="score"><span class="big verdict-${verdict.tone}">${escapeHtml(verdict.label)}</span> ` +
+    `<span class="muted">${escapeHtml(comms.counted)} of ${escapeHtml(comms.updates.length)} updates counted · not part of the scores</span></div>` +
+    (rules ? `<ul class="rules">${rules}</ul>` : '') +
+    (updates
+      ? `<table class="timeline"><thead><tr><th>Since page</th><th>Author</th><th>Status update</th></tr></thead><tbody>${updates}</tbody></table>`
+      : '<p class="muted">No status updates were posted.</p>') +
+    `</section>`
+  );
+}
+
 function castsSection(casts: Record<number, string> | undefined, recordings: readonly number[]): string {
   const numbers = [...new Set([...recordings, ...Object.keys(casts ?? {}).map(Number)])].sort((a, b) => a - b);
   if (numbers.length === 0) return '';
@@ -134,6 +160,7 @@ th{font:600 11px ui-monospace,monospace;text-transform:uppercase;letter-spacing:
 .level-mid .meter div{background:var(--mid)}.pts.auto{color:var(--muted)}.c-review{margin-top:4px;padding:4px 8px;border-left:3px solid var(--accent);color:var(--strong)}.level-low .meter div{background:var(--low)}
 .timeline td.kind{width:24px;text-align:center}.timeline tr.bad td{color:var(--low)}
 .chart svg{width:100%;height:auto}
+.verdict-good{color:var(--good)}.verdict-bad{color:var(--low)}.rules{margin:0 0 8px;padding-left:18px}.rule-failed{color:var(--low)}.rule-met{color:var(--good)}
 .postmortem{line-height:1.6}.postmortem pre{background:var(--inset);padding:10px;border-radius:6px;overflow:auto}.postmortem code{background:var(--inset);padding:1px 4px;border-radius:3px}
 .postmortem table td,.postmortem table th{border:1px solid var(--border)}
 .transcript{background:#05080b;color:#d8dee9;padding:10px 12px;border-radius:6px;max-height:480px;overflow:auto;white-space:pre-wrap;word-break:break-word}
@@ -176,6 +203,7 @@ export function renderReportHtml(report: Report, options: RenderReportOptions = 
 ${scoreSection('troubleshooting', 'Troubleshooting', report.troubleshooting)}
 ${scoreSection('postmortem-score', 'Postmortem', report.postmortem)}
 </div>
+${commsSection(report.comms)}
 <section class="card chart" id="chart"><h2>Timeline against par</h2>${chart}</section>
 <section class="card" id="timeline"><h2>Events</h2>${timelineTable(report.timeline)}</section>
 ${postmortem}

@@ -27,7 +27,7 @@ export const teamBoardSchema = z.object({
   faultsApplied: z.array(z.string()),
   injectable: z.object({ steps: z.array(z.string()), operations: z.array(z.string()) }),
   /** The incident channel (shared/api/comms.ts). */
-  comms: commsBoardSchema,
+  comms: commsBoardSchema.nullable(),
   /** The team's join link (path and token), for the facilitator to hand out. */
   joinPath: z.string(),
 });

@@ -4,13 +4,12 @@
  */
 import type { RunSnapshot } from '../../../shared/api/contract.js';
 import type { Run } from '../../engine/run/run.js';
-import { evaluateComms } from '../../scoring/comms.js';
+import { liveComms } from './comms.js';
 import { timelineFromEvents } from './timeline.js';
 
 export function runSnapshot(run: Run): RunSnapshot {
   // Fault steps and check details stay hidden while the incident is live; they are revealed once it is over.
   const reveal = run.over;
-  const sincePage = run.sincePageMs();
   return {
     runId: run.id,
     scenario: run.scenario.metadata.name,
@@ -45,6 +44,6 @@ export function runSnapshot(run: Run): RunSnapshot {
     resolution: run.resolution ? { id: run.resolution.id, title: run.resolution.title, points: run.resolution.points } : null,
     terminals: [...run.terminals],
     error: run.error,
-    comms: evaluateComms(run.readEvents(), sincePage === null ? {} : { nowSincePageMs: sincePage }),
+    comms: liveComms(run),
   };
 }

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '../../../shared/api/game';
 import { formatDuration } from '../../../shared/format/duration';
+import { dueText } from '../../../shared/report/comms';
 import { ErrorBox } from '../components/ErrorBox';
 import { useClient } from '../store/context';
 
@@ -257,6 +258,15 @@ function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; runn
           <dd>{team.score ?? '—'}</dd>
           <dt>Faults applied</dt>
           <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
+          {team.comms ? (
+            <>
+              <dt>Status updates</dt>
+              <dd data-testid={`team-comms-${team.id}`} className={team.comms.nextDueInMs !== null && team.comms.nextDueInMs < 0 ? 'fail-text' : ''}>
+                {team.comms.updates} · last {ms(team.comms.lastUpdateMs)}
+                {team.comms.nextDueInMs !== null ? ` · next ${dueText(team.comms.nextDueInMs)}` : ''}
+              </dd>
+            </>
+          ) : null}
           <dt>Last commands</dt>
           <dd className="mono">{team.lastCommands.join(' · ') || '—'}</dd>
           <dt>Join link</dt>

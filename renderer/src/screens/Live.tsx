@@ -13,6 +13,7 @@ import { CheckFixResults } from './live/CheckFixPanel';
 import { HealthPanel } from './live/HealthPanel';
 import { HintsPanel } from './live/HintsPanel';
 import { HttpPanel } from './live/HttpPanel';
+import { IncidentChannel } from './live/IncidentChannel';
 import { PrometheusPanel } from './live/PrometheusPanel';
 import { Terminals } from './live/Terminals';
 import { TimelinePanel } from './live/TimelinePanel';
@@ -200,6 +201,7 @@ function LiveView({ snapshot }: { snapshot: RunSnapshot }) {
             <HttpPanel key={entry.id} runId={snapshot.runId} entry={entry} live={live || replaying} />
           ) : null,
         )}
+        <IncidentChannel snapshot={snapshot} />
         <HintsPanel snapshot={snapshot} />
         <TimelinePanel timeline={snapshot.timeline} />
       </aside>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { renderTimelineSvg } from '../../../shared/report/chart';
 import { CastPlayer } from '../components/CastPlayer';
+import { CommsCard } from '../components/CommsCard';
 import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { Markdown } from '../components/Markdown';
@@ -107,6 +108,7 @@ export function ReportScreen({ runId }: { runId: string }) {
           </span>
         </div>
       ) : null}
+      {data.comms ? <CommsCard comms={data.comms} /> : null}
       <section className="panel chart" aria-labelledby="chart-title" data-testid="report-chart">
         <div className="panel-head">
           <h3 id="chart-title">Timeline against par</h3>
