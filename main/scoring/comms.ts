@@ -2,7 +2,8 @@
  * The comms criterion (game-day mode's incident channel), PURE: from a run's event log, which status updates
  * counted, how long after the page the first one came, the longest stretch without one (up to the
  * resolution or the end, or to now while the run is live), and which rule of the cadence the run was held to
- * (run.created's `comms`, from the game file) held or failed, with times.
+ * (run.created's `comms`, from the game file) held or failed, with times. Like time to detect and mitigate,
+ * the minutes the facilitator held the game clock are left out: a pause costs no team its cadence.
  *
  * It adds no points: the report shows it as its own "Comms" line, met or not. What a learner types here is
  * read by nothing else (troubleshooting and postmortem scoring never look at `status.update` events), so
@@ -11,6 +12,7 @@
 import type { CommsRequirement, CommsResult, CommsRule, StatusUpdateView } from '../../shared/api/comms.js';
 import { formatDuration } from '../../shared/format/duration.js';
 import type { RunEvent } from '../engine/events/types.js';
+import { pausedSpans } from './paused.js';
 
 /** An update must say at least this many words to count ("investigating" alone tells nobody anything). */
 export const MIN_WORDS = 3;
@@ -78,18 +80,26 @@ export function evaluateComms(events: readonly RunEvent[], options: CommsOptions
   const lastEvent = events.at(-1);
   const nowMs = closedAtMs ?? options.nowSincePageMs ?? (lastEvent ? since(lastEvent) : null);
   const open = closedAtMs === null;
-  const firstAfterMs = countedAt[0] ?? null;
+
+  // Playing time: ms since the page without the paused spans (a pause still open while live runs to now).
+  const pageEpoch = paged ? Date.parse(paged.time) : 0;
+  const spans = pausedSpans(events).map(([a, b]) => [a - pageEpoch, b - pageEpoch]);
+  const lastClock = events.findLast((e) => e.type === 'facilitator.action' && (e.action === 'pause' || e.action === 'resume'));
+  if (open && lastClock?.type === 'facilitator.action' && lastClock.action === 'pause' && spans.length > 0) spans.at(-1)![1] = Number.POSITIVE_INFINITY;
+  const playing = (at: number): number => at - spans.reduce((held, [a, b]) => held + Math.max(0, Math.min(b!, at) - Math.max(a!, 0)), 0);
+
+  const firstAfterMs = countedAt[0] === undefined ? null : playing(countedAt[0]);
 
   // The stretches without an update: from the page (unless firstWithin judges that one) or each update, to the next one or the end.
   const anchors = requirement?.firstWithinMs != null && countedAt.length > 0 ? [...countedAt] : [0, ...countedAt];
-  const gaps: { from: number; to: number }[] = [];
+  const gaps: { from: number; to: number; length: number }[] = [];
   if (paged && nowMs !== null) {
     anchors.forEach((from, i) => {
       const to = anchors[i + 1] ?? Math.max(from, nowMs);
-      gaps.push({ from, to });
+      gaps.push({ from, to, length: playing(to) - playing(from) });
     });
   }
-  const longest = gaps.reduce<{ from: number; to: number } | null>((best, g) => (!best || g.to - g.from > best.to - best.from ? g : best), null);
+  const longest = gaps.reduce<(typeof gaps)[number] | null>((best, g) => (!best || g.length > best.length ? g : best), null);
 
   const rules: CommsRule[] = [];
   if (requirement && paged && nowMs !== null) {
@@ -97,8 +107,10 @@ export function evaluateComms(events: readonly RunEvent[], options: CommsOptions
     if (first !== null) {
       const title = `First update within ${clock(first)} of the page`;
       if (firstAfterMs !== null) {
-        rules.push({ id: 'firstWithin', title, state: firstAfterMs <= first ? 'met' : 'failed', detail: `first update ${clock(firstAfterMs)} after the page` });
-      } else if (nowMs > first || !open) {
+        const held = countedAt[0]! - firstAfterMs;
+        const detail = `first update ${clock(firstAfterMs)} after the page${held > 0 ? ` (${clock(held)} of paused clock left out)` : ''}`;
+        rules.push({ id: 'firstWithin', title, state: firstAfterMs <= first ? 'met' : 'failed', detail });
+      } else if (playing(nowMs) > first || !open) {
         rules.push({ id: 'firstWithin', title, state: 'failed', detail: `no update within ${clock(first)} of the page` });
       } else {
         rules.push({ id: 'firstWithin', title, state: 'pending', detail: 'no update yet' });
@@ -106,19 +118,20 @@ export function evaluateComms(events: readonly RunEvent[], options: CommsOptions
     }
     if (every !== null) {
       const title = `An update at least every ${clock(every)}${open ? '' : ' until the end'}`;
-      const tooLong = gaps.find((g) => g.to - g.from > every);
-      const where = (g: { from: number; to: number }) => `${clock(g.to - g.from)} without an update (${clock(g.from)} to ${clock(g.to)})`;
+      const tooLong = gaps.find((g) => g.length > every);
+      const paused = (g: (typeof gaps)[number]) => (g.length < g.to - g.from ? `, ${clock(g.to - g.from - g.length)} of paused clock left out` : '');
+      const where = (g: (typeof gaps)[number]) => `${clock(g.length)} without an update (${clock(g.from)} to ${clock(g.to)}${paused(g)})`;
       if (tooLong) rules.push({ id: 'every', title, state: 'failed', detail: where(tooLong) });
-      else if (open) rules.push({ id: 'every', title, state: 'pending', detail: longest ? `longest gap so far ${clock(longest.to - longest.from)}` : 'no update yet' });
-      else rules.push({ id: 'every', title, state: 'met', detail: longest ? `longest gap ${clock(longest.to - longest.from)}` : 'no gap' });
+      else if (open) rules.push({ id: 'every', title, state: 'pending', detail: longest ? `longest gap so far ${clock(longest.length)}` : 'no update yet' });
+      else rules.push({ id: 'every', title, state: 'met', detail: longest ? `longest gap ${clock(longest.length)}${paused(longest)}` : 'no gap' });
     }
   }
 
   let nextDueInMs: number | null = null;
   if (requirement && paged && open && nowMs !== null) {
     const last = countedAt.at(-1);
-    const dueAt = last === undefined ? (requirement.firstWithinMs ?? requirement.everyMs) : requirement.everyMs !== null ? last + requirement.everyMs : null;
-    if (dueAt !== null) nextDueInMs = dueAt - nowMs;
+    const dueAt = last === undefined ? (requirement.firstWithinMs ?? requirement.everyMs) : requirement.everyMs !== null ? playing(last) + requirement.everyMs : null;
+    if (dueAt !== null) nextDueInMs = dueAt - playing(nowMs);
   }
 
   return {
@@ -126,7 +139,7 @@ export function evaluateComms(events: readonly RunEvent[], options: CommsOptions
     updates,
     counted: countedAt.length,
     firstAfterMs,
-    longestGapMs: longest ? longest.to - longest.from : null,
+    longestGapMs: longest ? longest.length : null,
     closedAtMs,
     rules,
     met: rules.length === 0 ? null : rules.some((r) => r.state === 'failed') ? false : rules.every((r) => r.state === 'met') ? true : null,

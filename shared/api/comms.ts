@@ -41,9 +41,9 @@ export const commsResultSchema = z.object({
   updates: z.array(statusUpdateViewSchema),
   /** Updates that counted. */
   counted: z.number(),
-  /** The first counted update, ms after the page. */
+  /** The first counted update, ms of playing time after the page (a paused game clock left out). */
   firstAfterMs: z.number().nullable(),
-  /** The longest stretch without a counted update (including the last one to the end, or to now while live). */
+  /** The longest stretch without a counted update (to the end, or to now while live), paused clock left out. */
   longestGapMs: z.number().nullable(),
   /** When the channel's window closed (the resolution or the end of the run), ms after the page; null while open. */
   closedAtMs: z.number().nullable(),

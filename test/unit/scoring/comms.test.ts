@@ -124,6 +124,34 @@ describe('the comms criterion', () => {
     expect(result.rules).toEqual([expect.objectContaining({ id: 'every', state: 'failed', detail: '07:00 without an update (00:00 to 07:00)' })]);
   });
 
+  it("leaves the minutes the facilitator paused the game clock out, as time to detect and mitigate do", () => {
+    const pause = (at: number, action: 'pause' | 'resume'): [number, EventPayload] => [at, { type: 'facilitator.action', action, game: 'g' }];
+    const result = evaluateComms(
+      log(CADENCE, [
+        pause(2 * MIN, 'pause'),
+        pause(8 * MIN, 'resume'),
+        update(12 * MIN, 'Checkout errors for everyone, looking at the deploy'),
+        pause(15 * MIN, 'pause'),
+        pause(20 * MIN, 'resume'),
+        update(30 * MIN, 'Rolled back, errors dropping, watching it'),
+        pause(31 * MIN, 'pause'),
+        pause(40 * MIN, 'resume'),
+        resolved(42 * MIN),
+      ]),
+    );
+    expect(result.firstAfterMs).toBe(6 * MIN);
+    expect(result.rules.map((r) => [r.state, r.detail])).toEqual([
+      ['met', 'first update 06:00 after the page (06:00 of paused clock left out)'],
+      ['met', 'longest gap 13:00, 05:00 of paused clock left out'],
+    ]);
+    expect(result.longestGapMs).toBe(13 * MIN);
+
+    // While the clock is held, the countdown to the next update stands still.
+    const held = log(CADENCE, [update(1 * MIN, 'Checkout errors for everyone, looking at the deploy'), pause(5 * MIN, 'pause')]);
+    expect(evaluateComms(held, { nowSincePageMs: 6 * MIN }).nextDueInMs).toBe(11 * MIN);
+    expect(evaluateComms(held, { nowSincePageMs: 40 * MIN }).nextDueInMs).toBe(11 * MIN);
+  });
+
   it('treats a message that is not text (an untrusted imported log) as empty', () => {
     const events = log(CADENCE, [[1 * MIN, { type: 'status.update', author: null, message: 42 as unknown as string }]]);
     expect(evaluateComms(events).updates[0]).toMatchObject({ message: '', counted: false, why: 'empty' });
