@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostics, type Diagnostic } from '../engine/scenario/diagnostics.js';
-import { toMs } from '../engine/scenario/duration.js';
 import { validateYamlText } from '../engine/scenario/validate.js';
 import { gameSchema, ROLES, type GameFile } from './schema.js';
 
@@ -20,13 +19,6 @@ export interface LoadedGame {
 
 export function validateGameText(text: string, file: string): { ok: boolean; diagnostics: Diagnostic[]; game?: GameFile } {
   const result = validateYamlText(text, file, gameSchema, (game, report) => {
-    if (game.comms) {
-      const { firstWithin, every } = game.comms;
-      if (firstWithin === undefined && every === undefined) report(['comms'], 'say what comms requires: firstWithin (e.g. 10m), every (e.g. 15m), or both');
-      for (const [key, value] of [['firstWithin', firstWithin], ['every', every]] as const) {
-        if (value !== undefined && toMs(value) <= 0) report(['comms', key], `comms.${key} must be longer than 0s (e.g. 10m)`);
-      }
-    }
     const seen = new Map<string, number>();
     game.teams.forEach((team, i) => {
       const first = seen.get(team.id);

@@ -14,9 +14,9 @@ import type { RunEvent } from '../engine/events/types.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
+import { cadenceMs } from '../engine/scenario/schema.js';
 import type { CommsBoard, CommsResult } from '../../shared/api/comms.js';
 import { GameClock, GameClockError, type ClockView } from './clock.js';
-import { commsRequirement } from './comms.js';
 import { writeGameDeadline } from './deadline-file.js';
 import { loadGame } from './load.js';
 import { subnetClash } from './subnets.js';
@@ -265,7 +265,7 @@ export class GameRunner {
     game.saveDeadline(now);
     // The watchdog first: a crash while the sandboxes come up must not leave them behind.
     game.setWatchdog(this.deps.startWatchdog?.({ gameId: id, ttlMs, deadline, endedMarker: game.endedMarker }) ?? null);
-    const comms = commsRequirement(plan);
+    const comms = plan.comms ? cadenceMs(plan.comms) : undefined;
     for (const team of plan.teams) {
       const loaded = packs.get(team.scenario ?? plan.scenario!)!;
       const run = manager.start(loaded, {

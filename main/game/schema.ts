@@ -5,7 +5,7 @@
  * on a shared Kubernetes cluster (one namespace per team) once that runtime lands.
  */
 import { z } from 'zod';
-import { duration } from '../engine/scenario/schema.js';
+import { commsCadenceSchema, duration } from '../engine/scenario/schema.js';
 
 const id = z
   .string()
@@ -45,11 +45,8 @@ export const gameSchema = z.strictObject({
    * deadline; `firedrill clean --expired` and the next start enforce it).
    */
   deadMansSwitch: z.strictObject({ ttl: duration.default('5m') }).default({ ttl: '5m' }),
-  /**
-   * The incident channel's cadence (game-day comms): the first status update within `firstWithin` of the
-   * page, then one at least every `every` until the resolution. Judged in the report (main/scoring/comms.ts).
-   */
-  comms: z.strictObject({ firstWithin: duration.optional(), every: duration.optional() }).optional(),
+  /** The incident channel's cadence for every team (replaces a pack's scoring.comms); judged in the report. */
+  comms: commsCadenceSchema.optional(),
   teams: z.array(teamSchema).min(1, 'a game needs at least one team').max(16, 'at most 16 teams per game'),
 });
 

@@ -18,7 +18,7 @@ import { actionName, applyAction, describeAction, type ActionContext } from '../
 import { FaultLedger, type RevertOutcome } from '../faults/revert.js';
 import { toMs } from '../scenario/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Check, FaultStep, Resolution, Scenario } from '../scenario/schema.js';
+import { cadenceMs, type Check, type FaultStep, type Resolution, type Scenario } from '../scenario/schema.js';
 import { AlertMirror, type MirroredAlert } from './alert-mirror.js';
 import { CheckMonitor, type CheckState } from './check-monitor.js';
 import { Hints, type HintState } from './hints.js';
@@ -47,7 +47,7 @@ export interface RunOptions {
   runId?: string;
   /** Added to every object of the sandbox: a game's id and its dead man's switch deadline. */
   labels?: SandboxSpec['labels'];
-  /** The status-update cadence a game holds the run to, recorded in run.created for the report. */
+  /** The status-update cadence a game holds the run to (replaces the pack's), recorded in run.created. */
   comms?: { firstWithinMs: number | null; everyMs: number | null };
 }
 
@@ -145,6 +145,8 @@ export class Run {
     this.pagerMirror = new PagerMirror(this.scenario.observability, this.events, deps.fetch ?? fetch);
     this.hints = new Hints(this.scenario.hints, this.events, () => this.sincePageMs());
     this.faults = new FaultLedger({ log: (payload) => this.tryLog(payload) });
+    // A game's cadence replaces the pack's (scoring.comms); the log keeps the one the run is held to.
+    const comms = options.comms ?? (this.scenario.scoring.comms ? cadenceMs(this.scenario.scoring.comms) : undefined);
     this.events.append({
       type: 'run.created',
       runId: this.id,
@@ -157,7 +159,7 @@ export class Run {
       runtime: deps.runtime.kind,
       parMinutes: this.scenario.metadata.parMinutes,
       packHash: loaded.hash,
-      ...(options.comms ? { comms: options.comms } : {}),
+      ...(comms ? { comms } : {}),
     });
     this.events.append({ type: 'phase.changed', from: null, to: 'preparing' });
   }

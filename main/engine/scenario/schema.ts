@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { RESOURCE_LIMITS, RUNTIME_KINDS, STORAGE_LIMITS, type RuntimeKind } from '../../../sandbox/runtime.js';
 import { parseObjectRef } from '../../../sandbox/kubernetes/kinds.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, toMs } from './duration.js';
 
 const id = z
   .string()
@@ -663,6 +663,31 @@ export const DEFAULT_SCORING = {
 
 const weight = (name: keyof typeof DEFAULT_SCORING.weights) => z.number().min(0).default(DEFAULT_SCORING.weights[name]);
 
+// zod runs the refinement on text the pattern refused too: that text has its own error already.
+const positiveDuration = duration.refine((d) => (typeof d === 'string' && !DURATION_PATTERN.test(d.trim())) || toMs(d) > 0, 'must be longer than 0s (e.g. 10m)');
+
+/**
+ * The incident channel's cadence (status updates): the first within `firstWithin` of the page, then at least
+ * one every `every` until the resolution. A pack's (scoring.comms, for solo practice too) and a game file's
+ * (`comms`, which replaces the pack's) share this one definition. It adds no points: the report's Comms line.
+ */
+export const commsCadenceSchema = z
+  .strictObject({
+    firstWithin: positiveDuration.optional().describe('The first status update is due this long after the page.'),
+    every: positiveDuration.optional().describe('At most this long between status updates, and from the last one to the resolution.'),
+  })
+  .refine((c) => c.firstWithin !== undefined || c.every !== undefined, 'say what comms requires: firstWithin (e.g. 10m), every (e.g. 15m), or both');
+
+export type CommsCadence = z.output<typeof commsCadenceSchema>;
+
+/** A cadence in ms, as a run records it (run.created's `comms`). */
+export function cadenceMs(cadence: CommsCadence): { firstWithinMs: number | null; everyMs: number | null } {
+  return {
+    firstWithinMs: cadence.firstWithin === undefined ? null : toMs(cadence.firstWithin),
+    everyMs: cadence.every === undefined ? null : toMs(cadence.every),
+  };
+}
+
 export const scoringSchema = z.strictObject({
   weights: z
     .strictObject({
@@ -677,6 +702,7 @@ export const scoringSchema = z.strictObject({
   risky: z
     .array(z.strictObject({ pattern, reason: z.string().min(1), cost: z.number().min(0).default(DEFAULT_SCORING.riskyCost) }))
     .default([]),
+  comms: commsCadenceSchema.optional().describe('Status updates the incident channel expects (a game file\'s comms replaces it); no points.'),
 });
 
 export const variantSchema = z.strictObject({

@@ -47,8 +47,8 @@ describe("the game file's comms section", () => {
   it('names file, line and field for a bad duration, an unknown key, a zero or an empty section', () => {
     expect(problems(PLAN.replace('every: 15m', 'every: often'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:8:10: .*duration.* \(at comms\.every\)$/)]);
     expect(problems(PLAN.replace('every: 15m', 'evry: 15m'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:8:3: unknown field "evry".*did you mean "every"/)]);
-    expect(problems(PLAN.replace('firstWithin: 10m', 'firstWithin: 0s'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:7:16: comms\.firstWithin must be longer than 0s.* \(at comms\.firstWithin\)$/)]);
-    expect(problems(PLAN.replace(/comms:\n.*\n.*\n/, 'comms: {}\n'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:6:\d+: say what comms requires.* \(at comms\)$/)]);
+    expect(problems(PLAN.replace('firstWithin: 10m', 'firstWithin: 0s'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:7:16: firstWithin: must be longer than 0s.* \(at comms\.firstWithin\)$/)]);
+    expect(problems(PLAN.replace(/comms:\n.*\n.*\n/, 'comms: {}\n'))).toEqual([expect.stringMatching(/^plan\.game\.yaml:6:8: comms: say what comms requires.* \(at comms\)$/)]);
   });
 });
 
