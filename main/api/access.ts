@@ -33,6 +33,7 @@ const TEAM_RUN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'reports.exportHtml',
   'game.team',
   'comms.post',
+  'comms.channel',
 ]);
 
 /** Methods a team may call that name no run. */

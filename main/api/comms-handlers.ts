@@ -37,5 +37,7 @@ export function createCommsHandlers({ manager, teamOf }: CommsDeps): CommsHandle
       run.events.append({ type: 'status.update', author: author ?? null, message });
       return liveComms(run);
     },
+    // Answers for every run (never a 404 for a solo one): the live view asks before it knows which it is.
+    'comms.channel': async ({ runId }) => ({ members: [...(teamOf(runId)?.members ?? [])] }),
   };
 }

@@ -73,7 +73,7 @@ export function createGameHandlers(runner: GameRunner): GameHandlers {
       const game = runner.current;
       const entry = game?.teams.find((t) => t.run.id === runId);
       if (!game || !entry) throw new ApiError('not_found', `run ${runId} is not part of a game`);
-      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, runId, broadcasts: [...game.broadcasts], members: [...entry.plan.members] };
+      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, runId, broadcasts: [...game.broadcasts] };
     },
   };
 }

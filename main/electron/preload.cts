@@ -53,6 +53,7 @@ export const PRELOAD_METHODS = [
   'game.debrief',
   'game.team',
   'comms.post',
+  'comms.channel',
 ] as const;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; fix?: string } };

@@ -79,6 +79,8 @@ export const commsMethods = {
     }),
     response: commsResultSchema,
   },
+  /** Who may sign the run's updates: its game team's members (none for a run outside a game: it posts unsigned). */
+  'comms.channel': { request: runRef, response: z.object({ members: z.array(z.string()) }) },
 } as const;
 
 export type CommsRequirement = z.infer<typeof commsRequirementSchema>;

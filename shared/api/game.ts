@@ -83,8 +83,6 @@ export const teamViewSchema = z.object({
   name: z.string(),
   runId: z.string(),
   broadcasts: z.array(z.object({ at: z.string(), message: z.string() })),
-  /** Who may sign the team's status updates (the incident channel). */
-  members: z.array(z.string()),
 });
 
 const empty = z.object({}).strict();

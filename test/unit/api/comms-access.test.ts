@@ -45,6 +45,13 @@ describe('posting in the incident channel, at the API', () => {
     expect(posted).toEqual([{ runId: 'game-red', author: 'alice', message: 'Checkout is down, investigating' }]);
   });
 
+  it("a team reads who may sign its own channel, not another team's", async () => {
+    const ask = (runId: string) =>
+      fetch(`${server.url}/api/comms.channel`, { method: 'POST', headers: { Authorization: `Bearer ${RED.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ runId }) });
+    expect((await ask('game-red')).status).toBe(200);
+    expect((await ask('game-blue')).status).toBe(403);
+  });
+
   it("the facilitator's token may post to any run (it is the owner's)", async () => {
     expect((await post(OWNER, { runId: 'game-blue', message: 'Facilitator test post, ignore this' })).status).toBe(200);
   });

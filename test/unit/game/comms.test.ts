@@ -112,6 +112,9 @@ describe('posting status updates in a game', () => {
     expect(paged).toMatchObject({ updates: 0, lastUpdateMs: null, met: null });
     expect(paged.nextDueInMs).toBeGreaterThan(0);
 
+    // The panel asks who may sign: the team's members (a solo run has none, below).
+    expect(await handlers['comms.channel']({ runId: red!.run.id })).toEqual({ members: ['alice', 'bob'] });
+
     // The author must be one of the team's members (another team's member is not).
     const stranger = await refused(handlers['comms.post']({ runId: red!.run.id, author: 'carol', message: 'Checkout errors, investigating now' }));
     expect([stranger.code, stranger.message]).toEqual(['bad_request', '"carol" is not a member of team red (members: alice, bob)']);
@@ -141,6 +144,7 @@ describe('posting status updates in a game', () => {
     const run = manager.start(await manager.resolvePack('state-machine'));
     for (let i = 0; i < 5000 && run.phase !== 'live'; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(run.phase).toBe('live');
+    expect(await handlers['comms.channel']({ runId: run.id })).toEqual({ members: [] });
     const signed = await handlers['comms.post']({ runId: run.id, author: 'learner', message: 'Practising comms: the switch is broken, looking' });
     const unsigned = await handlers['comms.post']({ runId: run.id, message: 'Flipped the switch back, watching the checks' });
     expect(unsigned.requirement).toBeNull();

@@ -62,7 +62,7 @@ const type = (el: HTMLTextAreaElement, value: string) => {
 describe('the incident channel panel', () => {
   it("lists updates (what did not count, and why), counts down to the next one, and posts as a team member", async () => {
     const { container, fake } = await render(snapshot({ comms: comms() }), {
-      'game.team': () => ({ game: 'g', title: 'G', team: 'red', name: 'Red', runId: 'run-1', broadcasts: [], members: ['alice', 'bob'] }),
+      'comms.channel': () => ({ members: ['alice', 'bob'] }),
       'comms.post': () => comms(),
     });
     expect(container.querySelector('[data-testid="incident-channel-due"]')!.textContent).toBe('Next update due in 14:00');
@@ -86,13 +86,14 @@ describe('the incident channel panel', () => {
   });
 
   it('says when an update is overdue; a solo run posts unsigned; a closed run has no post box', async () => {
-    const solo = await render(snapshot({ comms: comms({ nextDueInMs: -65_000 }) }), {});
+    const solo = await render(snapshot({ comms: comms({ nextDueInMs: -65_000 }) }), { 'comms.channel': () => ({ members: [] }) });
     expect(solo.container.querySelector('[data-testid="incident-channel-due"]')!.textContent).toBe('Next update overdue by 01:05');
     expect(solo.container.querySelector('[data-testid="incident-channel-author"]')).toBeNull();
     expect(solo.container.querySelector('[data-testid="incident-channel-message"]')).not.toBeNull();
     act(() => root?.unmount());
-    const over = await render(snapshot({ phase: 'resolved', comms: comms({ nextDueInMs: null, closedAtMs: 300_000 }) }), {});
+    const over = await render(snapshot({ phase: 'resolved', comms: comms({ nextDueInMs: null, closedAtMs: 300_000 }) }), { 'comms.channel': () => ({ members: [] }) });
     expect(over.container.querySelector('[data-testid="incident-channel-due"]')).toBeNull();
     expect(over.container.querySelector('[data-testid="incident-channel-message"]')).toBeNull();
+    expect(over.container.querySelector('[data-testid="incident-channel-error"]')).toBeNull();
   });
 });

@@ -18,18 +18,19 @@ export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
   const [message, setMessage] = useState('');
   const [posting, setPosting] = useState(false);
   const [error, setError] = useState<Error | null>(null);
+  const [membersError, setMembersError] = useState<Error | null>(null);
   const open = snapshot.phase === 'live' || snapshot.phase === 'replaying';
 
-  // A game's team signs its updates; a run outside a game has no team (not_found), and posts unsigned.
+  // A game's team signs its updates; a run outside a game has no members, and posts unsigned.
   useEffect(() => {
     let current = true;
-    client.call('game.team', { runId: snapshot.runId }).then(
-      (team) => {
+    client.call('comms.channel', { runId: snapshot.runId }).then(
+      ({ members: names }) => {
         if (!current) return;
-        setMembers(team.members);
-        setAuthor((who) => who || team.members[0] || '');
+        setMembers(names);
+        setAuthor((who) => who || names[0] || '');
       },
-      () => undefined,
+      (e: Error) => current && setMembersError(e),
     );
     return () => {
       current = false;
@@ -110,6 +111,7 @@ export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
             </button>
           </form>
         ) : null}
+        {membersError ? <ErrorBox error={membersError} title="Could not load who may sign updates" testId="incident-channel-members-error" /> : null}
         {error ? <ErrorBox error={error} title="The update was not posted" testId="incident-channel-error" /> : null}
       </div>
     </section>
