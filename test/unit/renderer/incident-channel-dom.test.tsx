@@ -66,6 +66,9 @@ describe('the incident channel panel', () => {
       'comms.post': () => comms(),
     });
     expect(container.querySelector('[data-testid="incident-channel-due"]')!.textContent).toBe('Next update due in 14:00');
+    expect(container.querySelector('[data-testid="incident-channel-requirement"]')!.textContent).toMatch(
+      /^Expected: the first update within 10:00 of the page, then one at least every 15:00\. /,
+    );
     expect(container.querySelector('[data-testid="incident-channel-update-0"]')!.getAttribute('data-counted')).toBe('true');
     expect(container.querySelector('[data-testid="incident-channel-update-1"]')!.textContent).toContain('not counted: too short');
     const author = container.querySelector<HTMLSelectElement>('[data-testid="incident-channel-author"]')!;

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { RunSnapshot } from '../../../../shared/api/contract';
 import { COMMS_LIMITS } from '../../../../shared/api/comms';
-import { dueText, updateOffset } from '../../../../shared/report/comms';
+import { dueText, requirementText, updateOffset } from '../../../../shared/report/comms';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useClient } from '../../store/context';
 
@@ -65,8 +65,8 @@ export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
       </div>
       <div className="panel-body">
         {comms?.requirement ? (
-          <p className="muted">
-            {comms.rules.map((r) => r.title).join('; ')}. An update counts when it says something new (a few words, not a repeat).
+          <p className="muted" data-testid="incident-channel-requirement">
+            {requirementText(comms.requirement)} An update counts when it says something new (a few words, not a repeat).
           </p>
         ) : null}
         {updates.length === 0 ? <p className="muted">No status updates yet.</p> : null}
