@@ -9,6 +9,7 @@ import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '
 import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from '../components/ErrorBox';
 import { ClockControls } from './game/ClockControls';
+import { GamePlan } from './game/GamePlan';
 import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
 
@@ -18,7 +19,6 @@ export function GameScreen() {
   const client = useClient();
   const [board, setBoard] = useState<GameBoardView | null>(null);
   const [error, setError] = useState<Error | null>(null);
-  const [path, setPath] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [stopped, setStopped] = useState<KillReportView | null>(null);
   const [debrief, setDebrief] = useState<DebriefView | null>(null);
@@ -102,27 +102,17 @@ export function GameScreen() {
       ) : null}
 
       {!running && board?.state !== 'stopping' ? (
-        <form
-          className="panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void act('start', async () => {
+        <GamePlan
+          busy={busy !== null}
+          onError={setError}
+          onStart={async (path) => {
+            await act('start', async () => {
               setStopped(null);
               setDebrief(null);
               setBoard(await client.call('game.start', { path }));
             });
           }}
-        >
-          <div className="panel-body">
-            <label>
-              Game file{' '}
-              <input data-testid="game-path" value={path} size={60} placeholder="/path/to/drill.game.yaml" onChange={(e) => setPath(e.target.value)} />
-            </label>{' '}
-            <button type="submit" className="btn btn-primary" data-testid="game-start" disabled={!path || busy !== null}>
-              {busy === 'start' ? 'Starting…' : 'Start the game'}
-            </button>
-          </div>
-        </form>
+        />
       ) : null}
 
       {board && running ? (
