@@ -113,6 +113,22 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     await facilitator.goto(serve.openUrl);
     await facilitator.getByRole('button', { name: 'Game day' }).click();
     await facilitator.getByTestId('game-path').fill(join(serve.home, 'team.game.yaml'));
+    // The plan opens in the editor, validated as typed: a stray field is a problem at its line, undo fixes it.
+    await facilitator.getByTestId('game-open').click();
+    const status = facilitator.getByTestId('game-plan-status');
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 10_000 }).toContain('Valid.');
+    await facilitator.locator('[data-testid="game-plan"] .cm-content').click();
+    await facilitator.keyboard.press('Control+Home');
+    await facilitator.keyboard.type('bogus: 1\n');
+    await expect.poll(async () => (await facilitator.getByTestId('game-plan-problems').textContent()) ?? '', { timeout: 10_000 }).toMatch(/line 1:1.*bogus/);
+    expect(await facilitator.getByTestId('game-start').isDisabled()).toBe(true);
+    await shot(facilitator, '0-editor-problem');
+    // Typing is undone in groups: undo until the text is the saved one again.
+    for (let i = 0; i < 6 && !/^Valid\./.test((await status.textContent()) ?? ''); i++) {
+      await facilitator.keyboard.press('Control+z');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 10_000 }).toMatch(/^Valid\.\s*Save$/);
     await facilitator.getByTestId('game-start').click();
     for (const team of ['red', 'blue']) {
       const card = facilitator.locator(['live', 'failed', 'ended'].map((phase) => `[data-testid="team-board-${team}"][data-phase="${phase}"]`).join(', '));
