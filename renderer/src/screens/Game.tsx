@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '../../../shared/api/game';
 import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from '../components/ErrorBox';
+import { ClockControls } from './game/ClockControls';
 import { useClient } from '../store/context';
 
 const ms = (value: number | null) => (value === null ? '—' : formatDuration(value, 'clock'));
@@ -123,6 +124,13 @@ export function GameScreen() {
       {board && running ? (
         <div className="panel">
           <div className="panel-body">
+            <ClockControls
+              board={board}
+              busy={busy !== null}
+              onPause={() => void act('pause', async () => setBoard(await client.call('game.pause', {})))}
+              onResume={() => void act('resume', async () => setBoard(await client.call('game.resume', {})))}
+              onExtend={(minutes) => void act('extend', async () => setBoard(await client.call('game.extend', { minutes })))}
+            />
             <form
               onSubmit={(e) => {
                 e.preventDefault();
@@ -254,7 +262,7 @@ function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; runn
             {team.checks.passing}/{team.checks.total}
           </dd>
           <dt>Score so far</dt>
-          <dd>{team.score ?? '—'}</dd>
+          <dd data-testid={`team-score-${team.id}`}>{team.score ?? (team.phase === 'live' && team.timeToEngageMs === null ? 'not started' : '—')}</dd>
           <dt>Faults applied</dt>
           <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
           <dt>Last commands</dt>
