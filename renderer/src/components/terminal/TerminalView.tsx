@@ -39,6 +39,8 @@ export interface TerminalViewProps {
 
 /** How long a "you are watching" notice stays. */
 const NOTICE_MS = 4000;
+/** Input this soon after a keydown is the user's (not xterm answering a program). */
+const USER_INPUT_MS = 1000;
 
 const FIT_DEBOUNCE_MS = 60;
 
@@ -127,7 +129,9 @@ export function TerminalView({
     fitRef.current = fitAddon;
     searchRef.current = searchAddon;
 
+    let userKeyAt = 0;
     term.attachCustomKeyEventHandler((event) => {
+      if (event.type === 'keydown') userKeyAt = Date.now();
       if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
       const key = event.key.toLowerCase();
       if (key === 'c') {
@@ -181,11 +185,19 @@ export function TerminalView({
       onRefused: showNotice,
     });
     connRef.current = conn;
-    // A watcher's keystrokes stay here: the server would refuse them anyway; say why instead.
+    // A watcher's keystrokes stay here (the server would refuse them anyway) and the bar says why. A free
+    // keyboard is taken by a keystroke, never by xterm's own answers to a program's queries (every watcher's
+    // xterm answers them), so input that no key just caused is dropped until this page holds the keyboard.
     const send = (data: string): void => {
-      const blocked = inputBlocked(keyboardRef.current);
-      if (blocked) showNotice(blocked);
-      else conn.write(data);
+      const kb = keyboardRef.current;
+      const byUser = Date.now() - userKeyAt < USER_INPUT_MS;
+      const blocked = inputBlocked(kb);
+      if (blocked) {
+        if (byUser) showNotice(blocked);
+        return;
+      }
+      if (kb && kb.holder === null && !byUser) return;
+      conn.write(data);
     };
     const input = term.onData(send);
     const binary = term.onBinary(send);
