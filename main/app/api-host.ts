@@ -67,6 +67,7 @@ export async function startApiHost(options: {
       version: packageVersion(),
       host: options.kind,
       serverUrl: server!.url,
+      lanUrls: server!.lanUrls,
       token: server!.token,
       dataDir: context.home,
     }),

@@ -9,6 +9,7 @@ import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '
 import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from '../components/ErrorBox';
 import { ClockControls } from './game/ClockControls';
+import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
 import { formatHash } from '../store/router';
 
@@ -24,6 +25,9 @@ export function GameScreen() {
   const [debrief, setDebrief] = useState<DebriefView | null>(null);
   const [message, setMessage] = useState('');
   const [injected, setInjected] = useState<string | null>(null);
+  const origins = useJoinOrigins();
+  const [pickedOrigin, setPickedOrigin] = useState<string | null>(null);
+  const joinOrigin = pickedOrigin ?? origins[0] ?? window.location.origin;
 
   const refresh = useCallback(async () => {
     try {
@@ -158,12 +162,14 @@ export function GameScreen() {
         </div>
       ) : null}
 
+      {board ? <JoinOriginPicker origins={origins} value={joinOrigin} onChange={setPickedOrigin} /> : null}
       {board ? (
         <div className="game-board">
           {board.teams.map((team) => (
             <TeamCard
               key={team.id}
               team={team}
+              joinOrigin={joinOrigin}
               running={running}
               busy={busy !== null}
               onInject={(target, kind) =>
@@ -204,10 +210,22 @@ export function GameScreen() {
   );
 }
 
-function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; running: boolean; busy: boolean; onInject: (target: string, kind: 'step' | 'operation') => void }) {
+function TeamCard({
+  team,
+  joinOrigin,
+  running,
+  busy,
+  onInject,
+}: {
+  team: TeamBoardView;
+  joinOrigin: string;
+  running: boolean;
+  busy: boolean;
+  onInject: (target: string, kind: 'step' | 'operation') => void;
+}) {
   const options = [...team.injectable.steps.map((s) => `step:${s}`), ...team.injectable.operations.map((o) => `operation:${o}`)];
   const [choice, setChoice] = useState(options[0] ?? '');
-  const join = `${window.location.origin}${team.joinPath}`;
+  const join = `${joinOrigin}${team.joinPath}`;
   return (
     <section className="panel game-team" data-testid={`team-board-${team.id}`} data-phase={team.phase} aria-labelledby={`team-${team.id}`}>
       <div className="panel-head">
