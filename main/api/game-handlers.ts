@@ -78,7 +78,7 @@ export function createGameHandlers(runner: GameRunner): GameHandlers {
       const game = runner.current;
       const entry = game?.teams.find((t) => t.run.id === runId);
       if (!game || !entry) throw new ApiError('not_found', `run ${runId} is not part of a game`);
-      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, runId, broadcasts: [...game.broadcasts] };
+      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, members: entry.plan.members, runId, broadcasts: [...game.broadcasts] };
     },
   };
 }

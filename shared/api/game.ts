@@ -21,6 +21,7 @@ export const teamBoardSchema = z.object({
   timeToMitigateMs: z.number().nullable(),
   hintsTaken: z.number(),
   checks: z.object({ passing: z.number(), total: z.number() }),
+  /** The team's last commands, each as "member: command" when a member typed it in a shared terminal. */
   lastCommands: z.array(z.string()),
   score: z.number().nullable(),
   faultsApplied: z.array(z.string()),
@@ -78,6 +79,8 @@ export const teamViewSchema = z.object({
   title: z.string(),
   team: z.string(),
   name: z.string(),
+  /** Who may join (the game file's members): a member picks their name to type in the team's terminals. */
+  members: z.array(z.string()),
   runId: z.string(),
   broadcasts: z.array(z.object({ at: z.string(), message: z.string() })),
 });

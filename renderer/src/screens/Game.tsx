@@ -12,6 +12,7 @@ import { ClockControls } from './game/ClockControls';
 import { GamePlan } from './game/GamePlan';
 import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
+import { formatHash } from '../store/router';
 
 const ms = (value: number | null) => (value === null ? '—' : formatDuration(value, 'clock'));
 
@@ -274,11 +275,18 @@ function TeamCard({
           <dt>Faults applied</dt>
           <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
           <dt>Last commands</dt>
-          <dd className="mono">{team.lastCommands.join(' · ') || '—'}</dd>
+          <dd className="mono" data-testid={`team-commands-${team.id}`}>
+            {team.lastCommands.join(' · ') || '—'}
+          </dd>
           <dt>Join link</dt>
           <dd>
             <a href={join} target="_blank" rel="noreferrer" data-testid={`join-link-${team.id}`}>
               open as {team.name}
+            </a>
+            {/* The facilitator watches the team's shared terminals (and types as "facilitator" if they must). */}
+            {' · '}
+            <a href={formatHash({ name: 'live', runId: team.runId })} data-testid={`watch-link-${team.id}`}>
+              watch
             </a>
           </dd>
         </dl>
