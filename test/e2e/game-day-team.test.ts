@@ -162,6 +162,40 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     await shot(members.alice!, '2-alice');
   });
 
+  it('the team shares the terminal: one types, the other watches, the keyboard changes hands, commands are attributed', async () => {
+    const alice = members.alice!;
+    const bob = members.bob!;
+    for (const [name, page] of [['alice', alice], ['bob', bob]] as const) {
+      await page.getByTestId(`member-pick-${name}`).click();
+      await expect.poll(async () => page.getByTestId('keyboard-bar').getAttribute('data-you'), { timeout: 30_000 }).toBe(name);
+    }
+    const rowsOf = (page: Page) => page.locator('[role="tabpanel"]:not([hidden]) .xterm-rows');
+    // Typing into a free keyboard takes it; the watcher sees the output and who holds the keyboard.
+    await alice.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await alice.keyboard.type('echo from-alice-$((6*7))\n', { delay: 5 });
+    await expect.poll(async () => (await rowsOf(bob).textContent()) ?? '', { timeout: 30_000 }).toContain('from-alice-42');
+    await expect.poll(async () => bob.getByTestId('keyboard-bar').getAttribute('data-holder'), { timeout: 10_000 }).toBe('alice');
+    expect(await bob.getByTestId('keyboard-holder').textContent()).toBe('⌨ alice has the keyboard');
+    // Bob's keystrokes go nowhere while alice holds it, and he is told why.
+    await bob.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await bob.keyboard.type('echo from-bob-watching\n', { delay: 5 });
+    await bob.getByTestId('keyboard-notice').waitFor({ timeout: 10_000 });
+    expect(await bob.getByTestId('keyboard-notice').textContent()).toMatch(/alice has the keyboard/);
+    await shot(bob, '3-bob-watching');
+    // He takes over, explicitly; alice sees it.
+    await bob.getByTestId('keyboard-take-over').click();
+    await expect.poll(async () => alice.getByTestId('keyboard-bar').getAttribute('data-holder'), { timeout: 10_000 }).toBe('bob');
+    await bob.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await bob.keyboard.type('echo from-bob-$((7*8))\n', { delay: 5 });
+    await expect.poll(async () => (await rowsOf(alice).textContent()) ?? '', { timeout: 30_000 }).toContain('from-bob-56');
+    expect((await rowsOf(alice).textContent()) ?? '').not.toContain('from-bob-watching');
+    // The facilitator's board names who ran what, and the team now has a score so far.
+    const commands = facilitator.getByTestId('team-commands-red');
+    await expect.poll(async () => (await commands.textContent()) ?? '', { timeout: 30_000 }).toMatch(/alice: echo from-alice-\$\(\(6\*7\)\)[\s\S]*bob: echo from-bob-\$\(\(7\*8\)\)/);
+    await expect.poll(async () => (await facilitator.getByTestId('team-score-red').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^\d/);
+    await shot(facilitator, '4-board-attributed');
+  });
+
   it("from the LAN address too, a team's token reaches only its own run", async () => {
     const status = async (method: string, body: unknown) => (await api(method, body, runs.red.token, lanOrigin)).status;
     expect(await status('runs.get', { runId: runs.red.runId })).toBe(200);

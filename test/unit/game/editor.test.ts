@@ -54,4 +54,9 @@ describe('the game file editor', () => {
     const schema = gameJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['metadata', 'scenario', 'timeBox', 'teams', 'deadMansSwitch']));
   });
+
+  it('refuses a member named "facilitator" (the name the facilitator types under)', () => {
+    const problems = validateGameFileText(join(dir, 'f.game.yaml'), GAME_TEMPLATE.replace('members: [alice, bob]', 'members: [alice, Facilitator]'));
+    expect(problems).toEqual([expect.objectContaining({ line: 13, message: expect.stringMatching(/"Facilitator" is the facilitator's name/) })]);
+  });
 });
