@@ -113,6 +113,22 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     await facilitator.goto(serve.openUrl);
     await facilitator.getByRole('button', { name: 'Game day' }).click();
     await facilitator.getByTestId('game-path').fill(join(serve.home, 'team.game.yaml'));
+    // The plan opens in the editor, validated as typed: a stray field is a problem at its line, undo fixes it.
+    await facilitator.getByTestId('game-open').click();
+    const status = facilitator.getByTestId('game-plan-status');
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 10_000 }).toContain('Valid.');
+    await facilitator.locator('[data-testid="game-plan"] .cm-content').click();
+    await facilitator.keyboard.press('Control+Home');
+    await facilitator.keyboard.type('bogus: 1\n');
+    await expect.poll(async () => (await facilitator.getByTestId('game-plan-problems').textContent()) ?? '', { timeout: 10_000 }).toMatch(/line 1:1.*bogus/);
+    expect(await facilitator.getByTestId('game-start').isDisabled()).toBe(true);
+    await shot(facilitator, '0-editor-problem');
+    // Typing is undone in groups: undo until the text is the saved one again.
+    for (let i = 0; i < 6 && !/^Valid\./.test((await status.textContent()) ?? ''); i++) {
+      await facilitator.keyboard.press('Control+z');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await expect.poll(async () => (await status.textContent()) ?? '', { timeout: 10_000 }).toMatch(/^Valid\.\s*Save$/);
     await facilitator.getByTestId('game-start').click();
     for (const team of ['red', 'blue']) {
       const card = facilitator.locator(['live', 'failed', 'ended'].map((phase) => `[data-testid="team-board-${team}"][data-phase="${phase}"]`).join(', '));
@@ -144,6 +160,40 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     const rows = members.alice!.locator('[role="tabpanel"]:not([hidden]) .xterm-rows');
     await expect.poll(async () => (await rows.textContent()) ?? '', { timeout: 60_000 }).toMatch(/[$#]\s*$/m);
     await shot(members.alice!, '2-alice');
+  });
+
+  it('the team shares the terminal: one types, the other watches, the keyboard changes hands, commands are attributed', async () => {
+    const alice = members.alice!;
+    const bob = members.bob!;
+    for (const [name, page] of [['alice', alice], ['bob', bob]] as const) {
+      await page.getByTestId(`member-pick-${name}`).click();
+      await expect.poll(async () => page.getByTestId('keyboard-bar').getAttribute('data-you'), { timeout: 30_000 }).toBe(name);
+    }
+    const rowsOf = (page: Page) => page.locator('[role="tabpanel"]:not([hidden]) .xterm-rows');
+    // Typing into a free keyboard takes it; the watcher sees the output and who holds the keyboard.
+    await alice.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await alice.keyboard.type('echo from-alice-$((6*7))\n', { delay: 5 });
+    await expect.poll(async () => (await rowsOf(bob).textContent()) ?? '', { timeout: 30_000 }).toContain('from-alice-42');
+    await expect.poll(async () => bob.getByTestId('keyboard-bar').getAttribute('data-holder'), { timeout: 10_000 }).toBe('alice');
+    expect(await bob.getByTestId('keyboard-holder').textContent()).toBe('⌨ alice has the keyboard');
+    // Bob's keystrokes go nowhere while alice holds it, and he is told why.
+    await bob.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await bob.keyboard.type('echo from-bob-watching\n', { delay: 5 });
+    await bob.getByTestId('keyboard-notice').waitFor({ timeout: 10_000 });
+    expect(await bob.getByTestId('keyboard-notice').textContent()).toMatch(/alice has the keyboard/);
+    await shot(bob, '3-bob-watching');
+    // He takes over, explicitly; alice sees it.
+    await bob.getByTestId('keyboard-take-over').click();
+    await expect.poll(async () => alice.getByTestId('keyboard-bar').getAttribute('data-holder'), { timeout: 10_000 }).toBe('bob');
+    await bob.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
+    await bob.keyboard.type('echo from-bob-$((7*8))\n', { delay: 5 });
+    await expect.poll(async () => (await rowsOf(alice).textContent()) ?? '', { timeout: 30_000 }).toContain('from-bob-56');
+    expect((await rowsOf(alice).textContent()) ?? '').not.toContain('from-bob-watching');
+    // The facilitator's board names who ran what, and the team now has a score so far.
+    const commands = facilitator.getByTestId('team-commands-red');
+    await expect.poll(async () => (await commands.textContent()) ?? '', { timeout: 30_000 }).toMatch(/alice: echo from-alice-\$\(\(6\*7\)\)[\s\S]*bob: echo from-bob-\$\(\(7\*8\)\)/);
+    await expect.poll(async () => (await facilitator.getByTestId('team-score-red').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^\d/);
+    await shot(facilitator, '4-board-attributed');
   });
 
   it("from the LAN address too, a team's token reaches only its own run", async () => {

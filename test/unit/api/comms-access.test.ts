@@ -8,8 +8,8 @@ import { COMMS_LIMITS } from '../../../shared/api/comms.js';
 import { refusal, type Principal } from '../../../main/api/access.js';
 import { startApiServer, type ApiServer } from '../../../main/api/server.js';
 
-const RED: Principal = { kind: 'team', teamId: 'red', runId: 'game-red', token: 'red-token-0123456789', hintsAllowed: true };
-const BLUE: Principal = { kind: 'team', teamId: 'blue', runId: 'game-blue', token: 'blue-token-012345678', hintsAllowed: true };
+const RED: Principal = { kind: 'team', teamId: 'red', runId: 'game-red', token: 'red-token-0123456789', hintsAllowed: true, members: ['alice', 'bob'] };
+const BLUE: Principal = { kind: 'team', teamId: 'blue', runId: 'game-blue', token: 'blue-token-012345678', hintsAllowed: true, members: ['carol'] };
 const OWNER = 'owner-token-0123456789';
 
 describe('posting in the incident channel, at the API', () => {

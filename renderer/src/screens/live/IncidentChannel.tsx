@@ -8,6 +8,7 @@ import type { RunSnapshot } from '../../../../shared/api/contract';
 import { COMMS_LIMITS } from '../../../../shared/api/comms';
 import { dueText, requirementText, updateOffset } from '../../../../shared/report/comms';
 import { ErrorBox } from '../../components/ErrorBox';
+import { storedMember } from '../../components/terminal/member';
 import { useClient } from '../../store/context';
 
 export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
@@ -28,7 +29,9 @@ export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
       ({ members: names }) => {
         if (!current) return;
         setMembers(names);
-        setAuthor((who) => who || names[0] || '');
+        // Default: the member this page joined the shared terminals as (if it did), else the first.
+        const joined = storedMember(snapshot.runId);
+        setAuthor((who) => who || (joined && names.includes(joined) ? joined : (names[0] ?? '')));
       },
       (e: Error) => current && setMembersError(e),
     );
