@@ -96,6 +96,11 @@ export function refusal(principal: Principal, method: MethodName, request: unkno
   const runId = (request as { runId?: unknown } | null)?.runId;
   if (runId !== principal.runId) return `team ${principal.teamId} may only reach its own run`;
   if (method === 'runs.takeHint' && !principal.hintsAllowed) return 'hints are not allowed in this game';
+  // A member who said who they are signs their own status updates (which names are members at all: comms-handlers.ts).
+  const author = (request as { author?: unknown }).author;
+  if (method === 'comms.post' && principal.member !== undefined && author !== undefined && author !== principal.member) {
+    return `you joined team ${principal.teamId} as ${principal.member}: post as ${principal.member}`;
+  }
   return null;
 }
 

@@ -60,6 +60,11 @@ describe('posting in the incident channel, at the API', () => {
     expect(refusal(RED, 'comms.post', { runId: 'game-red', message: 'x' })).toBeNull();
     expect(refusal(RED, 'comms.post', { runId: 'game-blue', message: 'x' })).toMatch(/own run/);
     expect(refusal(RED, 'comms.post', { message: 'no run named' })).toMatch(/own run/);
+    // A member who named themself (shared terminals' identity) signs as themself, or leaves the author out.
+    const alice: Principal = { ...RED, member: 'alice' } as Principal;
+    expect(refusal(alice, 'comms.post', { runId: 'game-red', author: 'alice', message: 'x' })).toBeNull();
+    expect(refusal(alice, 'comms.post', { runId: 'game-red', message: 'x' })).toBeNull();
+    expect(refusal(alice, 'comms.post', { runId: 'game-red', author: 'bob', message: 'x' })).toBe('you joined team red as alice: post as alice');
   });
 
   it('refuses empty and oversized text, naming the limit', async () => {
