@@ -14,6 +14,7 @@ import type { RunEvent } from '../engine/events/types.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
+import { heldClock } from '../engine/events/paused.js';
 import { GameClock, GameClockError, type ClockView } from './clock.js';
 import { writeGameDeadline } from './deadline-file.js';
 import { loadGame } from './load.js';
@@ -428,7 +429,7 @@ export class GameRunner {
       phase: run.phase,
       progress: run.progress?.description ?? null,
       error: run.error,
-      sincePageMs: run.sincePageMs(),
+      sincePageMs: this.playedSincePage(run, events),
       timeToEngageMs: sincePage(engaged),
       timeToMitigateMs: sincePage(resolved),
       hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
@@ -438,6 +439,15 @@ export class GameRunner {
       faultsApplied: events.flatMap((e) => (e.type === 'fault.step' && e.status === 'applied' && !e.replay ? [e.stepId] : [])),
       injectable: { steps: run.injectableSteps.map((s) => s.id), operations: run.scenario.operations.map((o) => o.id) },
     };
+  }
+
+  /** Time since the page on the clock the team sees: the facilitator's pauses left out. */
+  private playedSincePage(run: Run, events: readonly RunEvent[]): number | null {
+    const since = run.sincePageMs();
+    if (since === null || !run.pagedAt) return since;
+    const held = heldClock(events, run.pagedAt.getTime());
+    const open = held.pausedSince === null ? 0 : Math.max(0, this.now() - held.pausedSince);
+    return Math.max(0, since - held.pausedMs - open);
   }
 
   /** The score estimate, or null when scoring cannot say yet (it must never break the board). */
