@@ -126,8 +126,8 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
     endedMs: ended ? at(ended) : null,
   };
   if (first && rootCauseMs !== null) marks.push({ kind: 'root-cause', atMs: rootCauseMs, text: `${first.signalId}: ${first.command.command}` });
-  if (mitigation) marks.push({ kind: 'mitigation', atMs: at(mitigation), text: `mitigated (${mitigation.resolutionId} holding)` });
-  if (resolved) marks.push({ kind: 'resolution', atMs: at(resolved), text: `resolved (${resolved.resolutionId})` });
+  if (mitigation) marks.push({ kind: 'mitigation', atMs: at(mitigation), text: `${mitigation.resolutionId} holding` });
+  if (resolved) marks.push({ kind: 'resolution', atMs: at(resolved), text: resolved.resolutionId });
   if (ended) marks.push({ kind: 'end', atMs: at(ended), text: `ended (${ended.outcome})` });
   // Stable by time; the page first among equals.
   marks.sort((a, b) => a.atMs - b.atMs || Number(b.kind === 'page') - Number(a.kind === 'page'));

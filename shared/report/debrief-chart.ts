@@ -88,7 +88,7 @@ export function renderDebriefSvg(debrief: DebriefView): string {
     `<title>${escapeXml(`${debrief.title}: every team against par`)}</title><desc>${escapeXml(summary)}</desc>`,
     '<style>' +
       '.fd-debrief{font:16px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
-      '.fd-debrief .team{fill:var(--chart-strong,#f2f5f9);font-weight:700;font-size:20px}' +
+      '.fd-debrief .team{fill:currentColor;font-weight:700;font-size:20px}' +
       '.fd-debrief .verdict{fill:var(--chart-text,#8a96a8);font-size:14px}' +
       '.fd-debrief .verdict-under{fill:var(--chart-good,#3fb950)}.fd-debrief .verdict-over{fill:var(--chart-bad,#f85149)}' +
       '.fd-debrief .lane{stroke:var(--chart-grid,#2a3442);stroke-width:2}' +
@@ -109,6 +109,7 @@ export function renderDebriefSvg(debrief: DebriefView): string {
       '.fd-debrief .dm-hint{fill:var(--chart-hint,#bc8cff)}' +
       '.fd-debrief .dm-facilitator{fill:var(--chart-alert,#ff7a45)}' +
       '.fd-debrief .legend{fill:var(--chart-text,#8a96a8);font-size:14px}' +
+      '.fd-debrief .at{fill:var(--chart-text,#8a96a8);font:13px ui-monospace,Menlo,Consolas,monospace;text-anchor:middle}' +
       '</style>',
   ];
   const step = niceStep(max - min);
@@ -136,17 +137,23 @@ export function renderDebriefSvg(debrief: DebriefView): string {
       parts.push(`<line class="par" x1="${px}" x2="${px}" y1="${top + 6}" y2="${top + LANE - 6}"/>`);
       parts.push(`<text class="par-label" x="${px + 5}" y="${top + 14}">${escapeXml(`par ${team.parMinutes}m`)}</text>`);
       for (const mark of team.marks) parts.push(glyph(mark.kind, x(mark.atMs / 60_000), y + (OFFSET[mark.kind] ?? 0), markText(mark)));
+      // The two times a room compares, written under their glyphs: when the cause was seen, when it was resolved.
+      for (const [kind, at] of [['root-cause', team.milestones.rootCauseMs], ['resolution', team.milestones.resolvedMs]] as const) {
+        if (at !== null) parts.push(`<text class="at at-${kind}" x="${x(at / 60_000)}" y="${y + 30}">${escapeXml(formatMinutes(at / 60_000))}</text>`);
+      }
     }
     parts.push('</g>');
   });
   // The legend, so a room reads the glyphs without a key on another slide.
   const kinds = (Object.keys(MARK_LEGEND) as DebriefMark['kind'][]).filter((k) => k !== 'page');
   const legendY = height - 18;
-  kinds.forEach((kind, i) => {
-    const lx = 16 + i * ((WIDTH - 32) / kinds.length);
-    parts.push(glyph(kind, round(lx + 10), legendY - 5, MARK_LEGEND[kind].label));
-    parts.push(`<text class="legend" x="${round(lx + 26)}" y="${legendY}">${escapeXml(MARK_LEGEND[kind].label)}</text>`);
-  });
+  let lx = 16;
+  for (const kind of kinds) {
+    parts.push(glyph(kind, lx + 10, legendY - 5, MARK_LEGEND[kind].label));
+    parts.push(`<text class="legend" x="${lx + 26}" y="${legendY}">${escapeXml(MARK_LEGEND[kind].label)}</text>`);
+    // About 8 px a character at 14 px, then a gap.
+    lx += 26 + MARK_LEGEND[kind].label.length * 8 + 28;
+  }
   parts.push('</svg>');
   return parts.join('');
 }

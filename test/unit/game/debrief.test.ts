@@ -45,8 +45,8 @@ describe('a team\'s debrief', () => {
       ['facilitator', min(4), 'broadcast: Status update due'],
       ['facilitator', min(5), 'extend +5m'],
       ['root-cause', min(6), `pg-stat-statements: ${STATS}`],
-      ['mitigation', min(7, 50), 'mitigated (fixed holding)'],
-      ['resolution', min(8), 'resolved (fixed)'],
+      ['mitigation', min(7, 50), 'fixed holding'],
+      ['resolution', min(8), 'fixed'],
       ['end', min(9), 'ended (resolved)'],
     ]);
     expect(team.marks.find((m) => m.kind === 'status')!.author).toBe('bo');
