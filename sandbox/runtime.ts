@@ -68,8 +68,11 @@ export const LABELS = {
 export type ExtraLabelKey = typeof LABELS.game | typeof LABELS.deadline;
 
 /** Is a labelled object past its deadline? Objects without one never expire. */
-export function isExpired(labels: Record<string, string> | undefined, now: number): boolean {
-  const deadline = Number(labels?.[LABELS.deadline]);
+export function isExpired(labels: Record<string, string> | undefined, now: number, moved?: Readonly<Record<string, number>>): boolean {
+  // Labels cannot change once set: a game whose clock moved (paused, extended) says its deadline elsewhere.
+  const game = labels?.[LABELS.game];
+  const override = game !== undefined && moved && Object.prototype.hasOwnProperty.call(moved, game) ? moved[game] : undefined;
+  const deadline = override ?? Number(labels?.[LABELS.deadline]);
   return Number.isFinite(deadline) && deadline > 0 && deadline <= now;
 }
 
@@ -83,6 +86,11 @@ export interface CleanupOptions {
   /** Only objects past their deadline label (`now`, epoch ms, defaults to the clock). */
   expired?: boolean;
   now?: number;
+  /**
+   * Games whose deadline moved since their objects were labelled (the facilitator paused or extended the
+   * clock): game id to its current deadline (epoch ms), read over the label's.
+   */
+  deadlines?: Readonly<Record<string, number>>;
 }
 
 export interface ImageSpec {

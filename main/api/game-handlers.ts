@@ -95,6 +95,21 @@ export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): G
         runner.broadcast(message);
         return requireBoard();
       }),
+    'game.pause': () =>
+      guard(() => {
+        runner.pause();
+        return requireBoard();
+      }),
+    'game.resume': () =>
+      guard(() => {
+        runner.resume();
+        return requireBoard();
+      }),
+    'game.extend': ({ minutes }) =>
+      guard(() => {
+        runner.extend(minutes * 60_000);
+        return requireBoard();
+      }),
     'game.kill': () => guard(() => runner.kill()),
     'game.end': () => guard(() => runner.end()),
     'game.debrief': async () => (await debrief(requireGame())).view,

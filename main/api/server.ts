@@ -45,6 +45,8 @@ export interface ApiServer {
   url: string;
   /** The URL a browser opens: with the token, so the page can authenticate. */
   openUrl: string;
+  /** Served on every interface (`--host 0.0.0.0`): the URLs other machines on the LAN use (no token). */
+  lanUrls: string[];
   token: string;
   port: number;
   host: string;
@@ -78,6 +80,23 @@ function localAddresses(): Set<string> {
     for (const entry of list ?? []) addresses.add(entry.family === 'IPv6' ? `[${entry.address}]` : entry.address);
   }
   return addresses;
+}
+
+/**
+ * Where other machines reach a server bound to every interface: one URL per IPv4 address of this machine
+ * that is not loopback, the ones on real interfaces first (container bridges and veths last: a team's
+ * laptop is rarely on a Docker bridge).
+ */
+export function lanUrls(port: number, interfaces = networkInterfaces()): string[] {
+  const virtual = /^(docker|br-|veth|cni|flannel|virbr|kube)/;
+  const found: { url: string; virtual: boolean }[] = [];
+  for (const [name, list] of Object.entries(interfaces)) {
+    for (const entry of list ?? []) {
+      if (entry.family !== 'IPv4' || entry.internal) continue;
+      found.push({ url: `http://${entry.address}:${port}`, virtual: virtual.test(name) });
+    }
+  }
+  return [...found.filter((f) => !f.virtual), ...found.filter((f) => f.virtual)].map((f) => f.url);
 }
 
 /** An API call's body: the largest is a bundle import (base64, a third larger than the archive). */
@@ -262,10 +281,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   port = (server.address() as AddressInfo).port;
-  const displayHost = host.includes(':') ? `[${host}]` : host;
+  // On every interface, this machine's own browser still opens the loopback address; others get lanUrls.
+  const wildcard = WILDCARD_HOSTS.includes(host);
+  const displayHost = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${displayHost}:${port}`;
   return {
     url,
+    lanUrls: wildcard ? lanUrls(port) : [],
     openUrl: `${url}/?token=${token}`,
     token,
     port,

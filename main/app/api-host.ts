@@ -14,6 +14,7 @@ import { packageVersion } from '../platform/package-root.js';
 import { renderGameHtml } from '../report/game-html.js';
 import { renderReportHtml } from '../report/html.js';
 import { packageRoot } from '../platform/package-root.js';
+import { readGameDeadlines } from '../game/deadline-file.js';
 import { createAppContext, type AppContext } from './context.js';
 import { createScoring } from './scoring-adapter.js';
 import { bundleStream, castStream, sessionPath, writeBundle } from '../sessions/store.js';
@@ -59,6 +60,7 @@ export async function startApiHost(options: {
       version: packageVersion(),
       host: options.kind,
       serverUrl: server!.url,
+      lanUrls: server!.lanUrls,
       token: server!.token,
       dataDir: context.home,
     }),
@@ -112,9 +114,11 @@ export async function startApiHost(options: {
     },
   });
   // Objects of runs whose process died (a crash, a kill -9) are removed at start, on every runtime.
-  void context.runtimes.cleanup({ onlyOrphans: true }).catch(() => undefined);
+  // A game's objects are spared until their deadline, which a paused or extended clock moved.
+  const deadlines = readGameDeadlines(context.home);
+  void context.runtimes.cleanup({ onlyOrphans: true, deadlines }).catch(() => undefined);
   // ... and those past a game's dead man's switch deadline, whoever owns them.
-  void context.runtimes.cleanup({ expired: true }).catch(() => undefined);
+  void context.runtimes.cleanup({ expired: true, deadlines }).catch(() => undefined);
   const started = server;
   return {
     context,

@@ -14,7 +14,10 @@ import type { RunEvent } from '../engine/events/types.js';
 import type { RunManager } from '../engine/run/run-manager.js';
 import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
+import { GameClock, GameClockError, type ClockView } from './clock.js';
+import { writeGameDeadline } from './deadline-file.js';
 import { loadGame } from './load.js';
+import { subnetClash } from './subnets.js';
 import type { GameFile, TeamPlan } from './schema.js';
 
 export interface GameDeps {
@@ -25,7 +28,12 @@ export interface GameDeps {
   startWatchdog?: (watch: { gameId: string; ttlMs: number; deadline: number; endedMarker: string }) => { stop(): void };
   now?: () => number;
   newToken?: () => string;
+  /** Calls `tick` every `ms` until stopped (default setInterval, unref'd): refreshes a paused game's deadline. */
+  every?: (ms: number, tick: () => void) => { stop(): void };
 }
+
+/** While the clock is paused, the living process pushes the deadline forward this often (deadline-file.ts). */
+export const PAUSED_REFRESH_MS = 30_000;
 
 export interface TeamEntry {
   plan: TeamPlan;
@@ -68,7 +76,9 @@ export interface GameBoard {
   state: GameState;
   startedAt: string;
   timeBoxMs: number;
+  /** The dead man's switch's current deadline (epoch ms); it moves with the clock. */
   deadline: number;
+  clock: ClockView;
   ttlMs: number;
   hintsAllowed: boolean;
   broadcasts: { at: string; message: string }[];
@@ -91,18 +101,37 @@ export class Game {
   readonly broadcasts: { at: string; message: string }[] = [];
   state: GameState = 'running';
   readonly startedAt: Date;
+  readonly clock: GameClock;
   private killed: Promise<KillReport> | null = null;
   private watchdog: { stop(): void } | null = null;
+  /** Refreshes the deadline while paused. */
+  private refresher: { stop(): void } | null = null;
 
   constructor(
     readonly id: string,
     readonly file: string,
     readonly plan: GameFile,
-    readonly deadline: number,
+    /** The deadline the objects' labels carry (set at start). */
+    readonly labelDeadline: number,
     readonly dir: string,
     now: number,
   ) {
     this.startedAt = new Date(now);
+    this.clock = new GameClock(now, toMs(plan.timeBox), toMs(plan.deadMansSwitch.ttl));
+  }
+
+  /** Writes the clock's deadline where the dead man's switch reads it. */
+  saveDeadline(now: number): void {
+    try {
+      writeGameDeadline(this.dir, this.clock.deadline(now));
+    } catch {
+      // The label's deadline still holds: the sandboxes go at the original time at the latest.
+    }
+  }
+
+  setRefresher(refresher: { stop(): void } | null): void {
+    this.refresher?.stop();
+    this.refresher = refresher;
   }
 
   get ttlMs(): number {
@@ -122,7 +151,11 @@ export class Game {
   }
 
   /** Logs a facilitator action in the runs it concerns. */
-  log(entries: TeamEntry[], action: 'inject' | 'operation' | 'broadcast' | 'kill-switch' | 'end', extra: { target?: string; message?: string } = {}): void {
+  log(
+    entries: TeamEntry[],
+    action: Extract<RunEvent, { type: 'facilitator.action' }>['action'],
+    extra: { target?: string; message?: string; extendMs?: number } = {},
+  ): void {
     for (const { run } of entries) {
       if (run.events.closed) continue;
       try {
@@ -138,6 +171,7 @@ export class Game {
     this.killed ??= (async () => {
       const started = now();
       this.state = 'stopping';
+      this.setRefresher(null);
       this.log(this.teams, reason === 'kill switch' ? 'kill-switch' : 'end');
       await Promise.allSettled(
         this.teams.map(async ({ run }) => {
@@ -192,6 +226,18 @@ export class GameRunner {
       const name = team.scenario ?? plan.scenario!;
       if (!packs.has(name)) packs.set(name, await manager.resolvePack(name));
     }
+    const clash = subnetClash(
+      plan.teams.map((team) => {
+        const loaded = packs.get(team.scenario ?? plan.scenario!)!;
+        return {
+          team: team.id,
+          scenario: loaded.scenario.metadata.name,
+          runtime: manager.runtimeFor(loaded)?.kind ?? 'none',
+          subnets: loaded.scenario.environment.networks.flatMap((n) => (n.subnet ? [{ network: n.name, cidr: n.subnet }] : [])),
+        };
+      }),
+    );
+    if (clash) throw new GameRunError(`${path}: ${clash}`);
     const now = this.now();
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const id = `${plan.metadata.name}-${stamp}-${randomBytes(2).toString('hex')}`;
@@ -201,6 +247,7 @@ export class GameRunner {
     mkdirSync(dir, { recursive: true });
     const game = new Game(id, file, plan, deadline, dir, now);
     this.game = game;
+    game.saveDeadline(now);
     // The watchdog first: a crash while the sandboxes come up must not leave them behind.
     game.setWatchdog(this.deps.startWatchdog?.({ gameId: id, ttlMs, deadline, endedMarker: game.endedMarker }) ?? null);
     for (const team of plan.teams) {
@@ -260,6 +307,54 @@ export class GameRunner {
     game.log(game.teams, 'broadcast', { message: text });
   }
 
+  /** Pauses the game clock (a discussion, a break): the time box stops running; teams are told. */
+  pause(): void {
+    const game = this.running();
+    this.clocked(() => game.clock.pause(this.now()));
+    game.log(game.teams, 'pause');
+    game.saveDeadline(this.now());
+    // While paused the end is unknown: keep the deadline ahead of the clock for as long as this process lives.
+    game.setRefresher(this.every(PAUSED_REFRESH_MS, () => game.saveDeadline(this.now())));
+  }
+
+  resume(): void {
+    const game = this.running();
+    const lasted = this.clocked(() => game.clock.resume(this.now()));
+    game.setRefresher(null);
+    game.log(game.teams, 'resume', { message: `paused for ${Math.round(lasted / 1000)}s` });
+    game.saveDeadline(this.now());
+  }
+
+  /** Adds time to the time box (and so to the dead man's switch's deadline). */
+  extend(ms: number): void {
+    const game = this.running();
+    this.clocked(() => game.clock.extend(ms));
+    game.log(game.teams, 'extend', { extendMs: ms });
+    game.saveDeadline(this.now());
+  }
+
+  private running(): Game {
+    const game = this.require();
+    if (game.state !== 'running') throw new GameRunError(`game ${game.id} is ${game.state}`);
+    return game;
+  }
+
+  private clocked<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof GameClockError) throw new GameRunError(error.message);
+      throw error;
+    }
+  }
+
+  private every(ms: number, tick: () => void): { stop(): void } {
+    if (this.deps.every) return this.deps.every(ms, tick);
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
   kill(): Promise<KillReport> {
     return this.require().stop('kill switch', (id) => this.sweep(id), this.now);
   }
@@ -287,7 +382,8 @@ export class GameRunner {
       state: game.state,
       startedAt: game.startedAt.toISOString(),
       timeBoxMs: toMs(game.plan.timeBox),
-      deadline: game.deadline,
+      deadline: game.clock.deadline(this.now()),
+      clock: game.clock.view(this.now()),
       ttlMs: game.ttlMs,
       hintsAllowed: game.plan.hints.allowed,
       broadcasts: [...game.broadcasts],
@@ -307,7 +403,11 @@ export class GameRunner {
       for (const check of resolution.checks) if (run.checkState(`resolution:${resolution.id}`, check.id)?.pass) passing += 1;
     }
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
-    const score = paged ? this.scoreOf(run) : null;
+    const engaged = commands.find((c) => !paged || c.mono >= paged.mono);
+    const resolved = events.find((e) => e.type === 'resolution.reached');
+    // A team that has done nothing yet has no score "so far" (the safety and hint points it has not lost
+    // are not an achievement): the board says "not started".
+    const score = paged && (engaged || resolved) ? this.scoreOf(run) : null;
     return {
       id: plan.id,
       name: plan.name,
@@ -320,8 +420,8 @@ export class GameRunner {
       progress: run.progress?.description ?? null,
       error: run.error,
       sincePageMs: run.sincePageMs(),
-      timeToEngageMs: sincePage(commands.find((c) => !paged || c.mono >= paged.mono)),
-      timeToMitigateMs: sincePage(events.find((e) => e.type === 'resolution.reached')),
+      timeToEngageMs: sincePage(engaged),
+      timeToMitigateMs: sincePage(resolved),
       hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
       checks: { passing, total },
       lastCommands: commands.slice(-3).map((c) => c.command),

@@ -11,6 +11,8 @@ export interface WatchdogDeps {
   ttlMs: number;
   /** Epoch ms: the labels' deadline. */
   deadline: number;
+  /** The deadline as the clock moved it (paused, extended: deadline-file.ts), or null to keep the label's. */
+  movedDeadline?: () => number | null;
   alive: (pid: number) => boolean;
   /** Has the game ended normally (the runner's marker file)? */
   ended: () => boolean;
@@ -29,13 +31,14 @@ export async function runWatchdog(deps: WatchdogDeps): Promise<WatchdogOutcome> 
   for (;;) {
     if (deps.ended()) return { reason: 'ended' };
     const now = deps.now();
-    if (now >= deps.deadline) return fire('deadline');
+    const deadline = deps.movedDeadline?.() ?? deps.deadline;
+    if (now >= deadline) return fire('deadline');
     if (diedAt === null && !deps.alive(deps.ownerPid)) {
       diedAt = now;
       deps.log?.(`owner ${deps.ownerPid} is gone; tearing game ${deps.gameId} down in ${Math.round(deps.ttlMs / 1000)}s`);
     }
     if (diedAt !== null && now - diedAt >= deps.ttlMs) return fire('owner-died');
-    const until = diedAt !== null ? diedAt + deps.ttlMs : deps.deadline;
+    const until = diedAt !== null ? Math.min(diedAt + deps.ttlMs, deadline) : deadline;
     await deps.sleep(Math.max(1, Math.min(poll, until - now)));
   }
 

@@ -46,10 +46,10 @@ export async function cleanupRuns(docker: Docker, options: CleanupOptions = {}):
   const now = options.now ?? Date.now();
   // A game's objects answer to their deadline and the game's watchdog, not to their owner's pid: the
   // orphan sweep (`--orphans`, every start) spares them until the deadline passed.
-  const gameSpared = (labels: Record<string, string> | undefined): boolean => labels?.[LABELS.game] !== undefined && !isExpired(labels, now);
+  const gameSpared = (labels: Record<string, string> | undefined): boolean => labels?.[LABELS.game] !== undefined && !isExpired(labels, now, options.deadlines);
   const keep = (labels: Record<string, string> | undefined): boolean =>
     (options.onlyOrphans === true && (!isOrphan(labels, owner, options.alive) || gameSpared(labels))) ||
-    (options.expired === true && !isExpired(labels, now));
+    (options.expired === true && !isExpired(labels, now, options.deadlines));
 
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),

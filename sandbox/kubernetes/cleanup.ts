@@ -16,6 +16,8 @@ export interface NamespaceCleanupOptions {
   gameId?: string;
   expired?: boolean;
   now?: number;
+  /** Games whose deadline moved (see CleanupOptions.deadlines). */
+  deadlines?: Readonly<Record<string, number>>;
   onProgress?: ProgressListener;
   owner?: Owner;
   alive?: (pid: number) => boolean;
@@ -49,7 +51,7 @@ export async function cleanupNamespaces(api: KubeApi, options: NamespaceCleanupO
   const now = options.now ?? Date.now();
   const doomed = namespaces
     .filter((ns) => options.onlyOrphans !== true || isOrphan(ns.metadata.labels, owner, options.alive ?? pidAlive))
-    .filter((ns) => options.expired !== true || isExpired(ns.metadata.labels, now));
+    .filter((ns) => options.expired !== true || isExpired(ns.metadata.labels, now, options.deadlines));
   const removed: CleanupReport['removed'] = [];
   let current = 0;
   await Promise.all(

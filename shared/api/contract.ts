@@ -245,6 +245,8 @@ export const appInfoSchema = z.object({
   host: z.enum(['electron', 'web']),
   /** Base URL of the local server (WebSocket and file downloads), token included where needed. */
   serverUrl: z.string(),
+  /** Served on the LAN (`serve --host 0.0.0.0`): where other machines reach this server; empty otherwise. */
+  lanUrls: z.array(z.string()).optional(),
   token: z.string(),
   dataDir: z.string(),
 });

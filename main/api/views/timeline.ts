@@ -1,5 +1,6 @@
 import type { TimelineItem } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../engine/events/types.js';
+import { formatDuration } from '../../../shared/format/duration.js';
 
 /**
  * What the learner may see of the event log, as a timeline. Fault steps and check details stay hidden
@@ -112,6 +113,11 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
       case 'facilitator.action':
         // Broadcasts are for the team; what the facilitator injected stays hidden until the report.
         if (event.action === 'broadcast') push(event, { kind: 'broadcast', text: event.message ?? '' });
+        // The game clock is everyone's business: a pause or an extension reaches the team like a broadcast.
+        else if (event.action === 'pause') push(event, { kind: 'broadcast', text: 'The facilitator paused the game clock.' });
+        else if (event.action === 'resume') push(event, { kind: 'broadcast', text: 'The game clock runs again.' });
+        else if (event.action === 'extend')
+          push(event, { kind: 'broadcast', text: `The facilitator extended the time box by ${formatDuration(event.extendMs ?? 0)}.` });
         else if (options.reveal)
           push(event, { kind: 'operation', text: `Facilitator ${event.action}${event.target ? ` ${event.target}` : ''}`, ...(event.message ? { detail: event.message } : {}) });
         break;

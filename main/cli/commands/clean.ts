@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../../app/context.js';
+import { readGameDeadlines } from '../../game/deadline-file.js';
 import type { CliIO } from '../io.js';
 
 /** Removes every labelled object of every runtime, including what a crashed run left behind. */
@@ -9,8 +10,14 @@ export async function runClean(args: string[], io: CliIO): Promise<number> {
     options: { json: { type: 'boolean', default: false }, orphans: { type: 'boolean', default: false }, expired: { type: 'boolean', default: false }, run: { type: 'string' } },
     strict: true,
   });
-  const { runtimes } = createAppContext();
-  const report = await runtimes.cleanup({ onlyOrphans: values.orphans, expired: values.expired, ...(values.run ? { runId: values.run } : {}) });
+  const { runtimes, home } = createAppContext();
+  const report = await runtimes.cleanup({
+    onlyOrphans: values.orphans,
+    expired: values.expired,
+    // A game whose clock was paused or extended has its deadline in its folder, not only on its labels.
+    deadlines: readGameDeadlines(home),
+    ...(values.run ? { runId: values.run } : {}),
+  });
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2));
     return 0;

@@ -4,10 +4,12 @@
  * see main/app/game-watchdog.ts): removes the game's sandboxes once the server has been gone for the TTL.
  */
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pidAlive } from '../../../sandbox/docker/cleanup.js';
 import { createAppContext } from '../../app/context.js';
 import { formatDiagnostics } from '../../engine/scenario/diagnostics.js';
+import { readGameDeadline } from '../../game/deadline-file.js';
 import { GameError, loadGame } from '../../game/load.js';
 import { runWatchdog } from '../../game/watchdog.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -54,6 +56,7 @@ export async function runGameCommand(args: string[], io: CliIO): Promise<number>
       gameId: values.game,
       ttlMs,
       deadline,
+      movedDeadline: () => readGameDeadline(dirname(marker)),
       alive: pidAlive,
       ended: () => existsSync(marker),
       cleanup: async (gameId) => (await runtimes.cleanup({ gameId })).removed.length,

@@ -16,7 +16,12 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     io.stderr(`warning: serving on ${values.host} exposes the lab beyond this machine; the token still guards it.`);
   }
   const host = await startApiHost({ kind: 'web', host: values.host, port, log: (line) => io.stderr(line) });
-  io.stdout(`Firedrill is running in web mode.\nOpen: ${host.server.openUrl}\nPress Ctrl-C to stop (running labs are torn down).`);
+  io.stdout(`Firedrill is running in web mode.\nOpen: ${host.server.openUrl}`);
+  if (host.server.lanUrls.length > 0) {
+    // The facilitator hands out join links (with each team's token) from the Game day console, never this token.
+    io.stdout(`Other machines reach it at: ${host.server.lanUrls.join(', ')} (teams: use the join links on the Game day console).`);
+  }
+  io.stdout('Press Ctrl-C to stop (running labs are torn down).');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

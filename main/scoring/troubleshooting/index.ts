@@ -6,6 +6,7 @@ import { playedScenario } from '../../engine/run/variants.js';
 import { DEFAULT_SCORING, type Scenario } from '../../engine/scenario/schema.js';
 import type { Evidence, ScoringScenario, TroubleshootingCriterion, TroubleshootingReport } from '../types.js';
 import { compileSignals, nearMiss, readCommands, signalHits, type CompiledSignal, type Hit } from '../signals.js';
+import { pausedBetween } from '../paused.js';
 
 type ScoringWeights = ScoringScenario['scoring']['weights'];
 import { BUILTIN_RISKY, scenarioRisky, type RiskyRule } from './risky.js';
@@ -165,7 +166,7 @@ function time(ctx: Context, rootCauseHit: Hit | undefined): TroubleshootingCrite
   let detectMs: number | null = null;
   if (rootCauseHit) {
     const c = rootCauseHit.command;
-    detectMs = ms(commandTime(c)) - pageMs;
+    detectMs = ms(commandTime(c)) - pageMs - pausedBetween(ctx.events, pageMs, ms(commandTime(c)));
     detect = parCredit(detectMs, ctx.parMs / 2);
     evidence.push({
       eventId: c.id,
@@ -177,7 +178,7 @@ function time(ctx: Context, rootCauseHit: Hit | undefined): TroubleshootingCrite
   let mitigate = 0;
   let mitigateMs: number | null = null;
   if (ctx.mitigation) {
-    mitigateMs = ms(ctx.mitigation.time) - pageMs;
+    mitigateMs = ms(ctx.mitigation.time) - pageMs - pausedBetween(ctx.events, pageMs, ms(ctx.mitigation.time));
     mitigate = parCredit(mitigateMs, ctx.parMs);
     evidence.push({
       eventId: ctx.mitigation.id,
@@ -185,6 +186,8 @@ function time(ctx: Context, rootCauseHit: Hit | undefined): TroubleshootingCrite
       note: `time to mitigate: ${minutes(mitigateMs)} (par ${minutes(ctx.parMs)})`,
     });
   } else evidence.push({ note: 'not mitigated' });
+  const held = pausedBetween(ctx.events, pageMs, Number.POSITIVE_INFINITY);
+  if (held > 0) evidence.push({ note: `the facilitator paused the game clock for ${minutes(held)}: those minutes are not counted` });
   const fraction = 0.4 * detect + 0.6 * mitigate;
   const feedback =
     mitigateMs === null

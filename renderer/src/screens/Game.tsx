@@ -8,6 +8,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '../../../shared/api/game';
 import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from '../components/ErrorBox';
+import { ClockControls } from './game/ClockControls';
+import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
 import { Debrief } from './game/Debrief';
 
@@ -23,6 +25,9 @@ export function GameScreen() {
   const [debrief, setDebrief] = useState<DebriefView | null>(null);
   const [message, setMessage] = useState('');
   const [injected, setInjected] = useState<string | null>(null);
+  const origins = useJoinOrigins();
+  const [pickedOrigin, setPickedOrigin] = useState<string | null>(null);
+  const joinOrigin = pickedOrigin ?? origins[0] ?? window.location.origin;
 
   const refresh = useCallback(async () => {
     try {
@@ -124,6 +129,13 @@ export function GameScreen() {
       {board && running ? (
         <div className="panel">
           <div className="panel-body">
+            <ClockControls
+              board={board}
+              busy={busy !== null}
+              onPause={() => void act('pause', async () => setBoard(await client.call('game.pause', {})))}
+              onResume={() => void act('resume', async () => setBoard(await client.call('game.resume', {})))}
+              onExtend={(minutes) => void act('extend', async () => setBoard(await client.call('game.extend', { minutes })))}
+            />
             <form
               onSubmit={(e) => {
                 e.preventDefault();
@@ -150,12 +162,14 @@ export function GameScreen() {
         </div>
       ) : null}
 
+      {board ? <JoinOriginPicker origins={origins} value={joinOrigin} onChange={setPickedOrigin} /> : null}
       {board ? (
         <div className="game-board">
           {board.teams.map((team) => (
             <TeamCard
               key={team.id}
               team={team}
+              joinOrigin={joinOrigin}
               running={running}
               busy={busy !== null}
               onInject={(target, kind) =>
@@ -174,10 +188,22 @@ export function GameScreen() {
   );
 }
 
-function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; running: boolean; busy: boolean; onInject: (target: string, kind: 'step' | 'operation') => void }) {
+function TeamCard({
+  team,
+  joinOrigin,
+  running,
+  busy,
+  onInject,
+}: {
+  team: TeamBoardView;
+  joinOrigin: string;
+  running: boolean;
+  busy: boolean;
+  onInject: (target: string, kind: 'step' | 'operation') => void;
+}) {
   const options = [...team.injectable.steps.map((s) => `step:${s}`), ...team.injectable.operations.map((o) => `operation:${o}`)];
   const [choice, setChoice] = useState(options[0] ?? '');
-  const join = `${window.location.origin}${team.joinPath}`;
+  const join = `${joinOrigin}${team.joinPath}`;
   return (
     <section className="panel game-team" data-testid={`team-board-${team.id}`} data-phase={team.phase} aria-labelledby={`team-${team.id}`}>
       <div className="panel-head">
@@ -233,7 +259,7 @@ function TeamCard({ team, running, busy, onInject }: { team: TeamBoardView; runn
             {team.checks.passing}/{team.checks.total}
           </dd>
           <dt>Score so far</dt>
-          <dd>{team.score ?? '—'}</dd>
+          <dd data-testid={`team-score-${team.id}`}>{team.score ?? (team.phase === 'live' && team.timeToEngageMs === null ? 'not started' : '—')}</dd>
           <dt>Faults applied</dt>
           <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
           <dt>Last commands</dt>

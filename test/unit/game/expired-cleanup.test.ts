@@ -56,4 +56,11 @@ describe('cleanup by deadline and by game', () => {
     await cleanupRuns(docker, { gameId: 'new' });
     expect(removed).toEqual(['fd-new-game-red-api']);
   });
+
+  it("a game whose clock moved (paused, extended) answers to its current deadline, not its label's", async () => {
+    const { docker, removed } = fakeDocker(objects);
+    // old was extended past now; new was ended early by nobody, but its moved deadline passed.
+    await cleanupRuns(docker, { expired: true, now: 5000, deadlines: { old: 7000, new: 4000 }, owner: { pid: process.pid, host: 'here' }, alive: () => true });
+    expect(removed).toEqual(['fd-new-game-red-api']);
+  });
 });

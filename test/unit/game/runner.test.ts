@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GameRunError } from '../../../main/game/runner.js';
+import { readGameDeadline } from '../../../main/game/deadline-file.js';
+import { GameRunError, PAUSED_REFRESH_MS } from '../../../main/game/runner.js';
 import { LABELS } from '../../../sandbox/runtime.js';
 import type { FakeSandbox } from '../../helpers/fake-runtime.js';
 import { PLAN, setup, untilLive } from './setup.js';
+
+const MIN = 60_000;
 
 describe('the game runner', () => {
   it('starts one run per team, namespaced and labelled with the game and its deadline, with its own token', async () => {
@@ -99,5 +102,69 @@ describe('the game runner', () => {
     const { runner, runtime, file } = setup(PLAN.replace("- { id: blue, name: Blue, members: [bob], variant: default, seed: 3 }", '- { id: blue, name: Blue, members: [bob], scenario: no-such-pack }'));
     await expect(runner.start(file)).rejects.toThrow(/no scenario "no-such-pack"/);
     expect(runtime.sandboxes).toEqual([]);
+  });
+
+  it('pauses, resumes and extends the clock: teams are told, the deadline file follows, a paused clock keeps it ahead', async () => {
+    let now = Date.UTC(2026, 0, 1, 9);
+    const ticks: { ms: number; tick: () => void; stopped: boolean }[] = [];
+    const { runner, file } = setup(PLAN, {
+      now: () => now,
+      every: (ms, tick) => {
+        const entry = { ms, tick, stopped: false };
+        ticks.push(entry);
+        return { stop: () => void (entry.stopped = true) };
+      },
+    });
+    const game = await runner.start(file);
+    await untilLive(runner);
+    const start = now;
+    // 30m time box + 2m TTL, written at start.
+    expect(readGameDeadline(game.dir)).toBe(start + 32 * MIN);
+    now += 10 * MIN;
+    runner.pause();
+    expect(runner.board()!.clock).toMatchObject({ paused: true, remainingMs: 20 * MIN });
+    expect(() => runner.pause()).toThrow(/already paused/);
+    // While paused, the living process pushes the deadline forward; it dies, the pushes stop.
+    expect(ticks).toEqual([expect.objectContaining({ ms: PAUSED_REFRESH_MS, stopped: false })]);
+    now += 7 * MIN;
+    ticks[0]!.tick();
+    expect(readGameDeadline(game.dir)).toBe(now + 20 * MIN + 2 * MIN);
+    now += 1 * MIN;
+    runner.resume();
+    expect(ticks[0]!.stopped).toBe(true);
+    expect(runner.board()!.clock).toMatchObject({ paused: false, remainingMs: 20 * MIN, pausedMs: 8 * MIN });
+    runner.extend(15 * MIN);
+    expect(runner.board()!.clock).toMatchObject({ remainingMs: 35 * MIN, timeBoxMs: 45 * MIN });
+    expect(readGameDeadline(game.dir)).toBe(start + 32 * MIN + 8 * MIN + 15 * MIN);
+    expect(runner.board()!.deadline).toBe(readGameDeadline(game.dir));
+    expect(() => runner.extend(-1)).toThrow(GameRunError);
+    for (const team of game.teams) {
+      const actions = team.run.readEvents().flatMap((e) => (e.type === 'facilitator.action' ? [[e.action, e.extendMs ?? null]] : []));
+      expect(actions).toEqual([
+        ['pause', null],
+        ['resume', null],
+        ['extend', 15 * MIN],
+      ]);
+    }
+    await runner.end();
+    expect(() => runner.resume()).toThrow(/ended/);
+  });
+
+  it('a team that did nothing since the page has no score so far ("not started"), one that typed has', async () => {
+    const { runner, file } = setup(PLAN);
+    const game = await runner.start(file);
+    await untilLive(runner);
+    expect(runner.board()!.teams.map((t) => [t.id, t.score, t.timeToEngageMs])).toEqual([
+      ['red', null, null],
+      ['blue', null, null],
+    ]);
+    const red = game.team('red')!.run;
+    const at = new Date().toISOString();
+    red.events.append({ type: 'command', terminal: 1, source: 'shell', command: 'docker ps', exitCode: 0, startedAt: at, endedAt: at, durationMs: 5 });
+    const [redBoard, blueBoard] = runner.board()!.teams;
+    expect(redBoard!.score).toEqual(expect.any(Number));
+    expect(redBoard!.timeToEngageMs).toEqual(expect.any(Number));
+    expect(blueBoard!.score).toBeNull();
+    await runner.kill();
   });
 });

@@ -48,7 +48,7 @@ export class RecordingRuntime extends FakeRuntime {
   }
 }
 
-export function setup(plan: string) {
+export function setup(plan: string, options: { now?: () => number; every?: (ms: number, tick: () => void) => { stop(): void } } = {}) {
   const runtime = new RecordingRuntime();
   let mono = 0;
   const home = mkdtempSync(join(tmpdir(), 'fd-game-home-'));
@@ -68,7 +68,8 @@ export function setup(plan: string) {
   const watchdogs: { gameId: string; ttlMs: number; deadline: number }[] = [];
   const runner = new GameRunner({
     manager,
-    now: () => Date.UTC(2026, 0, 1, 9),
+    now: options.now ?? (() => Date.UTC(2026, 0, 1, 9)),
+    ...(options.every ? { every: options.every } : {}),
     score: (run) => run.readEvents().length,
     startWatchdog: (watch) => {
       watchdogs.push(watch);
@@ -98,4 +99,3 @@ export async function untilLive(runner: GameRunner) {
   }
   throw new Error('teams never went live');
 }
-

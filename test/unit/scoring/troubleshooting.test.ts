@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSession } from '../../../main/scoring/troubleshooting/index.js';
+import { pausedBetween, pausedSpans } from '../../../main/scoring/paused.js';
 import { scoringSchema } from '../../../main/engine/scenario/schema.js';
 import type { ScoringScenario, TroubleshootingReport } from '../../../main/scoring/types.js';
 import { fastLearner, SessionBuilder, slowQueryScenario } from './session.js';
@@ -206,5 +207,31 @@ describe('scenario weights', () => {
     expect(JSON.stringify(scoreSession(fastLearner(), scenario))).toBe(
       JSON.stringify(scoreSession(fastLearner(), scenario)),
     );
+  });
+});
+
+describe('a game whose facilitator paused the clock', () => {
+  // Same work as a slow learner, but ten minutes of it were the facilitator's pause (a room discussion).
+  const b = new SessionBuilder().start();
+  b.at('14:04:00', { type: 'facilitator.action', action: 'pause', game: 'g' })
+    .at('14:14:00', { type: 'facilitator.action', action: 'resume', game: 'g' })
+    .cmd('14:16:00', 'SELECT * FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 3;', 'psql')
+    .cmd('14:20:00', 'CREATE INDEX CONCURRENTLY ON orders (customer_email, created_at DESC);', 'psql')
+    .fixedBy('14:26:00', '14:26:10');
+  const report = scoreSession(b.events, scenario);
+
+  it('leaves the paused minutes out of time to detect and to mitigate, and says so', () => {
+    const notes = criterion(report, 'time').evidence.map((e) => e.note).join('\n');
+    expect(notes).toContain('time to detect: 2m50s'); // 12m50s since the page, 10m of it paused
+    expect(notes).toContain('time to mitigate: 12m50s'); // 22m50s since the page
+    expect(notes).toContain('paused the game clock for 10m');
+  });
+
+  it('a pause the facilitator never resumed runs to the end of the log; a resume alone means nothing', () => {
+    const open = new SessionBuilder().start();
+    open.at('14:05:00', { type: 'facilitator.action', action: 'resume', game: 'g' }).at('14:06:00', { type: 'facilitator.action', action: 'pause', game: 'g' });
+    open.cmd('14:09:00', 'SELECT * FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 3;', 'psql');
+    expect(pausedBetween(open.events, Date.parse(open.iso('14:03:10')), Number.POSITIVE_INFINITY)).toBe(3 * 60_000);
+    expect(pausedSpans(open.events)).toHaveLength(1);
   });
 });
