@@ -6,9 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ApiHandlers, type Report } from '../../shared/api/contract.js';
 import type { DebriefView, GameBoardView, GameMethodName } from '../../shared/api/game.js';
-import { debriefGame, type RootCauseFinder } from '../game/debrief.js';
+import { debriefGame, type DebriefMeasures, type RootCauseFinder } from '../game/debrief.js';
 import { GameError } from '../game/load.js';
 import { GameRunError, type Game, type GameRunner } from '../game/runner.js';
+import { pausedBetween } from '../scoring/paused.js';
 import { compileSignals, firstRootCauseCommand } from '../scoring/signals.js';
 
 export type GameHandlers = Pick<ApiHandlers, GameMethodName>;
@@ -29,6 +30,9 @@ export const findRootCause: RootCauseFinder = (events, investigation, fromMs) =>
   const first = firstRootCauseCommand(events, compileSignals(investigation), fromMs);
   return first ? { signalId: first.signal.signal.id, command: first.command } : null;
 };
+
+/** The scoring's measures the debrief uses: detection, and the facilitator's pauses. */
+export const debriefMeasures: DebriefMeasures = { rootCause: findRootCause, pausedBetween };
 
 /** Where a game's export goes: `$FIREDRILL_HOME/games/<gameId>/export/`. */
 export function exportDir(game: Pick<Game, 'dir'>): string {
@@ -80,7 +84,7 @@ export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): G
         return { team: plan, runId: run.id, events: run.readEvents(), scenario: run.scenario, report };
       }),
     );
-    return { view: debriefGame({ id: game.id, title: game.plan.metadata.title, state: game.state }, inputs, findRootCause), reports };
+    return { view: debriefGame({ id: game.id, title: game.plan.metadata.title, state: game.state }, inputs, debriefMeasures), reports };
   };
   return {
     'game.start': ({ path }) =>

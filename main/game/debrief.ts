@@ -2,7 +2,8 @@
  * The debrief of a game (PURE): every team's timeline against par, from its run's event log, its scenario and
  * its report. Times are ms since the team's page (the run going live), so teams that were paged at different
  * moments line up on one axis. The first root-cause signal is the scoring's (signals.ts evidence rules), never
- * words the team printed (the finder is injected: game-day mode does not import scoring); the scores are the report's, with the reviewer's overrides already applied by the one
+ * words the team printed, and the facilitator's pauses do not count against par, both as the score measures them
+ * (injected: game-day mode does not import scoring); the scores are the report's, with the reviewer's overrides already applied by the one
  * path that serves reports (reviewedReport): the debrief only reads them.
  */
 import type { Report, ScoreView } from '../../shared/api/contract.js';
@@ -18,6 +19,13 @@ export type RootCauseFinder = (
   fromMs: number,
 ) => { signalId: string; command: Extract<RunEvent, { type: 'command' }> } | null;
 
+/** What the debrief takes from the scoring (injected: game-day mode does not import it), so both measure alike. */
+export interface DebriefMeasures {
+  rootCause: RootCauseFinder;
+  /** How long the facilitator held the game clock between two wall-clock times (not counted against par). */
+  pausedBetween: (events: readonly RunEvent[], fromMs: number, toMs: number) => number;
+}
+
 export interface DebriefInput {
   team: { id: string; name: string; members: readonly string[] };
   runId: string;
@@ -32,16 +40,22 @@ export function minutesText(ms: number): string {
   return formatDuration(Math.abs(ms), 'minutes').replace(/m00s$/, 'm');
 }
 
+/** Resolution against par, in ms (negative: under); the facilitator's pauses before it do not count, as in the score. */
+export function parDelta(milestones: TeamDebriefView['milestones'], parMinutes: number): number | null {
+  return milestones.resolvedMs === null ? null : milestones.resolvedMs - milestones.pausedToResolveMs - parMinutes * 60_000;
+}
+
 /** Time to resolve against par, in words. */
 export function parVerdict(status: TeamDebriefView['status'], milestones: TeamDebriefView['milestones'], parMinutes: number): string {
   const par = `par ${minutesText(parMinutes * 60_000)}`;
   if (status === 'not started') return 'not started';
-  if (milestones.resolvedMs === null) {
+  const delta = parDelta(milestones, parMinutes);
+  if (milestones.resolvedMs === null || delta === null) {
     return milestones.mitigatedMs === null ? `not resolved (${par})` : `mitigated at ${minutesText(milestones.mitigatedMs)}, not resolved (${par})`;
   }
-  const delta = milestones.resolvedMs - parMinutes * 60_000;
+  const paused = milestones.pausedToResolveMs >= 1000 ? ` (${minutesText(milestones.pausedToResolveMs)} paused, not counted)` : '';
   const verdict = Math.abs(delta) < 1000 ? 'on par' : `${minutesText(delta)} ${delta < 0 ? 'under' : 'over'}`;
-  return `resolved at ${minutesText(milestones.resolvedMs)}, ${par}: ${verdict}`;
+  return `resolved at ${minutesText(milestones.resolvedMs)}${paused}, ${par}: ${verdict}`;
 }
 
 /** The score a room sees: automatic, reviewed (when a reviewer overrode a criterion) and what was overridden. */
@@ -62,11 +76,11 @@ function facilitatorText(e: Extract<RunEvent, { type: 'facilitator.action' }>): 
   return `${e.action}${e.target ? ` ${e.target}` : ''}${extend}${e.message ? `: ${e.message}` : ''}`;
 }
 
-export function debriefTeam({ team, runId, events, scenario, report }: DebriefInput, findRootCause: RootCauseFinder): TeamDebriefView {
+export function debriefTeam({ team, runId, events, scenario, report }: DebriefInput, measures: DebriefMeasures): TeamDebriefView {
   const parMinutes = scenario.metadata.parMinutes;
   const page = events.find((e) => e.type === 'phase.changed' && e.to === 'live');
   const base = { team: team.id, name: team.name, members: [...team.members], runId, scenario: scenario.metadata.name, parMinutes };
-  const none = { rootCauseMs: null, mitigatedMs: null, resolvedMs: null, endedMs: null };
+  const none = { rootCauseMs: null, mitigatedMs: null, resolvedMs: null, pausedToResolveMs: 0, endedMs: null };
   if (!page) return { ...base, status: 'not started', milestones: none, rootCause: null, parVerdict: parVerdict('not started', none, parMinutes), parDeltaMs: null, marks: [], scores: null };
 
   const at = (e: RunEvent): number => e.mono - page.mono;
@@ -117,12 +131,13 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
   // The scoring's definition of detection: the first command after the page with full credit for a root-cause
   // signal. Its start (wall clock, as the score's "time to detect"), not when its output ended.
   const pageWall = Date.parse(page.time);
-  const first = findRootCause(events, scenario.investigation, pageWall);
+  const first = measures.rootCause(events, scenario.investigation, pageWall);
   const rootCauseMs = first ? Date.parse(first.command.startedAt || first.command.time) - pageWall : null;
   const milestones = {
     rootCauseMs,
     mitigatedMs: mitigation ? at(mitigation) : null,
     resolvedMs: resolved ? at(resolved) : null,
+    pausedToResolveMs: resolved ? measures.pausedBetween(events, pageWall, Date.parse(resolved.time)) : 0,
     endedMs: ended ? at(ended) : null,
   };
   if (first && rootCauseMs !== null) marks.push({ kind: 'root-cause', atMs: rootCauseMs, text: `${first.signalId}: ${first.command.command}` });
@@ -139,12 +154,12 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
     milestones,
     rootCause: first ? { signal: first.signalId, command: first.command.command } : null,
     parVerdict: parVerdict(status, milestones, parMinutes),
-    parDeltaMs: status !== 'not started' && milestones.resolvedMs !== null ? milestones.resolvedMs - parMinutes * 60_000 : null,
+    parDeltaMs: status === 'not started' ? null : parDelta(milestones, parMinutes),
     marks,
     scores: status === 'not started' || !report ? null : { troubleshooting: debriefScore(report.troubleshooting), postmortem: debriefScore(report.postmortem) },
   };
 }
 
-export function debriefGame(game: Pick<GameBoardView, 'id' | 'title' | 'state'>, teams: readonly DebriefInput[], findRootCause: RootCauseFinder): DebriefView {
-  return { game: game.id, title: game.title, state: game.state, teams: teams.map((t) => debriefTeam(t, findRootCause)) };
+export function debriefGame(game: Pick<GameBoardView, 'id' | 'title' | 'state'>, teams: readonly DebriefInput[], measures: DebriefMeasures): DebriefView {
+  return { game: game.id, title: game.title, state: game.state, teams: teams.map((t) => debriefTeam(t, measures)) };
 }

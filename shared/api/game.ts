@@ -94,13 +94,15 @@ export const teamDebriefSchema = z.object({
     rootCauseMs: z.number().nullable(),
     mitigatedMs: z.number().nullable(),
     resolvedMs: z.number().nullable(),
+    /** Of the time to resolve, how long the facilitator held the game clock (not counted against par). */
+    pausedToResolveMs: z.number(),
     endedMs: z.number().nullable(),
   }),
   /** The first root-cause signal the scoring credited (its evidence rules), with the command that showed it. */
   rootCause: z.object({ signal: z.string(), command: z.string() }).nullable(),
   /** Time to resolve against par, in words: "resolved at 12m, par 15m: 3m under". */
   parVerdict: z.string(),
-  /** Resolution minus par (negative: under par); null when not resolved. */
+  /** Resolution minus par, pauses not counted (negative: under par); null when not resolved. */
   parDeltaMs: z.number().nullable(),
   marks: z.array(debriefMarkSchema),
   /** null when the team never started (a score of doing nothing is not a score). */

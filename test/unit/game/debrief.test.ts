@@ -4,7 +4,7 @@
  * a team that never engaged shown as not started, and the report's scores with a reviewer's overrides.
  */
 import { describe, expect, it } from 'vitest';
-import { findRootCause } from '../../../main/api/game-handlers.js';
+import { debriefMeasures } from '../../../main/api/game-handlers.js';
 import { debriefGame, debriefTeam, parVerdict, type DebriefInput } from '../../../main/game/debrief.js';
 import { scoreSession } from '../../../main/scoring/troubleshooting/index.js';
 import { applyReviews, type ReviewEvent } from '../../../main/sessions/reviews.js';
@@ -33,9 +33,9 @@ function played(): SessionBuilder {
 
 describe('a team\'s debrief', () => {
   it('places every milestone in ms since the page, the fault before it', () => {
-    const team = debriefTeam(input(played().events), findRootCause);
+    const team = debriefTeam(input(played().events), debriefMeasures);
     expect(team.status).toBe('resolved');
-    expect(team.milestones).toEqual({ rootCauseMs: min(6), mitigatedMs: min(7, 50), resolvedMs: min(8), endedMs: min(9) });
+    expect(team.milestones).toEqual({ rootCauseMs: min(6), mitigatedMs: min(7, 50), resolvedMs: min(8), pausedToResolveMs: 0, endedMs: min(9) });
     const marks = team.marks.map((m) => [m.kind, m.atMs, m.text]);
     expect(marks).toEqual([
       ['fault', -min(1, 38), 'deploy-v2 applied'],
@@ -55,40 +55,60 @@ describe('a team\'s debrief', () => {
 
   it('takes the root-cause signal from what ran: an echo of its words is not one', () => {
     const events = new SessionBuilder().start().cmd('14:03:41', ECHO).fixedBy('14:11:00', '14:11:10').events;
-    const team = debriefTeam(input(events), findRootCause);
+    const team = debriefTeam(input(events), debriefMeasures);
     expect(team.rootCause).toBeNull();
     expect(team.milestones.rootCauseMs).toBeNull();
     expect(team.marks.some((m) => m.kind === 'root-cause')).toBe(false);
   });
 
   it('states time to resolve against par, under and over', () => {
-    const under = debriefTeam(input(played().events), findRootCause);
+    const under = debriefTeam(input(played().events), debriefMeasures);
     expect(under.parVerdict).toBe('resolved at 8m, par 15m: 7m under');
     expect(under.parDeltaMs).toBe(-min(7));
     const late = new SessionBuilder().start().cmd('14:04:00', STATS, 'psql').fixedBy('14:23:00', '14:23:10').events;
-    const over = debriefTeam(input(late), findRootCause);
+    const over = debriefTeam(input(late), debriefMeasures);
     expect(over.parVerdict).toBe('resolved at 20m, par 15m: 5m over');
     expect(over.parDeltaMs).toBe(min(5));
-    expect(parVerdict('resolved', { rootCauseMs: null, mitigatedMs: min(14), resolvedMs: min(15), endedMs: null }, 15)).toBe('resolved at 15m, par 15m: on par');
+    expect(parVerdict('resolved', { rootCauseMs: null, mitigatedMs: min(14), resolvedMs: min(15), pausedToResolveMs: 0, endedMs: null }, 15)).toBe('resolved at 15m, par 15m: on par');
     const mitigated = new SessionBuilder().start().cmd('14:04:00', STATS, 'psql').at('14:10:10', { type: 'resolution.holding', resolutionId: 'fixed' }).events;
-    const held = debriefTeam(input(mitigated), findRootCause);
+    const held = debriefTeam(input(mitigated), debriefMeasures);
     expect(held.status).toBe('mitigated');
     expect(held.parVerdict).toBe('mitigated at 7m, not resolved (par 15m)');
     expect(held.parDeltaMs).toBeNull();
+  });
+
+  it('does not count the facilitator\'s pauses against par, as the score does not', () => {
+    const events = new SessionBuilder()
+      .start()
+      .cmd('14:04:00', STATS, 'psql')
+      .at('14:05:10', { type: 'facilitator.action', action: 'pause', game: 'g' })
+      .at('14:08:10', { type: 'facilitator.action', action: 'resume', game: 'g' })
+      .fixedBy('14:21:00', '14:21:10').events;
+    const team = debriefTeam(input(events), debriefMeasures);
+    // 18m after the page on the wall clock, 3m of it paused: 15m counted.
+    expect(team.milestones).toMatchObject({ resolvedMs: min(18), pausedToResolveMs: min(3) });
+    expect(team.parVerdict).toBe('resolved at 18m (3m paused, not counted), par 15m: on par');
+    expect(team.parDeltaMs).toBe(0);
+    expect(team.marks.filter((m) => m.kind === 'facilitator').map((m) => [m.atMs, m.text])).toEqual([
+      [min(2), 'pause'],
+      [min(5), 'resume'],
+    ]);
+    const time = scoreSession(events, scenario).criteria.find((c) => c.id === 'time')!;
+    expect(time.evidence.map((e) => e.note).join('\n')).toContain('time to mitigate: 14m50s'); // mitigation at 17m50s, less 3m
   });
 
   it('shows a team that never engaged as not started, not as the score of doing nothing', () => {
     const idle = new SessionBuilder().start().at('14:20:00', { type: 'run.ended', outcome: 'abandoned' }).events;
     const report = { troubleshooting: scoreSession(idle, scenario), postmortem: null };
     expect(report.troubleshooting.score).toBeGreaterThan(0); // safety and hints are free when nothing ran
-    const team = debriefTeam(input(idle, report), findRootCause);
+    const team = debriefTeam(input(idle, report), debriefMeasures);
     expect(team.status).toBe('not started');
     expect(team.scores).toBeNull();
     expect(team.parVerdict).toBe('not started');
     expect(team.marks.map((m) => m.kind)).toEqual(['fault', 'page', 'end']);
     // Never paged (the sandbox never came up): nothing to place on the axis.
     const unpaged = new SessionBuilder().at('14:00:00', { type: 'run.created', runId: 'run-1', scenario: 'slow-query', scenarioDir: '/x', scenarioTitle: 't', variant: null, seed: 1, runtime: 'docker', parMinutes: 15 }).events;
-    expect(debriefTeam(input(unpaged, report), findRootCause)).toMatchObject({ status: 'not started', marks: [], scores: null, parDeltaMs: null });
+    expect(debriefTeam(input(unpaged, report), debriefMeasures)).toMatchObject({ status: 'not started', marks: [], scores: null, parDeltaMs: null });
   });
 
   it('shows the report\'s scores with the reviewer\'s overrides, marking which criteria were overridden', () => {
@@ -100,7 +120,7 @@ describe('a team\'s debrief', () => {
       { seq: 2, id: 'e2', time: '2025-03-14T15:01:00.000Z', mono: 1, type: 'review.override', part: 'troubleshooting', criterionId: 'time', points: time.max, note: 'the lab was slow', reviewer: 'rita' },
     ];
     const reviewed = applyReviews(automatic, reviews, 'troubleshooting')!;
-    const team = debriefTeam(input(events, { troubleshooting: reviewed, postmortem: null }), findRootCause);
+    const team = debriefTeam(input(events, { troubleshooting: reviewed, postmortem: null }), debriefMeasures);
     expect(team.scores!.troubleshooting).toEqual({
       automatic: automatic.score,
       reviewed: reviewed.reviewedScore,
@@ -110,12 +130,12 @@ describe('a team\'s debrief', () => {
     expect(team.scores!.troubleshooting!.reviewed).toBe(Math.round((automatic.score + time.max - time.points) * 10) / 10);
     expect(team.scores!.postmortem).toBeNull();
     // Without reviews: the automatic score, nothing marked.
-    const plain = debriefTeam(input(events, { troubleshooting: automatic, postmortem: null }), findRootCause);
+    const plain = debriefTeam(input(events, { troubleshooting: automatic, postmortem: null }), debriefMeasures);
     expect(plain.scores!.troubleshooting).toMatchObject({ automatic: automatic.score, reviewed: null, overridden: [] });
   });
 
   it('lists every team of the game in order', () => {
-    const view = debriefGame({ id: 'g', title: 'Drill', state: 'ended' }, [input(played().events), { ...input([]), team: { id: 'blue', name: 'Blue', members: [] }, runId: 'run-2' }], findRootCause);
+    const view = debriefGame({ id: 'g', title: 'Drill', state: 'ended' }, [input(played().events), { ...input([]), team: { id: 'blue', name: 'Blue', members: [] }, runId: 'run-2' }], debriefMeasures);
     expect(view.teams.map((t) => [t.team, t.status])).toEqual([
       ['red', 'resolved'],
       ['blue', 'not started'],

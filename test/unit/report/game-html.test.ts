@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { timelineFromEvents } from '../../../main/api/views/timeline.js';
-import { findRootCause } from '../../../main/api/game-handlers.js';
+import { debriefMeasures } from '../../../main/api/game-handlers.js';
 import { debriefGame } from '../../../main/game/debrief.js';
 import { renderGameHtml } from '../../../main/report/game-html.js';
 import { renderReportArticle } from '../../../main/report/html.js';
@@ -59,7 +59,7 @@ function render() {
       { team: { id: 'red', name: 'Red <team>', members: ['ana'] }, runId: 'game-red', events: red, scenario, report: reports[0]! },
       { team: { id: 'blue', name: 'Blue', members: ['bob'] }, runId: 'game-blue', events: idle, scenario, report: reports[1]! },
     ],
-    findRootCause,
+    debriefMeasures,
   );
   const html = renderGameHtml(
     debrief,
