@@ -11,6 +11,7 @@ import type { DebriefMark, DebriefScore, DebriefView, GameBoardView, TeamDebrief
 import { formatDuration } from '../../shared/format/duration.js';
 import type { RunEvent } from '../engine/events/types.js';
 import type { Scenario } from '../engine/scenario/schema.js';
+import { hasEngaged } from './engaged.js';
 
 /** The scoring's detection: the first command started at or after `fromMs` (wall clock) with full credit for a root-cause signal. */
 export type RootCauseFinder = (
@@ -85,12 +86,10 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
 
   const at = (e: RunEvent): number => e.mono - page.mono;
   const marks: DebriefMark[] = [];
-  let engaged = false;
   let mitigation: Extract<RunEvent, { type: 'resolution.holding' | 'resolution.reached' }> | undefined;
   let resolved: Extract<RunEvent, { type: 'resolution.reached' }> | undefined;
   let ended: Extract<RunEvent, { type: 'run.ended' }> | undefined;
   for (const e of events) {
-    const after = e.mono >= page.mono;
     switch (e.type) {
       case 'fault.step':
         if (!e.replay) marks.push({ kind: 'fault', atMs: at(e), text: `${e.stepId} ${e.status}` });
@@ -98,16 +97,10 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
       case 'phase.changed':
         if (e === page) marks.push({ kind: 'page', atMs: 0, text: 'Paged' });
         break;
-      case 'command':
-      case 'run.submitted':
-        engaged ||= after;
-        break;
       case 'status.update':
-        engaged ||= after;
         marks.push({ kind: 'status', atMs: at(e), text: e.message, author: e.author });
         break;
       case 'hint.shown':
-        engaged ||= after;
         marks.push({ kind: 'hint', atMs: at(e), text: `hint ${e.index + 1}` });
         break;
       case 'facilitator.action':
@@ -147,7 +140,7 @@ export function debriefTeam({ team, runId, events, scenario, report }: DebriefIn
   // Stable by time; the page first among equals.
   marks.sort((a, b) => a.atMs - b.atMs || Number(b.kind === 'page') - Number(a.kind === 'page'));
 
-  const status: TeamDebriefView['status'] = !engaged ? 'not started' : resolved ? 'resolved' : mitigation ? 'mitigated' : 'unresolved';
+  const status: TeamDebriefView['status'] = !hasEngaged(events) ? 'not started' : resolved ? 'resolved' : mitigation ? 'mitigated' : 'unresolved';
   return {
     ...base,
     status,

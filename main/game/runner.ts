@@ -16,6 +16,7 @@ import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
 import { GameClock, GameClockError, type ClockView } from './clock.js';
 import { writeGameDeadline } from './deadline-file.js';
+import { hasEngaged } from './engaged.js';
 import { loadGame } from './load.js';
 import { subnetClash } from './subnets.js';
 import type { GameFile, TeamPlan } from './schema.js';
@@ -405,9 +406,8 @@ export class GameRunner {
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
     const engaged = commands.find((c) => !paged || c.mono >= paged.mono);
     const resolved = events.find((e) => e.type === 'resolution.reached');
-    // A team that has done nothing yet has no score "so far" (the safety and hint points it has not lost
-    // are not an achievement): the board says "not started".
-    const score = paged && (engaged || resolved) ? this.scoreOf(run) : null;
+    // A team that has done nothing yet has no score "so far": the board says "not started" (engaged.ts).
+    const score = hasEngaged(events) ? this.scoreOf(run) : null;
     return {
       id: plan.id,
       name: plan.name,

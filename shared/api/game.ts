@@ -87,7 +87,7 @@ export const teamDebriefSchema = z.object({
   runId: z.string(),
   scenario: z.string(),
   parMinutes: z.number(),
-  /** `not started`: never paged, or nothing done after the page (no command, status update, hint or submit). */
+  /** `not started`: never paged, or nothing done after the page (main/game/engaged.ts). */
   status: z.enum(['not started', 'resolved', 'mitigated', 'unresolved']),
   /** The key moments, ms since the page (null: not reached). */
   milestones: z.object({

@@ -106,6 +106,9 @@ describe('a team\'s debrief', () => {
     expect(team.scores).toBeNull();
     expect(team.parVerdict).toBe('not started');
     expect(team.marks.map((m) => m.kind)).toEqual(['fault', 'page', 'end']);
+    // A status update is engaging with the incident (the comms side of it), as on the board (engaged.ts).
+    const talked = new SessionBuilder().start().at('14:05:00', { type: 'status.update', author: null, message: 'on it' }).events;
+    expect(debriefTeam(input(talked, report), debriefMeasures).status).toBe('unresolved');
     // Never paged (the sandbox never came up): nothing to place on the axis.
     const unpaged = new SessionBuilder().at('14:00:00', { type: 'run.created', runId: 'run-1', scenario: 'slow-query', scenarioDir: '/x', scenarioTitle: 't', variant: null, seed: 1, runtime: 'docker', parMinutes: 15 }).events;
     expect(debriefTeam(input(unpaged, report), debriefMeasures)).toMatchObject({ status: 'not started', marks: [], scores: null, parDeltaMs: null });
