@@ -4,12 +4,35 @@
  * terminals, its hints (when the game allows them), its checks, its postmortem and its report, and the
  * team's own game view. Everything else (other runs, the catalog, history, starting runs, the facilitator's
  * game methods) is refused here, at the API and on the sockets, whatever the UI shows.
+ *
+ * A team member says who they are when joining (`?member=` on a socket, `X-Firedrill-Member` on a call): one of
+ * the team's `members` in the game file, or the request is refused. The name attributes what they type in the
+ * team's shared terminals; the facilitator (the owner) types as "facilitator".
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { MethodName } from '../../shared/api/contract.js';
 
-export type Principal = { kind: 'owner' } | { kind: 'team'; teamId: string; runId: string; token: string; hintsAllowed: boolean };
+export type Principal =
+  | { kind: 'owner' }
+  | {
+      kind: 'team';
+      teamId: string;
+      runId: string;
+      token: string;
+      hintsAllowed: boolean;
+      /** The team's members (the game file's). */
+      members: readonly string[];
+      /** Who is calling, once they said so (asMember); absent: not said yet, they may only watch terminals. */
+      member?: string;
+    };
+
+/** Who the owner is in a shared terminal's keyboard and its commands' `by`. */
+export const FACILITATOR = 'facilitator';
+
+/** The name a socket or call gives for its member (query `member`, header `X-Firedrill-Member`). */
+export const MEMBER_PARAM = 'member';
+export const MEMBER_HEADER = 'x-firedrill-member';
 
 /** Finds the principal of a token that is not the owner's (a team's join token), or null. */
 export interface AccessPolicy {
@@ -42,6 +65,24 @@ export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The principal as the member it names (null: it names nobody). A team's name must be one of its members;
+ * the owner is always the facilitator, whatever it names.
+ */
+export function asMember(principal: Principal, name: string | null): { principal: Principal } | { refused: string } {
+  if (principal.kind === 'owner' || name === null) return { principal };
+  if (!principal.members.includes(name)) {
+    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+    return { refused: `"${shown}" is not a member of team ${principal.teamId} (members: ${principal.members.join(', ')})` };
+  }
+  return { principal: { ...principal, member: name } };
+}
+
+/** Who types in a shared terminal through this principal (null: a team member who has not said who they are). */
+export function typistOf(principal: Principal): string | null {
+  return principal.kind === 'owner' ? FACILITATOR : (principal.member ?? null);
 }
 
 /** null when the principal may make this call; otherwise why not (for a 403). */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ApiError, type ApiHandlers, type Report } from '../../shared/api/contract.js';
 import type { DebriefView, GameBoardView, GameMethodName } from '../../shared/api/game.js';
 import { debriefGame, type DebriefMeasures, type RootCauseFinder } from '../game/debrief.js';
+import { GameFileError, gameJsonSchema, openGameFile, saveGameFile, validateGameFileText } from '../game/editor.js';
 import { GameError } from '../game/load.js';
 import { GameRunError, type Game, type GameRunner } from '../game/runner.js';
 import { pausedBetween } from '../scoring/paused.js';
@@ -51,6 +52,7 @@ export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): G
     } catch (error) {
       if (error instanceof GameError) throw new ApiError('bad_request', error.message, 'Fix the game file where the message points, then start again.');
       if (error instanceof GameRunError) throw new ApiError('conflict', error.message);
+      if (error instanceof GameFileError) throw new ApiError('bad_request', error.message);
       throw error;
     }
   };
@@ -87,6 +89,9 @@ export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): G
     return { view: debriefGame({ id: game.id, title: game.plan.metadata.title, state: game.state }, inputs, debriefMeasures), reports };
   };
   return {
+    'game.open': ({ path }) => guard(async () => ({ ...(await openGameFile(path)), schema: gameJsonSchema() })),
+    'game.validate': ({ path, text }) => guard(() => ({ diagnostics: validateGameFileText(path, text) })),
+    'game.save': ({ path, text }) => guard(async () => ({ diagnostics: await saveGameFile(path, text) })),
     'game.start': ({ path }) =>
       guard(async () => {
         await runner.start(path);
@@ -141,7 +146,7 @@ export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): G
       const game = runner.current;
       const entry = game?.teams.find((t) => t.run.id === runId);
       if (!game || !entry) throw new ApiError('not_found', `run ${runId} is not part of a game`);
-      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, runId, broadcasts: [...game.broadcasts] };
+      return { game: game.id, title: game.plan.metadata.title, team: entry.plan.id, name: entry.plan.name, members: entry.plan.members, runId, broadcasts: [...game.broadcasts] };
     },
   };
 }

@@ -15,7 +15,8 @@ import { ApiError, isMethodName, LIMITS, parseRequest, type ApiHandlers } from '
 import { formatBytes } from '../../shared/format/bytes.js';
 import { callHandler } from './dispatch.js';
 import { isJsonRequest, originProblem, type AuthMethod } from './origin.js';
-import { mayReadRun, refusal, scopeResponse, scopeSocket, type AccessPolicy, type Principal } from './access.js';
+import { SOCKET_REFUSED } from '../../shared/api/terminal-protocol.js';
+import { asMember, mayReadRun, MEMBER_HEADER, MEMBER_PARAM, refusal, scopeResponse, scopeSocket, type AccessPolicy, type Principal } from './access.js';
 
 export const TOKEN_COOKIE = 'firedrill_token';
 
@@ -32,8 +33,8 @@ export interface ApiServerOptions {
   port?: number;
   token?: string;
   files?: FileSource;
-  /** Called for each authenticated socket on a WebSocket path (`/ws/events`, `/ws/terminal`). */
-  sockets?: Record<string, (socket: WebSocket) => void>;
+  /** Called for each authenticated socket on a WebSocket path (`/ws/events`, `/ws/terminal`), with who opened it. */
+  sockets?: Record<string, (socket: WebSocket, principal: Principal) => void>;
   /** Origins besides the server's own that may open WebSockets (the Electron window's page: `file://`). */
   socketOrigins?: string[];
   log?: (line: string) => void;
@@ -137,6 +138,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const byCookie = cookie ? principalOfToken(readCookie(req, cookieName())) : null;
     return byCookie ? { principal: byCookie, method: 'cookie' } : null;
   };
+  /** The member a request names (a team member joining as someone), checked against the team (access.ts). */
+  const named = (req: IncomingMessage, url: URL, principal: Principal): ReturnType<typeof asMember> => {
+    const header = req.headers[MEMBER_HEADER];
+    const name = (typeof header === 'string' ? header : null) ?? url.searchParams.get(MEMBER_PARAM);
+    return asMember(principal, name);
+  };
   // One cookie per port: another local server (or a second Firedrill) never receives or overwrites ours.
   const cookieName = (): string => `${TOKEN_COOKIE}_${port}`;
 
@@ -166,12 +173,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const problem = originProblem(req, port, auth.method);
       if (problem) return sendError(res, 403, 'unauthorized', problem);
     }
+    const member = named(req, url, auth.principal);
+    if ('refused' in member) return sendError(res, 403, 'unauthorized', member.refused, 'Join with the name of one of your team\'s members.');
     // The first page load carries ?token=; a cookie lets the page's own scripts and styles load after it.
     const given = url.searchParams.get('token');
     if (given && principalOfToken(given)) {
       res.setHeader('Set-Cookie', `${cookieName()}=${auth.principal.kind === 'owner' ? token : given}; HttpOnly; SameSite=Strict; Path=/`);
     }
-    handle(req, res, url, auth.principal).catch((error: unknown) => {
+    handle(req, res, url, member.principal).catch((error: unknown) => {
       log(`request failed: ${String(error)}`);
       if (!res.headersSent) sendError(res, 500, 'internal', error instanceof Error ? error.message : String(error));
       else res.end();
@@ -267,9 +276,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    const member = named(req, url, auth.principal);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      scopeSocket(ws, auth.principal, url.pathname);
-      onSocket(ws);
+      // Accepted, then closed with the reason: a browser cannot read the body of a refused upgrade.
+      if ('refused' in member) return ws.close(SOCKET_REFUSED, closeReason(member.refused));
+      scopeSocket(ws, member.principal, url.pathname);
+      onSocket(ws, member.principal);
     });
   });
 
@@ -346,3 +358,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 class BodyTooLarge extends Error {}
+
+/** A WebSocket close reason holds at most 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > 123) reason = `${reason.slice(0, -2)}…`;
+  return reason;
+}

@@ -20,7 +20,7 @@ import { createScoring } from './scoring-adapter.js';
 import { bundleStream, castStream, sessionPath, writeBundle } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
 import { createGameHandlers } from '../api/game-handlers.js';
-import { sameToken } from '../api/access.js';
+import { sameToken, typistOf } from '../api/access.js';
 import { GameRunner } from '../game/runner.js';
 import { startGameWatchdog } from './game-watchdog.js';
 
@@ -41,7 +41,6 @@ export async function startApiHost(options: {
   log?: (line: string) => void;
 }): Promise<ApiHost> {
   const context = options.context ?? createAppContext();
-  const terminals = createTerminalService(context);
   let server: ApiServer | null = null;
   const scoring = createScoring();
   const games = new GameRunner({
@@ -49,6 +48,8 @@ export async function startApiHost(options: {
     score: (run) => scoring.troubleshooting([...run.readEvents()], run.scenario).score,
     startWatchdog: (watch) => startGameWatchdog({ ...watch, home: context.home }),
   });
+  // A game's team terminals are shared: the team watches together, one member types at a time.
+  const terminals = createTerminalService(context, { shared: (run) => games.current?.teams.some((t) => t.run === run) ?? false });
   const runHandlers = createHandlers({
     manager: context.manager,
     doctor: () => runDoctor({ dataDir: context.home }),
@@ -90,12 +91,12 @@ export async function startApiHost(options: {
         const game = games.current;
         const team = game?.teams.find((t) => sameToken(t.token, token));
         if (!game || !team) return null;
-        return { kind: 'team', teamId: team.plan.id, runId: team.run.id, token: team.token, hintsAllowed: game.plan.hints.allowed };
+        return { kind: 'team', teamId: team.plan.id, runId: team.run.id, token: team.token, hintsAllowed: game.plan.hints.allowed, members: team.plan.members };
       },
     },
     sockets: {
       '/ws/events': (socket) => serveEventsSocket(socket, context.manager),
-      '/ws/terminal': (socket) => terminals.serve(socket),
+      '/ws/terminal': (socket, principal) => terminals.serve(socket, typistOf(principal)),
     },
     files: {
       async open(runId, name) {

@@ -11,11 +11,17 @@ import { labHandlerFor } from './lab-host.js';
 
 export interface TerminalService {
   open(run: Run): Promise<{ terminal: number; id: string }>;
-  serve(socket: WebSocket): void;
+  /** `member`: who the socket types as in a shared terminal (null: it only watches). */
+  serve(socket: WebSocket, member?: string | null): void;
   closeAll(): void;
 }
 
-export function createTerminalService(_context: AppContext, registry = new TerminalRegistry()): TerminalService {
+export interface TerminalServiceOptions {
+  /** Is this run's terminal shared (a game's team run: one keyboard, commands attributed)? */
+  shared?: (run: Run) => boolean;
+}
+
+export function createTerminalService(_context: AppContext, options: TerminalServiceOptions = {}, registry = new TerminalRegistry()): TerminalService {
   const watched = new Set<string>();
   return {
     async open(run) {
@@ -27,6 +33,7 @@ export function createTerminalService(_context: AppContext, registry = new Termi
         events: run.events,
         sessionDir: run.dir,
         lab: labHandlerFor(run),
+        shared: options.shared?.(run) ?? false,
       });
       run.terminals.push(terminal);
       // Terminals die with the sandbox: close them when the run tears down.
@@ -41,7 +48,7 @@ export function createTerminalService(_context: AppContext, registry = new Termi
       }
       return { terminal, id: `${run.id}:${terminal}` };
     },
-    serve: (socket) => serveTerminalSocket(socket, registry),
+    serve: (socket, member = null) => serveTerminalSocket(socket, registry, { member }),
     closeAll: () => void registry.closeAll(),
   };
 }

@@ -30,6 +30,10 @@ export function validateGameText(text: string, file: string): { ok: boolean; dia
           report(['teams', i, 'roles', role], `${role} "${who}" is not a member of ${team.id} (members: ${team.members.join(', ')})`);
         }
       }
+      team.members.forEach((member, m) => {
+        // The facilitator types as "facilitator" in a team's terminal: a member of that name would be mistaken for them.
+        if (member.trim().toLowerCase() === 'facilitator') report(['teams', i, 'members', m], `"${member}" is the facilitator's name in the event log: give the member another name`);
+      });
       if (!team.scenario && !game.scenario) report(['teams', i], `team ${team.id} has no scenario: set "scenario" on the game or on the team`);
     });
   });

@@ -424,7 +424,7 @@ export class GameRunner {
       timeToMitigateMs: sincePage(resolved),
       hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
       checks: { passing, total },
-      lastCommands: commands.slice(-3).map((c) => c.command),
+      lastCommands: commands.slice(-3).map((c) => (c.by ? `${c.by}: ${c.command}` : c.command)),
       score,
       faultsApplied: events.flatMap((e) => (e.type === 'fault.step' && e.status === 'applied' && !e.replay ? [e.stepId] : [])),
       injectable: { steps: run.injectableSteps.map((s) => s.id), operations: run.scenario.operations.map((o) => o.id) },

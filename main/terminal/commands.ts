@@ -44,6 +44,8 @@ export interface CommandTrackerOptions {
 interface Running {
   shell: string;
   command: string;
+  /** Who typed it (shared terminals). */
+  by?: string;
   /** `lab` requests answered for this command, by verb. */
   labAnswered: Map<string, number>;
   cwd?: string;
@@ -70,7 +72,7 @@ const QUERY_CANCELED = '57014';
 export class CommandTracker {
   private shell = '';
   private readonly cwd = new Map<string, string>();
-  private readonly pendingLine = new Map<string, string>();
+  private readonly pendingLine = new Map<string, { command: string; by?: string }>();
   private readonly running = new Map<string, Running>();
   /** Shells at their prompt: B seen, no command started since. */
   private readonly atPrompt = new Set<string>();
@@ -107,28 +109,23 @@ export class CommandTracker {
         return [];
       case 'commandLine': {
         this.pendingLine.delete(shell);
-        const why = busy
-          ? 'a command line while a command runs'
-          : !this.atPrompt.has(shell)
-            ? 'a command line away from a prompt'
-            : this.options.typed && !this.options.typed.claim(mark.command)
-              ? 'a command line the learner did not type'
-              : undefined;
-        if (why) this.spoofed(mark.kind, why, mark.command);
-        else this.pendingLine.set(shell, mark.command);
+        const why = busy ? 'a command line while a command runs' : !this.atPrompt.has(shell) ? 'a command line away from a prompt' : undefined;
+        const claim = why || !this.options.typed ? {} : this.options.typed.claim(mark.command);
+        if (why || !claim) this.spoofed(mark.kind, why ?? 'a command line the learner did not type', mark.command);
+        else this.pendingLine.set(shell, { command: mark.command, ...claim });
         return [];
       }
       case 'preExec': {
-        const command = this.pendingLine.get(shell);
+        const line = this.pendingLine.get(shell);
         this.pendingLine.delete(shell);
-        if (command === undefined) {
+        if (line === undefined) {
           if (busy) this.spoofed(mark.kind, 'a command start while a command runs');
           return [];
         }
         this.atPrompt.delete(shell);
         this.running.set(shell, {
           shell,
-          command,
+          ...line,
           labAnswered: new Map(),
           cwd: this.cwd.get(shell),
           wall: this.clock.now(),
@@ -158,7 +155,8 @@ export class CommandTracker {
         const queue = this.psqlQueue;
         this.psqlQueue = [];
         const typed = this.options.typed;
-        if (queue.length > 0 && typed && !typed.claim(queue.map((q) => q.query).join('\n'), 'psql')) {
+        const claim = queue.length > 0 && typed ? typed.claim(queue.map((q) => q.query).join('\n'), 'psql') : {};
+        if (!claim) {
           for (const q of queue) this.spoofed('psqlQuery', 'a psql statement the learner did not type', q.query);
           return [];
         }
@@ -175,6 +173,7 @@ export class CommandTracker {
             startedAt: q.wall.toISOString(),
             endedAt: wall.toISOString(),
             durationMs: Math.max(0, Math.round(mono - q.mono)),
+            ...(claim.by !== undefined ? { by: claim.by } : {}),
             ...(interrupted ? { interrupted: true } : {}),
           };
         });
@@ -249,6 +248,7 @@ export class CommandTracker {
       startedAt: r.wall.toISOString(),
       endedAt: wall.toISOString(),
       durationMs: Math.max(0, Math.round(this.clock.monotonic() - r.mono)),
+      ...(r.by !== undefined ? { by: r.by } : {}),
       ...(exitCode === SIGINT_EXIT ? { interrupted: true } : {}),
     };
   }

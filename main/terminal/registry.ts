@@ -20,6 +20,8 @@ export interface OpenTerminalOptions {
   lab?: LabHandler;
   cols?: number;
   rows?: number;
+  /** A game's team terminal: watched by several, typed into by the keyboard's holder (keyboard.ts). */
+  shared?: boolean;
 }
 
 export interface TerminalRegistryOptions {

@@ -8,6 +8,7 @@ import type { Clock, EventLog } from '../engine/events/event-log.js';
 import { systemClock } from '../engine/events/event-log.js';
 import { AsciicastWriter } from './asciicast.js';
 import { CommandTracker, type CommandRecord, type SpoofedMark } from './commands.js';
+import { Keyboard, type KeyboardChange } from './keyboard.js';
 import { answerLabRequest, isValidNonce, labAck, type LabHandler } from './lab.js';
 import { OscFilter } from './osc.js';
 import { nodePtySpawn, type PtyProcess, type PtySpawn, type ShellCommand } from './pty.js';
@@ -38,6 +39,8 @@ export interface TerminalSessionOptions {
   scrollbackChars?: number;
   spawn?: PtySpawn;
   clock?: Clock;
+  /** A shared terminal (a game's team run): one member types at a time (keyboard.ts), commands carry `by`. */
+  shared?: boolean;
 }
 
 export type TerminalState = 'running' | 'exited';
@@ -53,6 +56,8 @@ export class TerminalSession {
   exitCode: number | null = null;
   /** Resolves once the pty exited and the recording is flushed. */
   readonly closed: Promise<void>;
+  /** Who may type (shared terminals only; null: a solo terminal, anyone attached types). */
+  readonly keyboard: Keyboard | null;
 
   private readonly pty: PtyProcess;
   private readonly filter = new OscFilter();
@@ -64,6 +69,7 @@ export class TerminalSession {
   private readonly outputListeners = new Set<(data: string) => void>();
   private readonly exitListeners = new Set<(code: number | null) => void>();
   private readonly commandListeners = new Set<(command: CommandRecord) => void>();
+  private readonly keyboardListeners = new Set<(change: KeyboardChange) => void>();
   private scroll: string[] = [];
   private scrollLength = 0;
   private readonly scrollLimit: number;
@@ -80,6 +86,12 @@ export class TerminalSession {
     const clock = options.clock ?? systemClock;
     this.tracker = new CommandTracker(clock, { typed: this.typed, onSpoofed: (spoofed) => this.logSpoofed(spoofed) });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.keyboard = options.shared
+      ? new Keyboard((change) => {
+          this.log({ type: 'terminal.keyboard', terminal: this.terminal, holder: change.holder });
+          for (const listener of this.keyboardListeners) listener(change);
+        })
+      : null;
     this.recordingPath = options.sessionDir ? join(options.sessionDir, `terminal-${options.terminal}.cast`) : null;
     this.recorder = this.recordingPath
       ? new AsciicastWriter(this.recordingPath, { cols: this.cols, rows: this.rows }, { clock, title: `${options.service} #${options.terminal}` })
@@ -112,11 +124,11 @@ export class TerminalSession {
     return `${this.runId}:${this.terminal}`;
   }
 
-  /** Learner input. */
-  write(data: string): void {
+  /** Learner input; `by`: who typed it (a shared terminal's keyboard holder), for the commands it sends. */
+  write(data: string, by?: string): void {
     if (this.state !== 'running') return;
     if (data.includes('\r') || data.includes('\n')) this.tracker.noteEnter();
-    this.typed.push(data);
+    this.typed.push(data, by);
     this.pty.write(data);
   }
 
@@ -155,6 +167,12 @@ export class TerminalSession {
   onExit(listener: (code: number | null) => void): () => void {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
+  }
+
+  /** Every change of a shared terminal's keyboard holder (after it is logged). */
+  onKeyboard(listener: (change: KeyboardChange) => void): () => void {
+    this.keyboardListeners.add(listener);
+    return () => this.keyboardListeners.delete(listener);
   }
 
   onCommand(listener: (command: CommandRecord) => void): () => void {

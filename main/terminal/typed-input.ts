@@ -7,6 +7,9 @@
  * A line typed with editing keys (arrows, Tab, Ctrl-R, any escape sequence) cannot be rebuilt
  * here: it matches any one command line (with the plain lines around it in the run). Such lines are dropped
  * when the command they were typed into ends, so a vim session never leaves credit lying around.
+ *
+ * In a shared terminal each line also keeps who typed it (who pressed its Enter: the keyboard's holder then),
+ * and a claim says whose line it was, so a command typed ahead while another ran is still its typist's.
  */
 
 export interface TypedLine {
@@ -14,6 +17,13 @@ export interface TypedLine {
   text: string;
   /** Typed with keys whose effect cannot be rebuilt (history, completion, cursor moves). */
   edited: boolean;
+  /** Who pressed the line's Enter (shared terminals); absent in a solo terminal. */
+  by?: string;
+}
+
+/** A claimed command line: whose it was (the last line's typist, who sent it). */
+export interface TypedClaim {
+  by?: string;
 }
 
 /** Kept lines at most (oldest dropped): enough for typeahead and multi-line commands. */
@@ -43,14 +53,14 @@ export class TypedInput {
   private lines: TypedLine[] = [];
   private current: TypedLine = { text: '', edited: false };
 
-  /** Feed learner input as it goes to the pty. */
-  push(data: string): void {
+  /** Feed learner input as it goes to the pty; `by`: who typed it (a shared terminal's holder). */
+  push(data: string, by?: string): void {
     const input = data.replace(PASTE_MARKERS, '');
     let i = 0;
     while (i < input.length) {
       const ch = input[i]!;
       if (ch === '\r' || ch === '\n') {
-        this.endLine();
+        this.endLine(by);
         // \r\n from a paste is one Enter.
         i += ch === '\r' && input[i + 1] === '\n' ? 2 : 1;
         continue;
@@ -72,9 +82,9 @@ export class TypedInput {
 
   /**
    * Does `typed` (a command line, or a psql prompt's statements joined) match a run of consecutive
-   * typed lines? The earliest match is consumed with everything before it.
+   * typed lines? The earliest match is consumed with everything before it; null when none matches.
    */
-  claim(typed: string, mode: ClaimMode = 'shell'): boolean {
+  claim(typed: string, mode: ClaimMode = 'shell'): TypedClaim | null {
     const target = normaliseTyped(typed, mode);
     const lines = this.lines.map((line) => this.forMode(line, mode));
     // A run's normalised text is at least its lines' own, less one continuation backslash per line.
@@ -88,12 +98,13 @@ export class TypedInput {
         const run = lines.slice(start, end + 1).filter((l): l is TypedLine => l !== null);
         if (run.length === 0) continue;
         if (this.matches(run, target, mode)) {
+          const by = this.lines[end]!.by;
           this.lines = this.lines.slice(end + 1);
-          return true;
+          return by === undefined ? {} : { by };
         }
       }
     }
-    return false;
+    return null;
   }
 
   /** The command the lines were typed into ended: lines with editing keys were its input, not commands. */
@@ -120,8 +131,8 @@ export class TypedInput {
     return run.every((l) => l.edited || target.includes(normaliseTyped(l.text, mode)));
   }
 
-  private endLine(): void {
-    this.lines.push(this.current);
+  private endLine(by: string | undefined): void {
+    this.lines.push(by === undefined ? this.current : { ...this.current, by });
     if (this.lines.length > MAX_LINES) this.lines.shift();
     this.current = { text: '', edited: false };
   }

@@ -21,6 +21,7 @@ export const teamBoardSchema = z.object({
   timeToMitigateMs: z.number().nullable(),
   hintsTaken: z.number(),
   checks: z.object({ passing: z.number(), total: z.number() }),
+  /** The team's last commands, each as "member: command" when a member typed it in a shared terminal. */
   lastCommands: z.array(z.string()),
   score: z.number().nullable(),
   faultsApplied: z.array(z.string()),
@@ -130,13 +131,39 @@ export const teamViewSchema = z.object({
   title: z.string(),
   team: z.string(),
   name: z.string(),
+  /** Who may join (the game file's members): a member picks their name to type in the team's terminals. */
+  members: z.array(z.string()),
   runId: z.string(),
   broadcasts: z.array(z.object({ at: z.string(), message: z.string() })),
 });
 
 const empty = z.object({}).strict();
 
+/** One problem in a game file, where the editor draws it (the validator's Diagnostic). */
+const gameDiagnosticSchema = z.object({
+  file: z.string(),
+  line: z.number(),
+  column: z.number(),
+  path: z.string(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+const gameFileRef = z.object({ path: z.string().min(1).max(4096) });
+
 export const gameMethods = {
+  /** A game file for the console's editor: its text (the template when it does not exist yet) and problems. */
+  'game.open': {
+    request: gameFileRef,
+    response: z.object({
+      path: z.string(),
+      text: z.string(),
+      exists: z.boolean(),
+      diagnostics: z.array(gameDiagnosticSchema),
+      schema: z.record(z.string(), z.unknown()),
+    }),
+  },
+  'game.validate': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(gameDiagnosticSchema) }) },
+  'game.save': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(gameDiagnosticSchema) }) },
   'game.start': { request: z.object({ path: z.string().min(1) }), response: gameBoardSchema },
   'game.board': { request: empty, response: gameBoardSchema.nullable() },
   'game.inject': {

@@ -9,6 +9,12 @@
  * gets the same pty (the client should reset its screen before re-attaching, since the replay
  * redraws it). `detach` without a terminal detaches everything; closing the socket does the same.
  * The pty keeps running after a detach.
+ *
+ * Shared terminals (a game's team run): several sockets watch one pty and one member types at a time. The
+ * server tells every attached socket who holds the keyboard (`keyboard`, on attach and on every change) and
+ * who the socket itself is (`you`: null when the team member has not said who they are). A socket takes,
+ * takes over or releases it with `keyboard`; stdin from anyone but the holder is refused (`not-holder`) and
+ * never reaches the pty. Solo terminals send no `keyboard` message: anyone attached types, as before.
  */
 import { z } from 'zod';
 
@@ -27,6 +33,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     rows: z.number().int().min(1).max(1000),
   }),
   z.object({ type: z.literal('detach'), terminal: terminalIdSchema.optional() }),
+  /** Shared terminals only: `take` when nobody holds it, `take-over` from whoever does, `release` your own. */
+  z.object({ type: z.literal('keyboard'), terminal: terminalIdSchema, action: z.enum(['take', 'take-over', 'release']) }),
 ]);
 
 export const terminalStatusSchema = z.enum(['running', 'exited']);
@@ -47,13 +55,26 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     cols: z.number().int().optional(),
     rows: z.number().int().optional(),
   }),
+  /** Shared terminals only: who holds the keyboard now (null: nobody), and who this socket is. */
+  z.object({ type: z.literal('keyboard'), terminal: terminalIdSchema, holder: z.string().nullable(), you: z.string().nullable() }),
   z.object({
     type: z.literal('error'),
     terminal: terminalIdSchema.optional(),
-    code: z.enum(['bad-message', 'unknown-terminal', 'not-attached', 'exited', 'internal']),
+    /**
+     * `not-holder`: input (or a release) from someone who does not hold a shared terminal's keyboard;
+     * `keyboard-held`: `take` while someone else holds it (`take-over` is the explicit way);
+     * `not-shared`: a keyboard action on a terminal that has no keyboard (a solo run's).
+     */
+    code: z.enum(['bad-message', 'unknown-terminal', 'not-attached', 'exited', 'internal', 'not-holder', 'keyboard-held', 'not-shared']),
     message: z.string(),
   }),
 ]);
+
+/**
+ * The close code of a socket the server accepted and then refused because of who it claims to be (a team
+ * member name the team does not have); the close reason says why. Clients must not reconnect as the same.
+ */
+export const SOCKET_REFUSED = 4403;
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

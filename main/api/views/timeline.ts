@@ -13,6 +13,8 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
   const push = (event: RunEvent, item: Omit<TimelineItem, 'id' | 'time' | 'sincePageMs'>): void => {
     items.push({ id: event.id, time: event.time, sincePageMs: since(event), ...item });
   };
+  /** Who held each shared terminal's keyboard, to tell a take-over from a take. */
+  const holders = new Map<number, string | null>();
   for (const event of events) {
     switch (event.type) {
       case 'phase.changed':
@@ -73,7 +75,7 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
         push(event, {
           kind: 'command',
           text: event.command,
-          detail: `${event.source === 'psql' ? 'psql' : `terminal ${event.terminal}`} · exit ${event.exitCode ?? '?'}${event.interrupted ? ' (interrupted)' : ''}`,
+          detail: `${event.by ? `${event.by} · ` : ''}${event.source === 'psql' ? 'psql' : `terminal ${event.terminal}`} · exit ${event.exitCode ?? '?'}${event.interrupted ? ' (interrupted)' : ''}`,
           ok: event.exitCode === 0,
         });
         break;
@@ -121,6 +123,17 @@ export function timelineFromEvents(events: RunEvent[], options: { reveal: boolea
         else if (options.reveal)
           push(event, { kind: 'operation', text: `Facilitator ${event.action}${event.target ? ` ${event.target}` : ''}`, ...(event.message ? { detail: event.message } : {}) });
         break;
+      case 'terminal.keyboard': {
+        const previous = holders.get(event.terminal) ?? null;
+        holders.set(event.terminal, event.holder);
+        const text = event.holder === null
+          ? `${previous ?? 'Nobody'} left the keyboard of terminal ${event.terminal}`
+          : previous === null
+            ? `${event.holder} took the keyboard of terminal ${event.terminal}`
+            : `${event.holder} took over the keyboard of terminal ${event.terminal} from ${previous}`;
+        push(event, { kind: 'note', text });
+        break;
+      }
       case 'run.error':
         push(event, { kind: 'note', text: `Error: ${event.message}`, ok: false });
         break;

@@ -9,9 +9,11 @@ import type { DebriefView, GameBoardView, KillReportView, TeamBoardView } from '
 import { formatDuration } from '../../../shared/format/duration';
 import { ErrorBox } from '../components/ErrorBox';
 import { ClockControls } from './game/ClockControls';
+import { GamePlan } from './game/GamePlan';
 import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
 import { Debrief } from './game/Debrief';
+import { formatHash } from '../store/router';
 
 const ms = (value: number | null) => (value === null ? '—' : formatDuration(value, 'clock'));
 
@@ -19,7 +21,6 @@ export function GameScreen() {
   const client = useClient();
   const [board, setBoard] = useState<GameBoardView | null>(null);
   const [error, setError] = useState<Error | null>(null);
-  const [path, setPath] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [stopped, setStopped] = useState<KillReportView | null>(null);
   const [debrief, setDebrief] = useState<DebriefView | null>(null);
@@ -103,27 +104,17 @@ export function GameScreen() {
       ) : null}
 
       {!running && board?.state !== 'stopping' ? (
-        <form
-          className="panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void act('start', async () => {
+        <GamePlan
+          busy={busy !== null}
+          onError={setError}
+          onStart={async (path) => {
+            await act('start', async () => {
               setStopped(null);
               setDebrief(null);
               setBoard(await client.call('game.start', { path }));
             });
           }}
-        >
-          <div className="panel-body">
-            <label>
-              Game file{' '}
-              <input data-testid="game-path" value={path} size={60} placeholder="/path/to/drill.game.yaml" onChange={(e) => setPath(e.target.value)} />
-            </label>{' '}
-            <button type="submit" className="btn btn-primary" data-testid="game-start" disabled={!path || busy !== null}>
-              {busy === 'start' ? 'Starting…' : 'Start the game'}
-            </button>
-          </div>
-        </form>
+        />
       ) : null}
 
       {board && running ? (
@@ -263,11 +254,18 @@ function TeamCard({
           <dt>Faults applied</dt>
           <dd data-testid={`team-faults-${team.id}`}>{team.faultsApplied.join(', ') || '—'}</dd>
           <dt>Last commands</dt>
-          <dd className="mono">{team.lastCommands.join(' · ') || '—'}</dd>
+          <dd className="mono" data-testid={`team-commands-${team.id}`}>
+            {team.lastCommands.join(' · ') || '—'}
+          </dd>
           <dt>Join link</dt>
           <dd>
             <a href={join} target="_blank" rel="noreferrer" data-testid={`join-link-${team.id}`}>
               open as {team.name}
+            </a>
+            {/* The facilitator watches the team's shared terminals (and types as "facilitator" if they must). */}
+            {' · '}
+            <a href={formatHash({ name: 'live', runId: team.runId })} data-testid={`watch-link-${team.id}`}>
+              watch
             </a>
           </dd>
         </dl>

@@ -6,16 +6,19 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { methodNames, type ApiHandlers } from '../../../shared/api/contract.js';
-import { refusal, type Principal } from '../../../main/api/access.js';
+import { asMember, refusal, typistOf, type Principal } from '../../../main/api/access.js';
+import { SOCKET_REFUSED } from '../../../shared/api/terminal-protocol.js';
 import { startApiServer, type ApiServer } from '../../../main/api/server.js';
 
-const RED: Principal = { kind: 'team', teamId: 'red', runId: 'game-red', token: 'red-token-0123456789', hintsAllowed: false };
-const BLUE: Principal = { kind: 'team', teamId: 'blue', runId: 'game-blue', token: 'blue-token-012345678', hintsAllowed: true };
+const RED: Principal = { kind: 'team', teamId: 'red', runId: 'game-red', token: 'red-token-0123456789', hintsAllowed: false, members: ['alice', 'bob'] };
+const BLUE: Principal = { kind: 'team', teamId: 'blue', runId: 'game-blue', token: 'blue-token-012345678', hintsAllowed: true, members: ['carol'] };
 
 describe('team access at the API', () => {
   let server: ApiServer;
   const called: string[] = [];
   const socketMessages: Record<string, string[]> = { '/ws/events': [], '/ws/terminal': [] };
+  /** Who the server said opened each terminal socket (typistOf its principal). */
+  const typists: (string | null)[] = [];
 
   beforeAll(async () => {
     // Every handler answers what it was asked, so a test sees whether the call got through.
@@ -36,7 +39,8 @@ describe('team access at the API', () => {
       sockets: Object.fromEntries(
         Object.keys(socketMessages).map((path) => [
           path,
-          (socket: WebSocket) => {
+          (socket: WebSocket, principal: Principal) => {
+            if (path === '/ws/terminal') typists.push(typistOf(principal));
             socket.on('message', (data) => {
               socketMessages[path]!.push(String(data));
               socket.send(JSON.stringify({ type: 'echo' }));
@@ -157,5 +161,40 @@ describe('team access at the API', () => {
     expect(refusal(RED, 'app.info', {})).toBeNull();
     expect(refusal(RED, 'doctor.run', {})).toMatch(/cannot call doctor\.run/);
     expect(refusal(RED, 'observability.query', { runId: 'game-red', source: 'x', query: 'up' })).toBeNull();
+  });
+
+  it("a member names themself when joining: one of the team's members, or refused with the reason", async () => {
+    // A call naming a member of another team (or nobody's name) is refused before any handler runs.
+    const before = called.length;
+    const refused = await fetch(`${server.url}/api/runs.get`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${RED.token}`, 'Content-Type': 'application/json', 'X-Firedrill-Member': 'carol' },
+      body: JSON.stringify({ runId: 'game-red' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('"carol" is not a member of team red (members: alice, bob)');
+    expect(called.length).toBe(before);
+
+    // On a socket: accepted, then closed with the refusal code and the reason (a browser cannot read a refused upgrade).
+    const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/terminal?token=${RED.token}&member=mallory`);
+      ws.once('close', (code, reason) => resolve({ code, reason: String(reason) }));
+      ws.once('error', reject);
+    });
+    expect(closed).toEqual({ code: SOCKET_REFUSED, reason: '"mallory" is not a member of team red (members: alice, bob)' });
+
+    // A member of the team types as themself; a team socket naming nobody only watches; the owner is the facilitator.
+    typists.length = 0;
+    for (const query of [`token=${RED.token}&member=bob`, `token=${RED.token}`, 'token=owner-token-0123456789&member=alice']) {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/terminal?${query}`);
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      ws.close();
+    }
+    expect(typists).toEqual(['bob', null, 'facilitator']);
+    expect(asMember(RED, 'alice')).toEqual({ principal: { ...RED, member: 'alice' } });
+    expect(asMember(RED, null)).toEqual({ principal: RED });
   });
 });

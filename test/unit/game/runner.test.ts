@@ -67,6 +67,18 @@ describe('the game runner', () => {
     await runner.kill();
   });
 
+  it("the board's last commands say which member ran each (shared terminals), a solo command as it was", async () => {
+    const { runner, file } = setup(PLAN);
+    const game = await runner.start(file);
+    await untilLive(runner);
+    const command = { type: 'command', terminal: 1, source: 'shell', exitCode: 0, startedAt: '2026-01-01T09:00:00.000Z', endedAt: '2026-01-01T09:00:01.000Z', durationMs: 1000 } as const;
+    const { events } = game.team('red')!.run;
+    events.append({ ...command, command: 'psql -c "select 1"', by: 'alice' });
+    events.append({ ...command, command: 'uptime' });
+    expect(runner.board()!.teams.find((t) => t.id === 'red')!.lastCommands).toEqual(['alice: psql -c "select 1"', 'uptime']);
+    await runner.kill();
+  });
+
   it('the kill switch reverts every team\'s faults last first, tears every sandbox down and sweeps by the game label', async () => {
     const { runner, runtime, file } = setup(PLAN);
     const game = await runner.start(file);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandTracker } from '../../../main/terminal/commands.js';
 import type { ShellMark } from '../../../main/terminal/osc.js';
 import { stripShellMarks } from '../../../main/terminal/osc.js';
+import { TypedInput } from '../../../main/terminal/typed-input.js';
 
 function fakeClock() {
   let t = 1_000;
@@ -94,5 +95,32 @@ describe('CommandTracker', () => {
     expect(cancelled[0]).toMatchObject({ command: 'select pg_sleep(60)', exitCode: 1, interrupted: true });
     // A prompt with nothing logged (first prompt, backslash command) records nothing.
     expect(marksOf(osc('FiredrillPsql;D;;')).flatMap((m) => tracker.mark(m))).toEqual([]);
+  });
+
+  it('attributes each command to who typed its line (a shared terminal), typeahead and psql included', () => {
+    const { clock } = fakeClock();
+    const typed = new TypedInput();
+    const tracker = new CommandTracker(clock, { typed });
+    const feed = (s: string) => marksOf(s).flatMap((m) => tracker.mark(m));
+    feed(prompt('7', 0));
+    typed.push('sleep 5\r', 'alice');
+    feed(run('7', 'sleep 5'));
+    // bob took over and typed ahead while sleep ran: his line is still his when it runs.
+    typed.push('psql\r', 'bob');
+    const sleep = feed(prompt('7', 0));
+    feed(run('7', 'psql'));
+    typed.push('select 1;\r', 'carol');
+    feed(`${osc('FiredrillPsql;Q;select 1;')}`);
+    const psql = feed(`${osc('FiredrillPsql;D;;')}`);
+    const done = feed(prompt('7', 0));
+    typed.push('ls\r');
+    feed(run('7', 'ls'));
+    const solo = feed(prompt('7', 0));
+    expect([...sleep, ...psql, ...done, ...solo].map((c) => [c.command, c.by])).toEqual([
+      ['sleep 5', 'alice'],
+      ['select 1', 'carol'],
+      ['psql', 'bob'],
+      ['ls', undefined],
+    ]);
   });
 });

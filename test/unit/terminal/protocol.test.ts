@@ -9,6 +9,9 @@ describe('terminal protocol', () => {
       { type: 'resize', terminal: 'run-1:1', cols: 120, rows: 40 },
       { type: 'detach' },
       { type: 'detach', terminal: 'run-1:1' },
+      { type: 'keyboard', terminal: 'run-1:1', action: 'take' },
+      { type: 'keyboard', terminal: 'run-1:1', action: 'take-over' },
+      { type: 'keyboard', terminal: 'run-1:1', action: 'release' },
     ]) {
       expect(parseClientMessage(JSON.stringify(m))).toEqual({ ok: true, message: m });
     }
@@ -23,6 +26,11 @@ describe('terminal protocol', () => {
     expect(parseClientMessage(JSON.stringify({ type: 'attach', terminal: 'nocolon' }))).toMatchObject({ ok: false });
     expect(parseClientMessage(JSON.stringify({ type: 'launch', terminal: 'r:1' }))).toMatchObject({ ok: false });
     expect(parseClientMessage(JSON.stringify({ type: 'stdin', terminal: 'r:1', data: 'x'.repeat(70_000) }))).toMatchObject({ ok: false });
+    expect(parseClientMessage(JSON.stringify({ type: 'keyboard', terminal: 'r:1', action: 'steal' }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('action'),
+    });
+    expect(parseClientMessage(JSON.stringify({ type: 'keyboard', terminal: 'r:1' }))).toMatchObject({ ok: false });
   });
 
   it('validates server messages', () => {
@@ -30,6 +38,13 @@ describe('terminal protocol', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'status', terminal: 'r:1', status: 'running' })).ok).toBe(true);
     expect(parseServerMessage(JSON.stringify({ type: 'error', code: 'unknown-terminal', message: 'x' })).ok).toBe(true);
     expect(parseServerMessage(JSON.stringify({ type: 'status', terminal: 'r:1', status: 'sleeping' })).ok).toBe(false);
+    // Shared terminals: who holds the keyboard, who the socket is, and the refusals of input.
+    expect(parseServerMessage(JSON.stringify({ type: 'keyboard', terminal: 'r:1', holder: 'alice', you: 'bob' })).ok).toBe(true);
+    expect(parseServerMessage(JSON.stringify({ type: 'keyboard', terminal: 'r:1', holder: null, you: null })).ok).toBe(true);
+    expect(parseServerMessage(JSON.stringify({ type: 'keyboard', terminal: 'r:1', holder: 'alice' })).ok).toBe(false);
+    for (const code of ['not-holder', 'keyboard-held', 'not-shared']) {
+      expect(parseServerMessage(JSON.stringify({ type: 'error', terminal: 'r:1', code, message: 'x' })).ok).toBe(true);
+    }
   });
 
   it('builds and splits terminal ids, run ids with colons included', () => {

@@ -56,11 +56,12 @@ async function setup() {
   const registry = new TerminalRegistry({ spawn });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(wss);
-  wss.on('connection', (socket) => serveTerminalSocket(socket, registry));
+  // `?member=` names who the socket is in a shared terminal (the API server takes it from the principal).
+  wss.on('connection', (socket, req) => serveTerminalSocket(socket, registry, { member: new URL(req.url ?? '/', 'http://x').searchParams.get('member') }));
   await new Promise((r) => wss.once('listening', r));
   const port = (wss.address() as { port: number }).port;
-  const connect = async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  const connect = async (member?: string) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${member ? `/?member=${member}` : ''}`);
     const inbox: ServerMessage[] = [];
     ws.on('message', (raw) => inbox.push(JSON.parse(raw.toString())));
     await new Promise((r) => ws.once('open', r));
@@ -100,6 +101,10 @@ describe('serveTerminalSocket + TerminalRegistry', () => {
     expect(pty.size).toEqual({ cols: 132, rows: 43 });
     const seen = a.inbox.flatMap((m) => (m.type === 'stdout' ? [m.data] : [])).join('');
     expect(seen).toBe('hi\r\n$ ');
+    // A solo terminal has no keyboard: nothing about it on the wire, and no keyboard to take.
+    expect(a.inbox.some((m) => m.type === 'keyboard')).toBe(false);
+    a.send({ type: 'keyboard', terminal: 'r1:1', action: 'take' });
+    await a.waitFor((m) => m.type === 'error' && m.code === 'not-shared');
     a.ws.close();
 
     pty.emit('more\r\n');
@@ -153,6 +158,60 @@ describe('serveTerminalSocket + TerminalRegistry', () => {
     expect(logged).toContain('"type":"lab.request","terminal":1,"verb":"hint"');
     expect(logged).not.toContain('"verb":"submit"');
     expect(logged).toContain('"type":"capture.spoofed","terminal":1,"mark":"lab","reason":"a lab submit request at a prompt"');
+    await registry.closeAll();
+  });
+
+  it('a shared terminal: everyone watches, only the holder types, commands carry who typed them, a disconnect frees it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'term-'));
+    const events = new EventLog(join(dir, 'events.jsonl'));
+    const { registry, ptys, connect } = await setup();
+    registry.open({ runId: 'g-red', service: 'bastion', shell: { file: 'x', args: [], env: {} }, events, shared: true });
+    const pty = ptys[0]!;
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const anonymous = await connect();
+    const keyboards = (c: { inbox: ServerMessage[] }) => c.inbox.flatMap((m) => (m.type === 'keyboard' ? [m.holder] : []));
+    for (const [c, you] of [[alice, 'alice'], [bob, 'bob'], [anonymous, null]] as const) {
+      c.send({ type: 'attach', terminal: 'g-red:1' });
+      expect(await c.waitFor((m) => m.type === 'keyboard')).toEqual({ type: 'keyboard', terminal: 'g-red:1', holder: null, you });
+    }
+    pty.emit(`${osc('A')}$ ${osc('B')}`);
+
+    anonymous.send({ type: 'stdin', terminal: 'g-red:1', data: 'rm -rf /\r' });
+    expect(await anonymous.waitFor((m) => m.type === 'error')).toMatchObject({ code: 'not-holder', message: expect.stringMatching(/say who you are/) });
+    alice.send({ type: 'stdin', terminal: 'g-red:1', data: 'echo hi\r' });
+    for (const c of [alice, bob, anonymous]) await c.waitFor((m) => m.type === 'keyboard' && m.holder === 'alice');
+    bob.send({ type: 'stdin', terminal: 'g-red:1', data: 'reboot\r' });
+    expect(await bob.waitFor((m) => m.type === 'error')).toMatchObject({ code: 'not-holder', message: 'alice has the keyboard: take it over to type' });
+    bob.send({ type: 'resize', terminal: 'g-red:1', cols: 50, rows: 10 });
+    bob.send({ type: 'keyboard', terminal: 'g-red:1', action: 'take' });
+    expect(await bob.waitFor((m) => m.type === 'error' && m.code === 'keyboard-held')).toBeTruthy();
+    expect(pty.input).toBe('echo hi\r');
+    expect(pty.size).toEqual({ cols: 80, rows: 24 });
+    pty.emit(`${osc('E;echo hi')}${osc('C')}hi\r\n${osc('D;0')}${osc('A')}$ ${osc('B')}`);
+
+    bob.send({ type: 'keyboard', terminal: 'g-red:1', action: 'take-over' });
+    for (const c of [alice, bob, anonymous]) await c.waitFor((m) => m.type === 'keyboard' && m.holder === 'bob');
+    alice.send({ type: 'stdin', terminal: 'g-red:1', data: 'x' });
+    await alice.waitFor((m) => m.type === 'error' && m.code === 'not-holder');
+    bob.send({ type: 'stdin', terminal: 'g-red:1', data: 'uptime\r' });
+    await new Promise((r) => setTimeout(r, 20));
+    pty.emit(`${osc('E;uptime')}${osc('C')}up\r\n${osc('D;0')}`);
+    bob.ws.close();
+    await alice.waitFor((m) => m.type === 'keyboard' && m.holder === null && alice.inbox.filter((x) => x.type === 'keyboard').length === 4);
+    expect(keyboards(alice)).toEqual([null, 'alice', 'bob', null]);
+    expect(keyboards(anonymous)).toEqual([null, 'alice', 'bob', null]);
+    expect(pty.input).toBe('echo hi\ruptime\r');
+
+    events.close();
+    const log = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.filter((e) => e.type === 'terminal.keyboard').map((e) => e.holder)).toEqual(['alice', 'bob', null]);
+    expect(log.filter((e) => e.type === 'command').map((e) => [e.command, e.by])).toEqual([
+      ['echo hi', 'alice'],
+      ['uptime', 'bob'],
+    ]);
+    alice.ws.close();
+    anonymous.ws.close();
     await registry.closeAll();
   });
 });

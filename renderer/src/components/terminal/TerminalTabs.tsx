@@ -2,8 +2,14 @@
  * The run's terminals as tabs. Every tab stays mounted (its shell and scrollback live on); only the
  * active one is visible, and it re-fits when shown. "+" calls `onAddTerminal`, which opens a
  * terminal through the API (`terminals.open`) and updates `terminals`.
+ *
+ * In a game's team run the terminals are shared: when the server says this page has not named its member,
+ * the tabs ask once (MemberPicker, the team's members from `loadMembers`) and reconnect as that member.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { rememberMember, storedMember } from './member';
+import { MemberPicker } from './MemberPicker';
+import type { KeyboardState } from './terminal-connection';
 import { TerminalView } from './TerminalView';
 
 export interface TerminalTabsProps {
@@ -17,10 +23,46 @@ export interface TerminalTabsProps {
   onAddTerminal: () => Promise<number | void> | number | void;
   /** Hide the add button (run over). */
   canAdd?: boolean;
+  /** The team's members, for a page that must say who it is before typing in shared terminals. */
+  loadMembers?: () => Promise<string[]>;
 }
 
-export function TerminalTabs({ url, token, runId, terminals, onAddTerminal, canAdd = true }: TerminalTabsProps) {
+export function TerminalTabs({ url, token, runId, terminals, onAddTerminal, canAdd = true, loadMembers }: TerminalTabsProps) {
   const [active, setActive] = useState<number | null>(terminals[0] ?? null);
+  const [member, setMember] = useState<string | null>(() => storedMember(runId));
+  /** The team's members once a shared terminal said this page has not named itself. */
+  const [members, setMembers] = useState<string[] | null>(null);
+  const [needsMember, setNeedsMember] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
+  useEffect(() => setMember(storedMember(runId)), [runId]);
+  const onKeyboard = useCallback((state: KeyboardState) => {
+    if (state.you === null) setNeedsMember(true);
+  }, []);
+  const onMemberRefused = useCallback(
+    (reason: string) => {
+      rememberMember(runId, null);
+      setMember(null);
+      setRefused(reason);
+      setNeedsMember(true);
+    },
+    [runId],
+  );
+  useEffect(() => {
+    if (!needsMember || members !== null || !loadMembers) return;
+    let live = true;
+    loadMembers()
+      .then((list) => live && setMembers(list))
+      .catch(() => live && setMembers([]));
+    return () => {
+      live = false;
+    };
+  }, [needsMember, members, loadMembers]);
+  const pick = (name: string) => {
+    rememberMember(runId, name);
+    setRefused(null);
+    setNeedsMember(false);
+    setMember(name);
+  };
   const [adding, setAdding] = useState(false);
   const [exited, setExited] = useState<Record<number, boolean>>({});
   const [error, setError] = useState<string | null>(null);
@@ -44,6 +86,7 @@ export function TerminalTabs({ url, token, runId, terminals, onAddTerminal, canA
 
   return (
     <div className="fd-terminal-tabs">
+      {needsMember && member === null && members !== null && members.length > 0 && <MemberPicker members={members} onPick={pick} refused={refused} />}
       <div className="fd-terminal-tabs__bar" role="tablist" aria-label="Terminals">
         {terminals.map((n) => (
           <button
@@ -86,6 +129,9 @@ export function TerminalTabs({ url, token, runId, terminals, onAddTerminal, canA
               terminalId={`${runId}:${n}`}
               active={n === active}
               onExit={() => setExited((prev) => ({ ...prev, [n]: true }))}
+              {...(member ? { member } : {})}
+              onKeyboard={onKeyboard}
+              onMemberRefused={onMemberRefused}
             />
           </div>
         ))}

@@ -4,7 +4,9 @@
  *   hidden element), size sent right after connect and after every fit;
  * - Ctrl+Shift+C copies the selection (and selecting copies, like Linux terminals), Ctrl+Shift+V
  *   pastes, Ctrl+Shift+F opens the search box;
- * - reconnects with backoff and re-attaches to the same shell (the server replays its scrollback).
+ * - reconnects with backoff and re-attaches to the same shell (the server replays its scrollback);
+ * - a shared terminal (a game's team run) shows who holds the keyboard (KeyboardBar); a watcher's
+ *   keystrokes are not sent, and the bar says why.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -12,7 +14,8 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import './terminal.css';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { TerminalConnection, type ConnectionState } from './terminal-connection';
+import { inputBlocked, KeyboardBar } from './KeyboardBar';
+import { TerminalConnection, type ConnectionState, type KeyboardState } from './terminal-connection';
 
 export interface TerminalViewProps {
   /** WebSocket URL of the terminal endpoint (`ws://127.0.0.1:PORT/ws/terminal`). */
@@ -26,7 +29,18 @@ export interface TerminalViewProps {
   copyOnSelect?: boolean;
   fontSize?: number;
   onExit?: (code: number | null) => void;
+  /** The team member this page types as in a shared terminal (a new one reconnects the socket). */
+  member?: string;
+  /** A shared terminal's keyboard changed (or was first reported). */
+  onKeyboard?: (state: KeyboardState) => void;
+  /** The server refused the member this page named (the reason). */
+  onMemberRefused?: (reason: string) => void;
 }
+
+/** How long a "you are watching" notice stays. */
+const NOTICE_MS = 4000;
+/** Input this soon after a keydown is the user's (not xterm answering a program). */
+const USER_INPUT_MS = 1000;
 
 const FIT_DEBOUNCE_MS = 60;
 
@@ -46,7 +60,18 @@ async function copyText(text: string): Promise<void> {
   }
 }
 
-export function TerminalView({ url, token, terminalId, active = true, copyOnSelect = true, fontSize = 14, onExit }: TerminalViewProps) {
+export function TerminalView({
+  url,
+  token,
+  terminalId,
+  active = true,
+  copyOnSelect = true,
+  fontSize = 14,
+  onExit,
+  member,
+  onKeyboard,
+  onMemberRefused,
+}: TerminalViewProps) {
   const hostRef = useRef<HTMLDivElement | null>(null);
   const termRef = useRef<Terminal | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
@@ -55,6 +80,19 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
   const searchInputRef = useRef<HTMLInputElement | null>(null);
   const onExitRef = useRef(onExit);
   onExitRef.current = onExit;
+  const onKeyboardRef = useRef(onKeyboard);
+  onKeyboardRef.current = onKeyboard;
+  const onMemberRefusedRef = useRef(onMemberRefused);
+  onMemberRefusedRef.current = onMemberRefused;
+  const [keyboard, setKeyboard] = useState<KeyboardState | null>(null);
+  const keyboardRef = useRef<KeyboardState | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const noticeTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const showNotice = useCallback((text: string) => {
+    setNotice(text);
+    if (noticeTimer.current) clearTimeout(noticeTimer.current);
+    noticeTimer.current = setTimeout(() => setNotice(null), NOTICE_MS);
+  }, []);
   const [state, setState] = useState<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -91,7 +129,9 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
     fitRef.current = fitAddon;
     searchRef.current = searchAddon;
 
+    let userKeyAt = 0;
     term.attachCustomKeyEventHandler((event) => {
+      if (event.type === 'keydown') userKeyAt = Date.now();
       if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
       const key = event.key.toLowerCase();
       if (key === 'c') {
@@ -119,22 +159,48 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
       if (copyOnSelect && term.hasSelection()) void copyText(term.getSelection());
     });
 
+    keyboardRef.current = null;
+    setKeyboard(null);
     const conn = new TerminalConnection({
       url,
       token,
       terminal: terminalId,
+      ...(member ? { member } : {}),
       onAttach: () => term.reset(),
       onOutput: (data) => term.write(data),
       onExit: (code) => {
         term.write(`\r\n\x1b[2m[shell exited${code === null ? '' : ` with code ${code}`}]\x1b[0m\r\n`);
         onExitRef.current?.(code);
       },
-      onState: (s, detail) => setState({ state: s, ...(detail ? { detail } : {}) }),
+      onState: (s, detail) => {
+        setState({ state: s, ...(detail ? { detail } : {}) });
+        if (s === 'refused') onMemberRefusedRef.current?.(detail ?? 'refused');
+      },
       size: () => ({ cols: term.cols, rows: term.rows }),
+      onKeyboard: (kb) => {
+        keyboardRef.current = kb;
+        setKeyboard(kb);
+        onKeyboardRef.current?.(kb);
+      },
+      onRefused: showNotice,
     });
     connRef.current = conn;
-    const input = term.onData((data) => conn.write(data));
-    const binary = term.onBinary((data) => conn.write(data));
+    // A watcher's keystrokes stay here (the server would refuse them anyway) and the bar says why. A free
+    // keyboard is taken by a keystroke, never by xterm's own answers to a program's queries (every watcher's
+    // xterm answers them), so input that no key just caused is dropped until this page holds the keyboard.
+    const send = (data: string): void => {
+      const kb = keyboardRef.current;
+      const byUser = Date.now() - userKeyAt < USER_INPUT_MS;
+      const blocked = inputBlocked(kb);
+      if (blocked) {
+        if (byUser) showNotice(blocked);
+        return;
+      }
+      if (kb && kb.holder === null && !byUser) return;
+      conn.write(data);
+    };
+    const input = term.onData(send);
+    const binary = term.onBinary(send);
     const resize = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
 
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -159,8 +225,15 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
       searchRef.current = null;
       connRef.current = null;
     };
-    // fontSize and copyOnSelect are read at creation; a new terminal id or server means a new socket.
-  }, [url, token, terminalId, fit]);
+    // fontSize and copyOnSelect are read at creation; a new terminal id, server or member means a new socket.
+  }, [url, token, terminalId, member, fit, showNotice]);
+
+  useEffect(
+    () => () => {
+      if (noticeTimer.current) clearTimeout(noticeTimer.current);
+    },
+    [],
+  );
 
   useEffect(() => {
     if (!active) return;
@@ -205,7 +278,9 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
       ? `Connection lost — reconnecting${state.detail ? ` (${state.detail})` : ''}…`
       : state.state === 'exited'
         ? `Terminal ended${state.detail ? `: ${state.detail}` : ''}`
-        : null;
+        : state.state === 'refused'
+          ? `Not connected: ${state.detail ?? 'the server refused this page'}`
+          : null;
 
   return (
     <div className="fd-terminal" data-state={state.state}>
@@ -219,6 +294,7 @@ export function TerminalView({ url, token, terminalId, active = true, copyOnSele
           )}
         </div>
       )}
+      {keyboard && <KeyboardBar state={keyboard} notice={notice} onAction={(action) => connRef.current?.keyboard(action)} />}
       {searchOpen && (
         <div className="fd-terminal__search" role="search">
           <input

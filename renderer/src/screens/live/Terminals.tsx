@@ -19,6 +19,8 @@ export const Terminals = memo(function Terminals({
     if (n === undefined) throw new Error('Could not open a terminal (see the error above).');
     return n;
   }, [openTerminal]);
+  // A game's team run: the team's members, for the page to say who it is before typing (shared terminals).
+  const loadMembers = useCallback(async () => (await client.call('game.team', { runId })).members, [client, runId]);
   const url = client.terminalSocketUrl();
   const token = new URL(url).searchParams.get('token') ?? '';
   return (
@@ -30,6 +32,7 @@ export const Terminals = memo(function Terminals({
         terminals={terminals}
         canAdd={canAdd}
         onAddTerminal={onAdd}
+        loadMembers={loadMembers}
       />
     </div>
   );
