@@ -56,7 +56,7 @@ describe('the game file editor', () => {
   });
 
   it('refuses a member named "facilitator" (the name the facilitator types under)', () => {
-    const problems = validateGameFileText(join(dir, 'f.game.yaml'), GAME_TEMPLATE.replace('members: [alice, bob]', 'members: [alice, Facilitator]'));
+    const problems = validateGameFileText(join(dir, 'f.game.yaml'), GAME_TEMPLATE.replace('members: [alice, bob]', 'members: [alice, bob, Facilitator]'));
     expect(problems).toEqual([expect.objectContaining({ line: 13, message: expect.stringMatching(/"Facilitator" is the facilitator's name/) })]);
   });
 });
