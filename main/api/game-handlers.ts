@@ -1,21 +1,51 @@
 /**
  * The API of game-day mode: the facilitator's console (start, board, inject now, broadcast, kill switch,
- * end, debrief) and a team's own view. Who may call what is decided in access.ts, before these run.
+ * end, debrief, export) and a team's own view. Who may call what is decided in access.ts, before these run.
  */
-import { ApiError, type ApiHandlers } from '../../shared/api/contract.js';
-import type { GameBoardView, GameMethodName } from '../../shared/api/game.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiError, type ApiHandlers, type Report } from '../../shared/api/contract.js';
+import type { DebriefView, GameBoardView, GameMethodName } from '../../shared/api/game.js';
+import { debriefGame, type DebriefMeasures, type RootCauseFinder } from '../game/debrief.js';
 import { GameFileError, gameJsonSchema, openGameFile, saveGameFile, validateGameFileText } from '../game/editor.js';
 import { GameError } from '../game/load.js';
-import { GameRunError, type GameRunner } from '../game/runner.js';
+import { GameRunError, type Game, type GameRunner } from '../game/runner.js';
+import { pausedBetween } from '../engine/events/paused.js';
+import { compileSignals, firstRootCauseCommand } from '../scoring/signals.js';
 
 export type GameHandlers = Pick<ApiHandlers, GameMethodName>;
+
+export interface GameHandlerDeps {
+  /** A run's report with the reviewer's overrides applied: reports.get itself, so scores have one definition. */
+  report: (runId: string) => Promise<Report>;
+  /** A session's terminal recordings (asciicast text by terminal), for its report's transcripts. */
+  casts: (runId: string, terminals: readonly number[]) => Record<number, string>;
+  /** Writes a session's bundle (the session export) to a file. */
+  writeBundle: (runId: string, file: string) => Promise<void>;
+  /** One HTML file: the debrief as a cover, then every report (main/report/game-html.ts). */
+  renderGameHtml: (debrief: DebriefView, reports: { runId: string; report: Report; casts: Record<number, string> }[]) => string;
+}
+
+/** The troubleshooting score's definition of detection, for the debrief's root-cause milestone. */
+export const findRootCause: RootCauseFinder = (events, investigation, fromMs) => {
+  const first = firstRootCauseCommand(events, compileSignals(investigation), fromMs);
+  return first ? { signalId: first.signal.signal.id, command: first.command } : null;
+};
+
+/** The scoring's measures the debrief uses: detection, and the facilitator's pauses. */
+export const debriefMeasures: DebriefMeasures = { rootCause: findRootCause, pausedBetween };
+
+/** Where a game's export goes: `$FIREDRILL_HOME/games/<gameId>/export/`. */
+export function exportDir(game: Pick<Game, 'dir'>): string {
+  return join(game.dir, 'export');
+}
 
 /** A team's join link: the UI with the team's token, opened on the team's run. */
 export function joinPath(token: string, runId: string): string {
   return `/?token=${encodeURIComponent(token)}#/run/${encodeURIComponent(runId)}`;
 }
 
-export function createGameHandlers(runner: GameRunner): GameHandlers {
+export function createGameHandlers(runner: GameRunner, deps: GameHandlerDeps): GameHandlers {
   const guard = async <T>(work: () => Promise<T> | T): Promise<T> => {
     try {
       return await work();
@@ -39,6 +69,24 @@ export function createGameHandlers(runner: GameRunner): GameHandlers {
     const view = board();
     if (!view) throw new ApiError('not_found', 'no game has been started', 'Start one from a game file.');
     return view;
+  };
+  const requireGame = (): Game => {
+    const game = runner.current;
+    if (!game) throw new ApiError('not_found', 'no game has been started', 'Start one from a game file.');
+    return game;
+  };
+  /** A report that cannot be assembled (a pack gone, a broken log) leaves its team's timeline in the debrief. */
+  const reportOf = (runId: string): Promise<Report | null> => deps.report(runId).catch(() => null);
+  const debrief = async (game: Game): Promise<{ view: DebriefView; reports: Map<string, Report> }> => {
+    const reports = new Map<string, Report>();
+    const inputs = await Promise.all(
+      game.teams.map(async ({ plan, run }) => {
+        const report = await reportOf(run.id);
+        if (report) reports.set(run.id, report);
+        return { team: plan, runId: run.id, events: run.readEvents(), scenario: run.scenario, report };
+      }),
+    );
+    return { view: debriefGame({ id: game.id, title: game.plan.metadata.title, state: game.state }, inputs, debriefMeasures), reports };
   };
   return {
     'game.open': ({ path }) => guard(async () => ({ ...(await openGameFile(path)), schema: gameJsonSchema() })),
@@ -73,7 +121,27 @@ export function createGameHandlers(runner: GameRunner): GameHandlers {
       }),
     'game.kill': () => guard(() => runner.kill()),
     'game.end': () => guard(() => runner.end()),
-    'game.debrief': () => guard(() => runner.debrief()),
+    'game.debrief': async () => (await debrief(requireGame())).view,
+    'game.exportReports': async () => {
+      const game = requireGame();
+      if (game.state === 'running' || game.state === 'stopping') {
+        throw new ApiError('conflict', `game ${game.id} is ${game.state}`, 'End the game first: the export is of finished runs.');
+      }
+      const { view, reports } = await debrief(game);
+      const dir = exportDir(game);
+      mkdirSync(dir, { recursive: true });
+      const html = deps.renderGameHtml(view, [...reports].map(([runId, report]) => ({ runId, report, casts: deps.casts(runId, report.recordings) })));
+      const filename = `firedrill-game-${game.id}.html`;
+      const htmlPath = join(dir, filename);
+      writeFileSync(htmlPath, html);
+      const bundles: { team: string; runId: string; path: string }[] = [];
+      for (const { plan, run } of game.teams) {
+        const path = join(dir, `firedrill-${run.id}.tar.gz`);
+        await deps.writeBundle(run.id, path);
+        bundles.push({ team: plan.id, runId: run.id, path });
+      }
+      return { dir, html, filename, htmlPath, bundles };
+    },
     'game.team': async ({ runId }) => {
       const game = runner.current;
       const entry = game?.teams.find((t) => t.run.id === runId);

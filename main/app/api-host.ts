@@ -11,12 +11,13 @@ import { serveEventsSocket } from '../api/events-socket.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
 import type { ApiHandlers, AppInfo } from '../../shared/api/contract.js';
 import { packageVersion } from '../platform/package-root.js';
+import { renderGameHtml } from '../report/game-html.js';
 import { renderReportHtml } from '../report/html.js';
 import { packageRoot } from '../platform/package-root.js';
 import { readGameDeadlines } from '../game/deadline-file.js';
 import { createAppContext, type AppContext } from './context.js';
 import { createScoring } from './scoring-adapter.js';
-import { bundleStream, castStream, sessionPath } from '../sessions/store.js';
+import { bundleStream, castStream, sessionPath, writeBundle } from '../sessions/store.js';
 import { createTerminalService } from './terminal-service.js';
 import { createGameHandlers } from '../api/game-handlers.js';
 import { createCommsHandlers } from '../api/comms-handlers.js';
@@ -58,14 +59,7 @@ export async function startApiHost(options: {
     scoring,
     openTerminal: (run) => terminals.open(run),
     renderReportHtml: (report, casts) => renderReportHtml(report, { casts }),
-    readCasts: (dir, numbers) => {
-      const casts: Record<number, string> = {};
-      for (const n of numbers) {
-        const file = join(dir, `terminal-${n}.cast`);
-        if (existsSync(file)) casts[n] = readFileSync(file, 'utf8');
-      }
-      return casts;
-    },
+    readCasts,
     info: () => ({
       version: packageVersion(),
       host: options.kind,
@@ -84,7 +78,16 @@ export async function startApiHost(options: {
       return team ? { id: team.plan.id, members: team.plan.members } : null;
     },
   });
-  const handlers: ApiHandlers = { ...runHandlers, ...createGameHandlers(games), ...commsHandlers };
+  const handlers: ApiHandlers = {
+    ...runHandlers,
+    ...createGameHandlers(games, {
+      report: (runId) => runHandlers['reports.get']({ runId }),
+      casts: (runId, numbers) => readCasts(sessionPath(context.home, runId), numbers),
+      writeBundle: (runId, file) => writeBundle(sessionPath(context.home, runId), file),
+      renderGameHtml: (debrief, reports) => renderGameHtml(debrief, reports),
+    }),
+    ...commsHandlers,
+  };
   server = await startApiServer({
     handlers,
     staticDir: join(packageRoot(), 'dist', 'renderer'),
@@ -141,6 +144,16 @@ export async function startApiHost(options: {
       await started.close();
     },
   };
+}
+
+/** A session's terminal recordings by number (those on disk). */
+function readCasts(dir: string, numbers: readonly number[]): Record<number, string> {
+  const casts: Record<number, string> = {};
+  for (const n of numbers) {
+    const file = join(dir, `terminal-${n}.cast`);
+    if (existsSync(file)) casts[n] = readFileSync(file, 'utf8');
+  }
+  return casts;
 }
 
 /** Who is authoring, for a new pack's metadata.authors. */

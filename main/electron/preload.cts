@@ -54,6 +54,7 @@ export const PRELOAD_METHODS = [
   'game.kill',
   'game.end',
   'game.debrief',
+  'game.exportReports',
   'game.team',
   'comms.post',
   'comms.channel',

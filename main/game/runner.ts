@@ -16,8 +16,10 @@ import type { Run } from '../engine/run/run.js';
 import { toMs } from '../engine/scenario/duration.js';
 import { cadenceMs } from '../engine/scenario/schema.js';
 import type { CommsBoard, CommsResult } from '../../shared/api/comms.js';
+import { heldClock } from '../engine/events/paused.js';
 import { GameClock, GameClockError, type ClockView } from './clock.js';
 import { writeGameDeadline } from './deadline-file.js';
+import { hasEngaged } from './engaged.js';
 import { loadGame } from './load.js';
 import { subnetClash } from './subnets.js';
 import type { GameFile, TeamPlan } from './schema.js';
@@ -98,15 +100,6 @@ export interface KillReport {
   removed: number;
   /** Labelled objects of the game still there after the sweep (0 when the switch worked). */
   leftover: number;
-}
-
-export interface DebriefEntry {
-  team: string;
-  runId: string;
-  scenario: string;
-  parMinutes: number;
-  score: number | null;
-  timeline: { atMs: number | null; kind: string; text: string }[];
 }
 
 export class GameRunError extends Error {}
@@ -422,9 +415,8 @@ export class GameRunner {
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
     const engaged = commands.find((c) => !paged || c.mono >= paged.mono);
     const resolved = events.find((e) => e.type === 'resolution.reached');
-    // A team that has done nothing yet has no score "so far" (the safety and hint points it has not lost
-    // are not an achievement): the board says "not started".
-    const score = paged && (engaged || resolved) ? this.scoreOf(run) : null;
+    // A team that has done nothing yet has no score "so far": the board says "not started" (engaged.ts).
+    const score = hasEngaged(events) ? this.scoreOf(run) : null;
     const comms = this.deps.comms?.(run) ?? null;
     return {
       id: plan.id,
@@ -437,7 +429,7 @@ export class GameRunner {
       phase: run.phase,
       progress: run.progress?.description ?? null,
       error: run.error,
-      sincePageMs: run.sincePageMs(),
+      sincePageMs: this.playedSincePage(run, events),
       timeToEngageMs: sincePage(engaged),
       timeToMitigateMs: sincePage(resolved),
       hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
@@ -455,6 +447,15 @@ export class GameRunner {
     };
   }
 
+  /** Time since the page on the clock the team sees: the facilitator's pauses left out. */
+  private playedSincePage(run: Run, events: readonly RunEvent[]): number | null {
+    const since = run.sincePageMs();
+    if (since === null || !run.pagedAt) return since;
+    const held = heldClock(events, run.pagedAt.getTime());
+    const open = held.pausedSince === null ? 0 : Math.max(0, this.now() - held.pausedSince);
+    return Math.max(0, since - held.pausedMs - open);
+  }
+
   /** The score estimate, or null when scoring cannot say yet (it must never break the board). */
   private scoreOf(run: Run): number | null {
     try {
@@ -462,28 +463,6 @@ export class GameRunner {
     } catch {
       return null;
     }
-  }
-
-  /** Every team's timeline against par, side by side: faults, page, commands, hints, broadcasts, resolution. */
-  debrief(): DebriefEntry[] {
-    const game = this.require();
-    return game.teams.map(({ plan, run }) => {
-      const events = run.readEvents();
-      const paged = events.find((e) => e.type === 'phase.changed' && e.to === 'live');
-      const at = (e: RunEvent) => (paged ? e.mono - paged.mono : null);
-      const timeline: DebriefEntry['timeline'] = [];
-      for (const e of events) {
-        if (e.type === 'fault.step' && !e.replay) timeline.push({ atMs: at(e), kind: 'fault', text: `${e.stepId} ${e.status}` });
-        else if (e.type === 'phase.changed' && e.to === 'live') timeline.push({ atMs: 0, kind: 'page', text: 'Paged' });
-        else if (e.type === 'command') timeline.push({ atMs: at(e), kind: 'command', text: e.command });
-        else if (e.type === 'hint.shown') timeline.push({ atMs: at(e), kind: 'hint', text: `hint ${e.index + 1}` });
-        else if (e.type === 'facilitator.action') timeline.push({ atMs: at(e), kind: 'facilitator', text: `${e.action}${e.target ? ` ${e.target}` : ''}${e.message ? `: ${e.message}` : ''}` });
-        else if (e.type === 'resolution.reached') timeline.push({ atMs: at(e), kind: 'resolution', text: `resolved (${e.resolutionId})` });
-        else if (e.type === 'run.ended') timeline.push({ atMs: at(e), kind: 'end', text: `ended (${e.outcome})` });
-      }
-      const score = paged ? this.scoreOf(run) : null;
-      return { team: plan.name, runId: run.id, scenario: run.scenario.metadata.name, parMinutes: run.scenario.metadata.parMinutes, score, timeline };
-    });
   }
 
   /** The team a token belongs to, in the current game. */

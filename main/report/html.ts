@@ -39,7 +39,7 @@ function evidenceText(evidence: Criterion['evidence'][number]): string {
 
 function scoreSection(id: string, title: string, score: ScoreView | null): string {
   if (!score) {
-    return `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2><p class="muted">Not scored.</p></section>`;
+    return `<section class="card" id="${escapeHtml(id)}"><h2>${escapeHtml(title)}</h2><p class="muted">Not scored.</p></section>`;
   }
   const reviewed = score.reviewedScore !== undefined;
   const shown = score.reviewedScore ?? score.score;
@@ -71,7 +71,7 @@ function scoreSection(id: string, title: string, score: ScoreView | null): strin
     ? `<div class="score"><span class="big">${escapeHtml(shown)}</span> / ${escapeHtml(score.max)} <span class="muted">(${pct}%) reviewed · automatic ${escapeHtml(score.score)}</span></div>`
     : `<div class="score"><span class="big">${escapeHtml(score.score)}</span> / ${escapeHtml(score.max)} <span class="muted">(${pct}%)</span></div>`;
   return (
-    `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2>${total}` +
+    `<section class="card" id="${escapeHtml(id)}"><h2>${escapeHtml(title)}</h2>${total}` +
     `<table class="criteria"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`
   );
 }
@@ -90,7 +90,7 @@ function timelineTable(timeline: readonly TimelineItem[]): string {
 }
 
 /** The Comms line: its own card beside the scores (it adds no points), each rule with its times, every update. */
-function commsSection(comms: Report['comms']): string {
+function commsSection(comms: Report['comms'], idPrefix: string): string {
   if (!comms) return '';
   const verdict = commsVerdict(comms);
   const rules = comms.rules
@@ -104,7 +104,7 @@ function commsSection(comms: Report['comms']): string {
     )
     .join('');
   return (
-    `<section class="card" id="comms"><h2>Comms</h2><div class="score"><span class="big verdict-${verdict.tone}">${escapeHtml(verdict.label)}</span> ` +
+    `<section class="card" id="${escapeHtml(idPrefix)}comms"><h2>Comms</h2><div class="score"><span class="big verdict-${verdict.tone}">${escapeHtml(verdict.label)}</span> ` +
     `<span class="muted">${escapeHtml(comms.counted)} of ${escapeHtml(comms.updates.length)} updates counted · not part of the scores</span></div>` +
     (rules ? `<ul class="rules">${rules}</ul>` : '') +
     (updates
@@ -114,7 +114,7 @@ function commsSection(comms: Report['comms']): string {
   );
 }
 
-function castsSection(casts: Record<number, string> | undefined, recordings: readonly number[]): string {
+function castsSection(casts: Record<number, string> | undefined, recordings: readonly number[], id = 'terminals'): string {
   const numbers = [...new Set([...recordings, ...Object.keys(casts ?? {}).map(Number)])].sort((a, b) => a - b);
   if (numbers.length === 0) return '';
   const items = numbers
@@ -135,7 +135,7 @@ function castsSection(casts: Record<number, string> | undefined, recordings: rea
       }
     })
     .join('');
-  return `<section class="card" id="terminals"><h2>Terminal sessions</h2>${items}</section>`;
+  return `<section class="card" id="${escapeHtml(id)}"><h2>Terminal sessions</h2>${items}</section>`;
 }
 
 const CSS = `
@@ -169,26 +169,21 @@ footer{color:var(--muted);font-size:12px;text-align:center}
 @media print{body{background:#fff;color:#000}.card{break-inside:avoid;border-color:#ccc}.transcript{max-height:none}}
 `;
 
-export function renderReportHtml(report: Report, options: RenderReportOptions = {}): string {
-  const generatedAt = options.generatedAt ?? new Date();
+export interface ReportArticleOptions {
+  casts?: Record<number, string>;
+  /** Prefixes the sections' ids, so several reports can share one page (a game's export). */
+  idPrefix?: string;
+}
+
+/** One report's content (header, scores, chart, events, postmortem, transcripts), without the page around it. */
+export function renderReportArticle(report: Report, options: ReportArticleOptions = {}): string {
+  const p = options.idPrefix ?? '';
   const chart = renderTimelineSvg(report.timeline, report.parMinutes, { title: `${report.title}: timeline against par` });
   const postmortem = report.postmortemMarkdown
-    ? `<section class="card" id="postmortem"><h2>Postmortem</h2><div class="postmortem">${renderMarkdownSafe(report.postmortemMarkdown)}</div></section>`
+    ? `<section class="card" id="${escapeHtml(p)}postmortem"><h2>Postmortem</h2><div class="postmortem">${renderMarkdownSafe(report.postmortemMarkdown)}</div></section>`
     : '';
   const outcomeClass = /^[a-z-]+$/.test(report.outcome) ? `outcome-${report.outcome}` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Firedrill">
-<title>${escapeHtml(`Firedrill report — ${report.title}`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<div class="wrap">
-<header>
+  return `<header>
 <div class="brand">▲ FIREDRILL · SCORE REPORT</div>
 <h1>${escapeHtml(report.title)}</h1>
 <div class="meta">
@@ -200,17 +195,43 @@ export function renderReportHtml(report: Report, options: RenderReportOptions = 
 </div>
 </header>
 <div class="grid">
-${scoreSection('troubleshooting', 'Troubleshooting', report.troubleshooting)}
-${scoreSection('postmortem-score', 'Postmortem', report.postmortem)}
+${scoreSection(`${p}troubleshooting`, 'Troubleshooting', report.troubleshooting)}
+${scoreSection(`${p}postmortem-score`, 'Postmortem', report.postmortem)}
 </div>
-${commsSection(report.comms)}
-<section class="card chart" id="chart"><h2>Timeline against par</h2>${chart}</section>
-<section class="card" id="timeline"><h2>Events</h2>${timelineTable(report.timeline)}</section>
+${commsSection(report.comms, p)}
+<section class="card chart" id="${escapeHtml(p)}chart"><h2>Timeline against par</h2>${chart}</section>
+<section class="card" id="${escapeHtml(p)}timeline"><h2>Events</h2>${timelineTable(report.timeline)}</section>
 ${postmortem}
-${castsSection(options.casts, report.recordings)}
+${castsSection(options.casts, report.recordings, `${p}terminals`)}`;
+}
+
+/** A self-contained page around rendered content: the report's CSS (plus `css`), a CSP that loads nothing. */
+export function renderHtmlPage(page: { title: string; body: string; generatedAt?: Date; css?: string }): string {
+  const generatedAt = page.generatedAt ?? new Date();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Firedrill">
+<title>${escapeHtml(page.title)}</title>
+<style>${CSS}${page.css ?? ''}</style>
+</head>
+<body>
+<div class="wrap">
+${page.body}
 <footer>Generated by Firedrill on ${escapeHtml(formatDate(generatedAt.toISOString()))}. This file is self-contained and works offline.</footer>
 </div>
 </body>
 </html>
 `;
+}
+
+export function renderReportHtml(report: Report, options: RenderReportOptions = {}): string {
+  return renderHtmlPage({
+    title: `Firedrill report — ${report.title}`,
+    body: renderReportArticle(report, options.casts ? { casts: options.casts } : {}),
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+  });
 }

@@ -3,7 +3,7 @@
  * counted, how long after the page the first one came, the longest stretch without one (up to the
  * resolution or the end, or to now while the run is live), and which rule of the cadence the run was held to
  * (run.created's `comms`, from the game file) held or failed, with times. Like time to detect and mitigate,
- * the minutes the facilitator held the game clock are left out: a pause costs no team its cadence.
+ * the minutes the facilitator held the game clock are left out (engine/events/paused.ts): a pause costs no team its cadence.
  *
  * It adds no points: the report shows it as its own "Comms" line, met or not. What a learner types here is
  * read by nothing else (troubleshooting and postmortem scoring never look at `status.update` events), so
@@ -12,7 +12,7 @@
 import type { CommsRequirement, CommsResult, CommsRule, StatusUpdateView } from '../../shared/api/comms.js';
 import { formatDuration } from '../../shared/format/duration.js';
 import type { RunEvent } from '../engine/events/types.js';
-import { pausedSpans } from './paused.js';
+import { pausedSpans } from '../engine/events/paused.js';
 
 /** An update must say at least this many words to count ("investigating" alone tells nobody anything). */
 export const MIN_WORDS = 3;

@@ -140,13 +140,17 @@ export function nearMiss(input: readonly RunEvent[] | readonly ReadCommand[], s:
   return null;
 }
 
-/** The first command with full credit for a root-cause signal: when the learner really looked at the cause. */
+/**
+ * The first command with full credit for a root-cause signal: when the learner really looked at the cause.
+ * `fromMs` (wall clock, e.g. the page) skips commands started before it, as the troubleshooting score does.
+ */
 export function firstRootCauseCommand(
   events: readonly RunEvent[],
   compiled: readonly CompiledSignal[],
+  fromMs = -Infinity,
 ): { command: CommandEvent; signal: CompiledSignal; because: string } | null {
   const rootCause = compiled.filter((c) => c.signal.rootCause);
-  const hit = signalHits(events, rootCause).find((h) => h.credit === 1);
+  const hit = signalHits(events, rootCause).find((h) => h.credit === 1 && Date.parse(h.command.startedAt || h.command.time) >= fromMs);
   if (!hit) return null;
   return { command: hit.command, signal: rootCause.find((c) => c.signal.id === hit.signalId)!, because: hit.because };
 }

@@ -3,7 +3,7 @@
  * postmortem and the report. History, reports and bundles are read from here, so they survive restarts
  * and can be imported from another machine.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -135,6 +135,11 @@ function importedFields(dir: string): Pick<HistoryEntry, 'imported' | 'importNot
 export function bundleStream(dir: string): Readable {
   const local = ['owner.json', IMPORT_FILE, BUNDLE_REPORT_FILE];
   return tarFs.pack(dir, { ignore: (name) => local.some((file) => name.endsWith(file)) }).pipe(createGzip());
+}
+
+/** The session's bundle (bundleStream) written to a file: a game's export puts every team's beside its reports. */
+export async function writeBundle(dir: string, file: string): Promise<void> {
+  await pipeline(bundleStream(dir), createWriteStream(file));
 }
 
 /** Written by the importer beside an imported session (never taken from a bundle). */

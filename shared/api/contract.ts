@@ -151,6 +151,10 @@ export const runSnapshotSchema = z.object({
   startedAt: z.string(),
   pagedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** A game's facilitator paused the clock: paused time since the page in pauses that ended... */
+  pausedMs: z.number().optional(),
+  /** ...and when the pause still running began (the clock stands still until it ends). */
+  pausedSince: z.string().nullable().optional(),
   parMinutes: z.number(),
   health: z.array(checkViewSchema),
   alerts: z.array(alertSchema),

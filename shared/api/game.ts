@@ -66,16 +66,68 @@ export const killReportSchema = z.object({
   leftover: z.number(),
 });
 
-export const debriefSchema = z.array(
-  z.object({
-    team: z.string(),
-    runId: z.string(),
-    scenario: z.string(),
-    parMinutes: z.number(),
-    score: z.number().nullable(),
-    timeline: z.array(z.object({ atMs: z.number().nullable(), kind: z.string(), text: z.string() })),
+/** One moment of a team's debrief: ms since the team's page (negative before it: the fault goes in first). */
+export const debriefMarkSchema = z.object({
+  kind: z.enum(['fault', 'page', 'root-cause', 'mitigation', 'resolution', 'end', 'status', 'hint', 'facilitator']),
+  atMs: z.number(),
+  text: z.string(),
+  /** Who posted a status update (null: the poster named nobody). */
+  author: z.string().nullable().optional(),
+});
+
+/** A score as the debrief shows it: the report's, with the reviewer's overrides applied (main/sessions/reviews.ts). */
+export const debriefScoreSchema = z.object({
+  automatic: z.number(),
+  /** The reviewed total, null when no reviewer overrode a criterion. */
+  reviewed: z.number().nullable(),
+  max: z.number(),
+  overridden: z.array(z.object({ id: z.string(), title: z.string(), automatic: z.number(), reviewed: z.number(), reviewer: z.string(), note: z.string() })),
+});
+
+export const teamDebriefSchema = z.object({
+  team: z.string(),
+  name: z.string(),
+  members: z.array(z.string()),
+  runId: z.string(),
+  scenario: z.string(),
+  parMinutes: z.number(),
+  /** `not started`: never paged, or nothing done after the page (main/game/engaged.ts). */
+  status: z.enum(['not started', 'resolved', 'mitigated', 'unresolved']),
+  /** The key moments, ms since the page (null: not reached). */
+  milestones: z.object({
+    rootCauseMs: z.number().nullable(),
+    mitigatedMs: z.number().nullable(),
+    resolvedMs: z.number().nullable(),
+    /** Of the time to resolve, how long the facilitator held the game clock (not counted against par). */
+    pausedToResolveMs: z.number(),
+    endedMs: z.number().nullable(),
   }),
-);
+  /** The first root-cause signal the scoring credited (its evidence rules), with the command that showed it. */
+  rootCause: z.object({ signal: z.string(), command: z.string() }).nullable(),
+  /** Time to resolve against par, in words: "resolved at 12m, par 15m: 3m under". */
+  parVerdict: z.string(),
+  /** Resolution minus par, pauses not counted (negative: under par); null when not resolved. */
+  parDeltaMs: z.number().nullable(),
+  marks: z.array(debriefMarkSchema),
+  /** null when the team never started (a score of doing nothing is not a score). */
+  scores: z.object({ troubleshooting: debriefScoreSchema.nullable(), postmortem: debriefScoreSchema.nullable() }).nullable(),
+});
+
+export const debriefSchema = z.object({
+  game: z.string(),
+  title: z.string(),
+  state: z.enum(['running', 'stopping', 'ended', 'killed']),
+  teams: z.array(teamDebriefSchema),
+});
+
+/** What `game.exportReports` wrote: one HTML file of every report (also returned, to download) and each session bundle. */
+export const gameExportSchema = z.object({
+  dir: z.string(),
+  html: z.string(),
+  filename: z.string(),
+  htmlPath: z.string(),
+  bundles: z.array(z.object({ team: z.string(), runId: z.string(), path: z.string() })),
+});
 
 export const teamViewSchema = z.object({
   game: z.string(),
@@ -135,6 +187,8 @@ export const gameMethods = {
   'game.kill': { request: empty, response: killReportSchema },
   'game.end': { request: empty, response: killReportSchema },
   'game.debrief': { request: empty, response: debriefSchema },
+  /** Every team's report in one HTML file (a debrief cover first) and every session bundle, written to the game's export folder. */
+  'game.exportReports': { request: empty, response: gameExportSchema },
   /** A team's own view of the game (its run id names the team); a join token may ask only for its own run. */
   'game.team': { request: z.object({ runId: z.string().min(1) }), response: teamViewSchema },
 } as const;
@@ -145,4 +199,8 @@ export type GameBoardView = z.infer<typeof gameBoardSchema>;
 export type TeamBoardView = z.infer<typeof teamBoardSchema>;
 export type KillReportView = z.infer<typeof killReportSchema>;
 export type DebriefView = z.infer<typeof debriefSchema>;
+export type TeamDebriefView = z.infer<typeof teamDebriefSchema>;
+export type DebriefMark = z.infer<typeof debriefMarkSchema>;
+export type DebriefScore = z.infer<typeof debriefScoreSchema>;
+export type GameExportView = z.infer<typeof gameExportSchema>;
 export type TeamView = z.infer<typeof teamViewSchema>;

@@ -86,13 +86,13 @@ export const CHART_MAX_MINUTES = 7 * 24 * 60;
 /** At most this many ticks on the axis, whatever the domain. */
 const MAX_TICKS = 16;
 
-function clampMinutes(m: number): number {
+export function clampMinutes(m: number): number {
   if (Number.isNaN(m)) return 0;
   return Math.min(CHART_MAX_MINUTES, Math.max(-CHART_MAX_MINUTES, m));
 }
 
 /** A 1-2-5 step (in minutes, at least 15 s) that puts at most about eight ticks on the span. */
-function niceStep(span: number): number {
+export function niceStep(span: number): number {
   const raw = span / 8;
   for (const step of [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440]) if (step >= raw) return step;
   return Math.ceil(raw / 1440) * 1440;
@@ -143,7 +143,8 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function formatMinutes(m: number): string {
+/** Minutes since the page as a clock offset: `12:30`, `-0:45`. */
+export function formatMinutes(m: number): string {
   return formatDuration(m * 60_000, 'clock', { padMinutes: false, hours: false, rounding: 'nearest' });
 }
 

@@ -224,6 +224,12 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     for (const page of [members.alice!, members.bob!]) {
       await expect.poll(async () => (await page.getByTestId('broadcast-banner').textContent()) ?? '', { timeout: 30_000 }).toContain('paused the game clock');
     }
+    // The team's own clock stands still while paused (time to mitigate leaves the pause out too).
+    await expect.poll(async () => (await members.alice!.getByTestId('clock').textContent()) ?? '', { timeout: 30_000 }).toMatch(/paused/);
+    const frozen = await members.alice!.getByTestId('clock').textContent();
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await members.alice!.getByTestId('clock').textContent()).toBe(frozen);
+    await shot(members.alice!, '3-team-paused');
     await shot(facilitator, '3-paused');
     await facilitator.getByTestId('clock-resume').click();
     await expect.poll(async () => facilitator.getByTestId('game-clock').getAttribute('data-paused'), { timeout: 10_000 }).toBe('false');

@@ -4,12 +4,14 @@
  */
 import type { RunSnapshot } from '../../../shared/api/contract.js';
 import type { Run } from '../../engine/run/run.js';
+import { heldClock } from '../../engine/events/paused.js';
 import { liveComms } from './comms.js';
 import { timelineFromEvents } from './timeline.js';
 
 export function runSnapshot(run: Run): RunSnapshot {
   // Fault steps and check details stay hidden while the incident is live; they are revealed once it is over.
   const reveal = run.over;
+  const held = run.pagedAt ? heldClock(run.readEvents(), run.pagedAt.getTime()) : null;
   return {
     runId: run.id,
     scenario: run.scenario.metadata.name,
@@ -21,6 +23,9 @@ export function runSnapshot(run: Run): RunSnapshot {
     startedAt: run.startedAt.toISOString(),
     pagedAt: run.pagedAt?.toISOString() ?? null,
     endedAt: run.endedAt?.toISOString() ?? null,
+    ...(held && (held.pausedMs > 0 || held.pausedSince !== null)
+      ? { pausedMs: held.pausedMs, pausedSince: held.pausedSince === null ? null : new Date(held.pausedSince).toISOString() }
+      : {}),
     parMinutes: run.scenario.metadata.parMinutes,
     health: run.scenario.checks.steadyState.map((check) => {
       const state = run.checkState('steadyState', check.id);

@@ -6,7 +6,7 @@ import { playedScenario } from '../../engine/run/variants.js';
 import { DEFAULT_SCORING, type Scenario } from '../../engine/scenario/schema.js';
 import type { Evidence, ScoringScenario, TroubleshootingCriterion, TroubleshootingReport } from '../types.js';
 import { compileSignals, nearMiss, readCommands, signalHits, type CompiledSignal, type Hit } from '../signals.js';
-import { pausedBetween } from '../paused.js';
+import { pausedBetween } from '../../engine/events/paused.js';
 
 type ScoringWeights = ScoringScenario['scoring']['weights'];
 import { BUILTIN_RISKY, scenarioRisky, type RiskyRule } from './risky.js';

@@ -15,8 +15,9 @@ export function canTakeHint(snapshot: RunSnapshot, now: number): boolean {
 
 export function elapsedSincePage(snapshot: RunSnapshot, now: number): number | null {
   if (!snapshot.pagedAt) return null;
-  const end = snapshot.endedAt && snapshot.phase !== 'live' ? Date.parse(snapshot.endedAt) : now;
-  return end - Date.parse(snapshot.pagedAt);
+  // A game's facilitator may stop the clock: paused time does not count (as in the score's time to mitigate).
+  const end = snapshot.pausedSince ? Date.parse(snapshot.pausedSince) : snapshot.endedAt && snapshot.phase !== 'live' ? Date.parse(snapshot.endedAt) : now;
+  return Math.max(0, end - Date.parse(snapshot.pagedAt) - (snapshot.pausedMs ?? 0));
 }
 
 /** When the incident was mitigated, in ms after the page: the resolution event, else the end of the run. */

@@ -13,6 +13,7 @@ import { ClockControls } from './game/ClockControls';
 import { GamePlan } from './game/GamePlan';
 import { JoinOriginPicker, useJoinOrigins } from './game/JoinOrigin';
 import { useClient } from '../store/context';
+import { Debrief } from './game/Debrief';
 import { formatHash } from '../store/router';
 
 const ms = (value: number | null) => (value === null ? '—' : formatDuration(value, 'clock'));
@@ -174,29 +175,7 @@ export function GameScreen() {
         </div>
       ) : null}
 
-      {debrief ? (
-        <section className="panel" aria-labelledby="debrief-title" data-testid="debrief">
-          <div className="panel-head">
-            <h2 id="debrief-title">Debrief</h2>
-          </div>
-          <div className="panel-body game-debrief">
-            {debrief.map((entry) => (
-              <div key={entry.runId} data-testid={`debrief-${entry.runId}`}>
-                <h3>
-                  {entry.team} <span className="muted">({entry.scenario}, par {entry.parMinutes} min{entry.score !== null ? `, score ${entry.score}` : ''})</span>
-                </h3>
-                <ol>
-                  {entry.timeline.map((item, i) => (
-                    <li key={i} className={`kind-${item.kind}`}>
-                      <span className="muted">{item.atMs === null ? 'before page' : formatDuration(Math.max(0, item.atMs), 'clock')}</span> {item.kind}: {item.text}
-                    </li>
-                  ))}
-                </ol>
-              </div>
-            ))}
-          </div>
-        </section>
-      ) : null}
+      {debrief ? <Debrief debrief={debrief} /> : null}
     </section>
   );
 }

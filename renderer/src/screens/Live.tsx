@@ -62,6 +62,7 @@ function Clock({ snapshot }: { snapshot: RunSnapshot }) {
       aria-label={elapsed === null ? 'Not paged yet' : `Time since the page: ${formatDuration(elapsed, 'clock')}`}
     >
       {elapsed === null ? '--:--' : formatDuration(elapsed, 'clock')}
+      {snapshot.pausedSince ? <span className="clock-paused"> paused</span> : null}
     </span>
   );
 }

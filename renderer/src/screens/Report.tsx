@@ -6,6 +6,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { Loading } from '../components/Loading';
 import { Markdown } from '../components/Markdown';
 import { ScoreCard } from '../components/ScoreCard';
+import { downloadBlob } from '../lib/download';
 import { formatDateTime } from '../lib/format';
 import { useApp, useClient } from '../store/context';
 
@@ -49,14 +50,7 @@ export function ReportScreen({ runId }: { runId: string }) {
   const download = async () => {
     const result = await exportHtml(runId);
     if (!result) return;
-    const url = URL.createObjectURL(new Blob([result.html], { type: 'text/html' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = result.filename;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadBlob(result.filename, new Blob([result.html], { type: 'text/html' }));
   };
 
   return (

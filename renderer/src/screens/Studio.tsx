@@ -9,6 +9,7 @@ import { CodeEditor } from '../components/CodeEditor';
 import { ErrorBox } from '../components/ErrorBox';
 import { Markdown } from '../components/Markdown';
 import { useApp } from '../store/context';
+import { downloadBlob } from '../lib/download';
 
 export function StudioScreen({ pack }: { pack?: string }) {
   const editor = useApp((s) => s.editor);
@@ -319,12 +320,5 @@ function TestTable() {
 
 function download(filename: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/gzip' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(filename, new Blob([bytes], { type: 'application/gzip' }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSession } from '../../../main/scoring/troubleshooting/index.js';
-import { pausedBetween, pausedSpans } from '../../../main/scoring/paused.js';
+import { heldClock, pausedBetween, pausedSpans } from '../../../main/engine/events/paused.js';
 import { scoringSchema } from '../../../main/engine/scenario/schema.js';
 import type { ScoringScenario, TroubleshootingReport } from '../../../main/scoring/types.js';
 import { fastLearner, SessionBuilder, slowQueryScenario } from './session.js';
@@ -233,5 +233,19 @@ describe('a game whose facilitator paused the clock', () => {
     open.cmd('14:09:00', 'SELECT * FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 3;', 'psql');
     expect(pausedBetween(open.events, Date.parse(open.iso('14:03:10')), Number.POSITIVE_INFINITY)).toBe(3 * 60_000);
     expect(pausedSpans(open.events)).toHaveLength(1);
+  });
+});
+
+describe('the live clock a team sees', () => {
+  it('leaves out ended pauses after the page and stands still in a running one', () => {
+    const b = new SessionBuilder().start();
+    const paged = Date.parse(b.iso('14:03:10'));
+    b.at('14:02:00', { type: 'facilitator.action', action: 'pause', game: 'g' })
+      .at('14:04:10', { type: 'facilitator.action', action: 'resume', game: 'g' })
+      .at('14:06:00', { type: 'facilitator.action', action: 'pause', game: 'g' });
+    // The first pause counts from the page only (1 min); the second is still running.
+    expect(heldClock(b.events, paged)).toEqual({ pausedMs: 60_000, pausedSince: Date.parse(b.iso('14:06:00')) });
+    b.at('14:09:00', { type: 'facilitator.action', action: 'resume', game: 'g' });
+    expect(heldClock(b.events, paged)).toEqual({ pausedMs: 4 * 60_000, pausedSince: null });
   });
 });

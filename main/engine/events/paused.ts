@@ -3,7 +3,7 @@
  * A team is not timed while the room discusses: time to detect and to mitigate leave these spans out. Only
  * the server writes `facilitator.action` events, so nothing the learner typed can move them.
  */
-import type { RunEvent } from '../engine/events/types.js';
+import type { RunEvent } from './types.js';
 
 /** The paused spans, as [from, to) in epoch ms; an open pause runs to the last event. */
 export function pausedSpans(events: readonly RunEvent[]): [number, number][] {
@@ -30,4 +30,23 @@ export function pausedBetween(events: readonly RunEvent[], fromMs: number, toMs:
   let total = 0;
   for (const [a, b] of pausedSpans(events)) total += Math.max(0, Math.min(b, toMs) - Math.max(a, fromMs));
   return total;
+}
+
+/**
+ * For a live clock (the team's "time since the page", the facilitator's board): the paused time after the
+ * page in pauses that ended, and when the pause still running began (null when the clock runs).
+ */
+export function heldClock(events: readonly RunEvent[], pagedAtMs: number): { pausedMs: number; pausedSince: number | null } {
+  let pausedMs = 0;
+  let from: number | null = null;
+  for (const e of events) {
+    if (e.type !== 'facilitator.action') continue;
+    const at = Date.parse(e.time);
+    if (e.action === 'pause' && from === null) from = at;
+    else if (e.action === 'resume' && from !== null) {
+      pausedMs += Math.max(0, at - Math.max(from, pagedAtMs));
+      from = null;
+    }
+  }
+  return { pausedMs, pausedSince: from === null ? null : Math.max(from, pagedAtMs) };
 }
