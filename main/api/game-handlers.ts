@@ -10,7 +10,7 @@ import { debriefGame, type DebriefMeasures, type RootCauseFinder } from '../game
 import { GameFileError, gameJsonSchema, openGameFile, saveGameFile, validateGameFileText } from '../game/editor.js';
 import { GameError } from '../game/load.js';
 import { GameRunError, type Game, type GameRunner } from '../game/runner.js';
-import { pausedBetween } from '../scoring/paused.js';
+import { pausedBetween } from '../engine/events/paused.js';
 import { compileSignals, firstRootCauseCommand } from '../scoring/signals.js';
 
 export type GameHandlers = Pick<ApiHandlers, GameMethodName>;
