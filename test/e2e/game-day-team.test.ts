@@ -6,7 +6,7 @@
  * the terminal; the facilitator pauses and extends the clock and every team sees it. Screenshots land in
  * test-results/.
  */
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -40,7 +40,7 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     });
 
   const newPage = async (name: string) => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
     return page;
@@ -250,6 +250,34 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     expect(await docker.listContainers({ all: true, filters })).toEqual([]);
     expect(await docker.listNetworks({ filters })).toEqual([]);
     await shot(facilitator, '9-killed');
+  });
+
+  it('the debrief puts both teams side by side against par, and exports every report in one HTML file plus the bundles', async () => {
+    const debrief = facilitator.getByTestId('debrief');
+    await debrief.waitFor({ timeout: 30_000 });
+    await facilitator.getByTestId('debrief-chart').locator('svg').waitFor({ timeout: 10_000 });
+    // Red typed (attributed commands), blue never did: blue is "not started", not a score.
+    expect(await facilitator.getByTestId('debrief-score-red').getAttribute('data-status')).not.toBe('not started');
+    expect(await facilitator.getByTestId('debrief-score-blue').getAttribute('data-status')).toBe('not started');
+    const red = (await facilitator.getByTestId(`debrief-${runs.red.runId}`).textContent()) ?? '';
+    expect(red).toMatch(/par 5 min/);
+    expect(red).toMatch(/pause/i);
+    const download = facilitator.waitForEvent('download');
+    await facilitator.getByTestId('debrief-export').click();
+    const file = await download;
+    const html = await readFile((await file.path())!, 'utf8');
+    expect(html).toContain('Red team');
+    expect(html).toContain('Blue team');
+    // Learner-typed text is data, never markup.
+    expect(html).toContain('echo from-alice-$((6*7))');
+    await facilitator.getByTestId('debrief-exported').waitFor({ timeout: 30_000 });
+    for (const team of ['red', 'blue'] as const) {
+      const href = await facilitator.getByTestId(`debrief-bundle-${runs[team].runId}`).getAttribute('href');
+      const bundle = await fetch(new URL(href!, serve.baseUrl), { headers: { Authorization: `Bearer ${serve.token}` } });
+      expect(bundle.status).toBe(200);
+      expect(Buffer.from(await bundle.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    }
+    await shot(facilitator, '10-debrief');
     expect(errors).toEqual([]);
   });
 });
