@@ -80,6 +80,7 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
             'scenario: fixture',
             'timeBox: 30m',
             'deadMansSwitch: { ttl: 10m }',
+            'comms: { firstWithin: 10m, every: 15m }',
             'teams:',
             '  - { id: red, name: Red team, members: [alice, bob], roles: { incidentCommander: alice, communications: bob } }',
             '  - { id: blue, name: Blue team, members: [carol] }',
@@ -185,6 +186,8 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     // He takes over, explicitly; alice sees it.
     await bob.getByTestId('keyboard-take-over').click();
     await expect.poll(async () => alice.getByTestId('keyboard-bar').getAttribute('data-holder'), { timeout: 10_000 }).toBe('bob');
+    // His "you are watching" notice goes once he holds the keyboard.
+    await expect.poll(async () => bob.getByTestId('keyboard-notice').count(), { timeout: 10_000 }).toBe(0);
     await bob.locator('[role="tabpanel"]:not([hidden]) .xterm').click();
     await bob.keyboard.type('echo from-bob-$((7*8))\n', { delay: 5 });
     await expect.poll(async () => (await rowsOf(alice).textContent()) ?? '', { timeout: 30_000 }).toContain('from-bob-56');
@@ -216,6 +219,28 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
       req.end('{}');
     });
     expect(foreign).toBe(403);
+  });
+
+  it("the team's communications lead posts a status update in the incident channel; only that team and the facilitator see it", async () => {
+    const bob = members.bob!;
+    const channel = bob.getByTestId('incident-channel');
+    await channel.waitFor({ timeout: 30_000 });
+    expect(await bob.getByTestId('incident-channel-requirement').textContent()).toMatch(/10/);
+    await bob.getByTestId('incident-channel-author').selectOption('bob');
+    await bob.getByTestId('incident-channel-message').fill('Investigating API 503s: maintenance mode is suspected, next update in 15 minutes');
+    await bob.getByTestId('incident-channel-post').click();
+    // Alice, on the same team, sees it; the update counts (it says something).
+    const first = members.alice!.getByTestId('incident-channel-update-0');
+    await first.waitFor({ timeout: 30_000 });
+    expect(await first.textContent()).toMatch(/bob.*Investigating API 503s/);
+    expect(await first.getAttribute('data-counted')).toBe('true');
+    // The board counts it; blue's run has no update, and red's token cannot post into blue's channel.
+    await expect.poll(async () => (await facilitator.getByTestId('team-comms-red').textContent()) ?? '', { timeout: 30_000 }).toMatch(/1/);
+    const cross = await api('comms.post', { runId: runs.blue.runId, message: 'posting into another team channel here' }, runs.red.token, lanOrigin);
+    expect(cross.status).toBe(403);
+    const blue = (await (await api('runs.get', { runId: runs.blue.runId })).json()) as { timeline: { kind: string }[] };
+    expect(blue.timeline.filter((item) => item.kind === 'status')).toEqual([]);
+    await shot(bob, '5-incident-channel');
   });
 
   it('the facilitator pauses, resumes and extends the clock; every team sees it', async () => {
@@ -262,6 +287,7 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
     const red = (await facilitator.getByTestId(`debrief-${runs.red.runId}`).textContent()) ?? '';
     expect(red).toMatch(/par 5 min/);
     expect(red).toMatch(/pause/i);
+    expect(red).toMatch(/Investigating API 503s/);
     const download = facilitator.waitForEvent('download');
     await facilitator.getByTestId('debrief-export').click();
     const file = await download;

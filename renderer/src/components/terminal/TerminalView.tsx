@@ -180,6 +180,8 @@ export function TerminalView({
       onKeyboard: (kb) => {
         keyboardRef.current = kb;
         setKeyboard(kb);
+        // A "you are watching" notice is stale once this member may type.
+        if (inputBlocked(kb) === null) setNotice(null);
         onKeyboardRef.current?.(kb);
       },
       onRefused: showNotice,
