@@ -413,7 +413,7 @@ export class GameRunner {
       for (const check of resolution.checks) if (run.checkState(`resolution:${resolution.id}`, check.id)?.pass) passing += 1;
     }
     const total = steady.length + run.scenario.checks.resolutions.reduce((n, r) => n + r.checks.length, 0);
-    const engaged = commands.find((c) => !paged || c.mono >= paged.mono);
+    const firstCommand = commands.find((c) => !paged || c.mono >= paged.mono);
     const resolved = events.find((e) => e.type === 'resolution.reached');
     // A team that has done nothing yet has no score "so far": the board says "not started" (engaged.ts).
     const score = hasEngaged(events) ? this.scoreOf(run) : null;
@@ -430,7 +430,7 @@ export class GameRunner {
       progress: run.progress?.description ?? null,
       error: run.error,
       sincePageMs: this.playedSincePage(run, events),
-      timeToEngageMs: sincePage(engaged),
+      timeToEngageMs: sincePage(firstCommand),
       timeToMitigateMs: sincePage(resolved),
       hintsTaken: events.filter((e) => e.type === 'hint.shown').length,
       checks: { passing, total },
