@@ -19,7 +19,7 @@ async function teamMemory(docker: Docker, runId: string): Promise<number> {
   const containers = await docker.listContainers({ filters: JSON.stringify({ label: [`firedrill.run=${runId}`] }) });
   let bytes = 0;
   for (const c of containers) {
-    type Stats = { memory_stats: { usage?: number; stats?: { inactive_file?: number; total_inactive_file?: number; cache?: number } } };
+    type Stats = { memory_stats?: { usage?: number; stats?: { inactive_file?: number; total_inactive_file?: number; cache?: number } } };
     let stats: Stats;
     try {
       stats = (await docker.getContainer(c.Id).stats({ stream: false })) as unknown as Stats;
@@ -27,6 +27,8 @@ async function teamMemory(docker: Docker, runId: string): Promise<number> {
       continue; // torn down meanwhile (its team failed): it holds nothing any more
     }
     const m = stats.memory_stats;
+    // A stopped container has no memory figures.
+    if (m?.usage === undefined) continue;
     bytes += (m.usage ?? 0) - (m.stats?.inactive_file ?? m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
   }
   return bytes;
