@@ -1,11 +1,12 @@
 /**
  * The Kubernetes runtime against the real test control plane (test/k8s: kube-apiserver, kubelet,
  * containerd as processes; pods are real): `firedrill test` of the fixture pack, nothing left in the API
- * server afterwards, a run's namespace reaped after its owner is killed, the catalog's verdict, and the
- * kind target up to the point where Docker refuses privileged containers.
+ * server afterwards, a run's namespace reaped after its owner is killed, the catalog's verdict, the
+ * kind target up to the point where Docker refuses privileged containers, and a game whose teams each get a
+ * namespace on the shared cluster (in this file, so its pods never compete with the pack test's rollout).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -13,8 +14,10 @@ import { readEvents } from '../../../main/engine/events/event-log.js';
 import { createHandlers } from '../../../main/api/handlers.js';
 import { createAppContext } from '../../../main/app/context.js';
 import { createScoring } from '../../../main/app/scoring-adapter.js';
+import { GameRunner } from '../../../main/game/runner.js';
 import { createKubeApi, loadKubeConfig } from '../../../sandbox/kubernetes/api.js';
 import { KubernetesRuntime } from '../../../sandbox/kubernetes/kubernetes-runtime.js';
+import { LABELS } from '../../../sandbox/runtime.js';
 import { CLI, ROOT, runCli } from '../../helpers/cli.js';
 import { describeKubernetes, TEST_K8S_BIN, TEST_KUBECONFIG, TEST_KUBECTL } from '../../helpers/kubernetes-gate.js';
 import { ALL_PHASES_OK, phaseLines, type TestReport } from '../../helpers/self-test-report.js';
@@ -122,4 +125,59 @@ describeKubernetes('the Kubernetes runtime on a real control plane', () => {
     expect(rows['kubernetes-rbac']).toMatchObject({ status: 'pass' });
     expect(rows['docker-privileged']).toBeUndefined();
   });
+
+  it('a game on the shared cluster: two teams in their own labelled namespaces, injects into one, and the kill switch leaves nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'fd-k8s-game-'));
+    const scenarios = join(home, 'packs');
+    mkdirSync(scenarios);
+    symlinkSync(PACK, join(scenarios, 'k8s-rollout'));
+    const file = join(home, 'k8s.game.yaml');
+    // Game days scale out here: nothing in the game file says "Kubernetes", the pack's runtimes decide.
+    writeFileSync(
+      file,
+      [
+        'apiVersion: firedrill/v1',
+        'kind: Game',
+        'metadata: { name: k8s-drill, title: Two teams on one cluster }',
+        'scenario: k8s-rollout',
+        'timeBox: 20m',
+        'deadMansSwitch: { ttl: 5m }',
+        'teams:',
+        '  - { id: red, name: Red, members: [alice] }',
+        '  - { id: blue, name: Blue, members: [bob] }',
+        '',
+      ].join('\n'),
+    );
+    const { manager } = createAppContext({ env: { ...process.env, ...clusterEnv(home) }, extraScenarioDirs: [scenarios] });
+    const runner = new GameRunner({ manager });
+    const api = admin();
+    const game = await runner.start(file);
+    try {
+      for (let i = 0; i < 600; i++) {
+        const phases = runner.board()!.teams.map((t) => t.phase);
+        if (phases.every((p) => p === 'live') || phases.some((p) => p === 'failed' || p === 'ended')) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const board = runner.board()!;
+      expect(board.teams.map((t) => [t.id, t.phase, t.error])).toEqual([
+        ['red', 'live', null],
+        ['blue', 'live', null],
+      ]);
+      const namespaces = await api.list('v1', 'Namespace', { labelSelector: `${LABELS.game}=${game.id}` });
+      expect(namespaces.map((ns) => ns.metadata.labels?.[LABELS.run]).sort()).toEqual([`${game.id}-blue`, `${game.id}-red`]);
+      for (const ns of namespaces) expect(ns.metadata.labels?.[LABELS.deadline]).toBe(String(game.labelDeadline));
+
+      // The facilitator re-applies the fault's patch to blue only (an "inject now" of the same step).
+      const results = await runner.inject('blue', 'bad-config');
+      expect(results).toEqual([{ team: 'blue', ok: true, detail: expect.stringMatching(/patched deployment\/web/) }]);
+      expect(runner.board()!.teams.map((t) => t.faultsApplied)).toEqual([['bad-config'], ['bad-config', 'bad-config']]);
+
+      const report = await runner.kill();
+      expect(report).toMatchObject({ leftover: 0, revertFailures: 0 });
+      expect(report.reverted).toBeGreaterThanOrEqual(2);
+      expect(await api.list('v1', 'Namespace', { labelSelector: `${LABELS.game}=${game.id}` })).toEqual([]);
+    } finally {
+      await runner.kill().catch(() => undefined);
+    }
+  }, 600_000);
 });
