@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { readEvents } from '../../../main/engine/events/event-log.js';
-import { createHandlers } from '../../../main/api/handlers.js';
 import { createAppContext } from '../../../main/app/context.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { GameRunner } from '../../../main/game/runner.js';
 import { createKubeApi, loadKubeConfig } from '../../../sandbox/kubernetes/api.js';
 import { KubernetesRuntime } from '../../../sandbox/kubernetes/kubernetes-runtime.js';
@@ -21,6 +19,7 @@ import { LABELS } from '../../../sandbox/runtime.js';
 import { CLI, ROOT, runCli } from '../../helpers/cli.js';
 import { describeKubernetes, TEST_K8S_BIN, TEST_KUBECONFIG, TEST_KUBECTL } from '../../helpers/kubernetes-gate.js';
 import { ALL_PHASES_OK, phaseLines, type TestReport } from '../../helpers/self-test-report.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 const PACK = join(ROOT, 'test/fixtures/scenarios/k8s-rollout');
 
@@ -82,16 +81,7 @@ describeKubernetes('the Kubernetes runtime on a real control plane', () => {
     const list = async (env: NodeJS.ProcessEnv) => {
       const home = mkdtempSync(join(tmpdir(), 'fd-k8s-home-'));
       const { manager } = createAppContext({ env: { ...process.env, ...env, FIREDRILL_HOME: home }, extraScenarioDirs: [scenarios] });
-      const handlers = createHandlers({
-        manager,
-        scoring: createScoring(),
-        doctor: async () => ({ ok: true, checks: [] }),
-        openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
-        renderReportHtml: () => '',
-        readCasts: () => ({}),
-        info: () => ({ version: '0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-        loadScenario: (dir) => manager.load(dir),
-      });
+      const handlers = engineHandlers(manager, home);
       return (await handlers['scenarios.list']({})).find((s) => s.name === 'k8s-rollout')!;
     };
     const playable = await list(clusterEnv(''));

@@ -7,27 +7,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createGameHandlers, exportDir } from '../../../main/api/game-handlers.js';
-import { createHandlers } from '../../../main/api/handlers.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { renderGameHtml } from '../../../main/report/game-html.js';
 import { sessionPath, writeBundle } from '../../../main/sessions/store.js';
 import { ApiError } from '../../../shared/api/contract.js';
 import type { FakeSandbox } from '../../helpers/fake-runtime.js';
 import { PLAN, setup, untilLive } from '../game/setup.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 function app() {
   const game = setup(PLAN);
   const { manager, home, runner } = game;
-  const runHandlers = createHandlers({
-    manager,
-    scoring: createScoring(),
-    doctor: async () => ({ ok: true, checks: [] }),
-    openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
-    renderReportHtml: () => '',
-    readCasts: () => ({}),
-    info: () => ({ version: '0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-    loadScenario: (dir) => manager.load(dir),
-  });
+  const runHandlers = engineHandlers(manager, home);
   const handlers = createGameHandlers(runner, {
     report: (runId) => runHandlers['reports.get']({ runId }),
     casts: () => ({}),

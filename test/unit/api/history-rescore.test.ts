@@ -10,11 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { RuntimeRegistry } from '../../../sandbox/registry.js';
 import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
 import type { ApiHandlers } from '../../../shared/api/contract.js';
-import { createHandlers } from '../../../main/api/handlers.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { RunManager } from '../../../main/engine/run/run-manager.js';
 import { applyVariant } from '../../../main/engine/run/variants.js';
 import { FakeRuntime, type FakeSandbox } from '../../helpers/fake-runtime.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 const PACK = new URL('../../fixtures/scenarios/three-variants/', import.meta.url).pathname;
 
@@ -35,16 +34,7 @@ function app(home: string): { manager: RunManager; runtime: FakeRuntime; handler
   const runtime = new FakeRuntime();
   const runtimes = new RuntimeRegistry([{ kind: 'docker', operations: SANDBOX_OPERATIONS, create: () => runtime }]);
   const manager = new RunManager({ runtimes, home, scenariosDirs: [], ...fakeTime() });
-  const handlers = createHandlers({
-    manager,
-    scoring: createScoring(),
-    doctor: async () => ({ ok: true, checks: [] }),
-    openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
-    renderReportHtml: () => '',
-    readCasts: () => ({}),
-    info: () => ({ version: '0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-    loadScenario: (dir) => manager.load(dir),
-  });
+  const handlers = engineHandlers(manager, home);
   return { manager, runtime, handlers };
 }
 

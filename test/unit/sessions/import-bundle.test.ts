@@ -12,9 +12,7 @@ import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { createHandlers } from '../../../main/api/handlers.js';
 import { buildReport } from '../../../main/api/views/report.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { EventLog } from '../../../main/engine/events/event-log.js';
 import { RunManager } from '../../../main/engine/run/run-manager.js';
 import {
@@ -32,6 +30,7 @@ import { RuntimeRegistry } from '../../../sandbox/registry.js';
 import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
 import { LIMITS, type ApiHandlers } from '../../../shared/api/contract.js';
 import { FakeRuntime } from '../../helpers/fake-runtime.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 const SCENARIOS = new URL('../../fixtures/scenarios/', import.meta.url).pathname;
 const RUN = 'fixture-20260301-100000-abcd';
@@ -39,16 +38,7 @@ const RUN = 'fixture-20260301-100000-abcd';
 function app(home: string): { manager: RunManager; handlers: ApiHandlers } {
   const runtimes = new RuntimeRegistry([{ kind: 'docker', operations: SANDBOX_OPERATIONS, create: () => new FakeRuntime() }]);
   const manager = new RunManager({ runtimes, home, scenariosDirs: [SCENARIOS] });
-  const handlers = createHandlers({
-    manager,
-    scoring: createScoring(),
-    doctor: async () => ({ ok: true, checks: [] }),
-    openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
-    renderReportHtml: () => '',
-    readCasts: () => ({}),
-    info: () => ({ version: '0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-    loadScenario: (dir) => manager.load(dir),
-  });
+  const handlers = engineHandlers(manager, home);
   return { manager, handlers };
 }
 

@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { createHandlers } from '../../../main/api/handlers.js';
 import { buildReport } from '../../../main/api/views/report.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { EventLog } from '../../../main/engine/events/event-log.js';
 import { RunManager } from '../../../main/engine/run/run-manager.js';
 import { renderReportHtml } from '../../../main/report/html.js';
@@ -20,6 +18,7 @@ import { RuntimeRegistry } from '../../../sandbox/registry.js';
 import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
 import { ApiError, type ApiHandlers } from '../../../shared/api/contract.js';
 import { FakeRuntime } from '../../helpers/fake-runtime.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 const RUN = 'slow-query-20260301-100000-abcd';
 const SCENARIOS = new URL('../../../scenarios/', import.meta.url).pathname;
@@ -27,15 +26,8 @@ const SCENARIOS = new URL('../../../scenarios/', import.meta.url).pathname;
 function handlersFor(home: string, scenariosDirs: string[] = []): ApiHandlers {
   const runtimes = new RuntimeRegistry([{ kind: 'docker', operations: SANDBOX_OPERATIONS, create: () => new FakeRuntime() }]);
   const manager = new RunManager({ runtimes, home, scenariosDirs });
-  return createHandlers({
-    manager,
-    scoring: createScoring(),
-    doctor: async () => ({ ok: true, checks: [] }),
-    openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
+  return engineHandlers(manager, home, {
     renderReportHtml: (report) => renderReportHtml(report, { generatedAt: new Date(0) }),
-    readCasts: () => ({}),
-    info: () => ({ version: '0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-    loadScenario: (dir) => manager.load(dir),
   });
 }
 

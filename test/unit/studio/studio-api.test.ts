@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuntimeRegistry } from '../../../sandbox/registry.js';
 import { SANDBOX_OPERATIONS } from '../../../sandbox/runtime.js';
-import { createHandlers } from '../../../main/api/handlers.js';
 import { writeFileAtomic } from '../../../main/api/studio.js';
-import { createScoring } from '../../../main/app/scoring-adapter.js';
 import { RunManager } from '../../../main/engine/run/run-manager.js';
 import { templatesDir } from '../../../main/platform/paths.js';
 import { FakeRuntime } from '../../helpers/fake-runtime.js';
+import { engineHandlers } from '../../helpers/handlers.js';
 
 const SHIPPED = new URL('../../fixtures/scenarios/', import.meta.url).pathname;
 
@@ -25,15 +24,8 @@ function app() {
   const runtime = new FakeRuntime();
   const runtimes = new RuntimeRegistry([{ kind: 'docker', operations: SANDBOX_OPERATIONS, create: () => runtime }]);
   const manager = new RunManager({ runtimes, home, scenariosDirs: [SHIPPED, packsDir] });
-  const handlers = createHandlers({
-    manager,
-    scoring: createScoring(),
-    doctor: async () => ({ ok: true, checks: [] }),
-    openTerminal: async () => ({ terminal: 1, id: 'x:1' }),
-    renderReportHtml: () => '',
-    readCasts: () => ({}),
+  const handlers = engineHandlers(manager, home, {
     info: () => ({ version: '0.1.0', host: 'web', serverUrl: '', token: '', dataDir: home }),
-    loadScenario: (dir) => manager.load(dir),
     studio: { packsDir, templatesDir: templatesDir({}), version: '0.1.0', author: 'Ada' },
   });
   return { home, packsDir, handlers };
