@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDockerClient } from '../../sandbox/docker/client.js';
 import { describeDocker } from '../helpers/docker-gate';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './helpers/browser';
+import { apiCall, personPage } from './helpers/game';
 import { REPO_ROOT, startServe, type ServeHandle } from './helpers/serve';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
@@ -32,19 +33,9 @@ describeDocker('game day for a team (LAN join, shared terminal, clock)', () => {
   const errors: string[] = [];
   const docker = createDockerClient();
 
-  const api = async (method: string, body: unknown, token = serve.token, origin = serve.baseUrl) =>
-    fetch(`${origin}/api/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const api = (method: string, body: unknown, token?: string, origin?: string) => apiCall(serve, method, body, token, origin);
 
-  const newPage = async (name: string) => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
-    return page;
-  };
+  const newPage = (name: string) => personPage(browser, name, errors);
   const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS, `game-day-team-${name}.png`) });
 
   beforeAll(async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDockerClient } from '../../sandbox/docker/client.js';
 import { describeDocker } from '../helpers/docker-gate';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './helpers/browser';
+import { apiCall, personPage } from './helpers/game';
 import { REPO_ROOT, startServe, type ServeHandle } from './helpers/serve';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
@@ -30,19 +31,9 @@ describeDocker('game day end to end (web mode, two teams, real sandboxes)', () =
   const errors: string[] = [];
   const docker = createDockerClient();
 
-  const api = async (method: string, body: unknown, token = serve.token) =>
-    fetch(`${serve.baseUrl}/api/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const api = (method: string, body: unknown, token?: string) => apiCall(serve, method, body, token);
 
-  const newPage = async (name: string) => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
-    return page;
-  };
+  const newPage = (name: string) => personPage(browser, name, errors);
 
   beforeAll(async () => {
     await mkdir(RESULTS, { recursive: true });
