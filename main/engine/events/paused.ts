@@ -5,24 +5,28 @@
  */
 import type { RunEvent } from './types.js';
 
-/** The paused spans, as [from, to) in epoch ms; an open pause runs to the last event. */
-export function pausedSpans(events: readonly RunEvent[]): [number, number][] {
-  const spans: [number, number][] = [];
+/** The pauses that ended, as [from, to) in epoch ms, and when the one still running began (null: none). */
+function pauses(events: readonly RunEvent[]): { ended: [number, number][]; openSince: number | null } {
+  const ended: [number, number][] = [];
   let from: number | null = null;
   for (const e of events) {
     if (e.type !== 'facilitator.action') continue;
     const at = Date.parse(e.time);
     if (e.action === 'pause' && from === null) from = at;
     else if (e.action === 'resume' && from !== null) {
-      spans.push([from, Math.max(from, at)]);
+      ended.push([from, Math.max(from, at)]);
       from = null;
     }
   }
-  if (from !== null) {
-    const last = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : from;
-    spans.push([from, Math.max(from, last)]);
-  }
-  return spans;
+  return { ended, openSince: from };
+}
+
+/** The paused spans, as [from, to) in epoch ms; an open pause runs to the last event. */
+export function pausedSpans(events: readonly RunEvent[]): [number, number][] {
+  const { ended, openSince } = pauses(events);
+  if (openSince === null) return ended;
+  const last = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : openSince;
+  return [...ended, [openSince, Math.max(openSince, last)]];
 }
 
 /** How much of [fromMs, toMs] the clock was paused. */
@@ -37,16 +41,7 @@ export function pausedBetween(events: readonly RunEvent[], fromMs: number, toMs:
  * page in pauses that ended, and when the pause still running began (null when the clock runs).
  */
 export function heldClock(events: readonly RunEvent[], pagedAtMs: number): { pausedMs: number; pausedSince: number | null } {
-  let pausedMs = 0;
-  let from: number | null = null;
-  for (const e of events) {
-    if (e.type !== 'facilitator.action') continue;
-    const at = Date.parse(e.time);
-    if (e.action === 'pause' && from === null) from = at;
-    else if (e.action === 'resume' && from !== null) {
-      pausedMs += Math.max(0, at - Math.max(from, pagedAtMs));
-      from = null;
-    }
-  }
-  return { pausedMs, pausedSince: from === null ? null : Math.max(from, pagedAtMs) };
+  const { ended, openSince } = pauses(events);
+  const pausedMs = ended.reduce((sum, [a, b]) => sum + Math.max(0, b - Math.max(a, pagedAtMs)), 0);
+  return { pausedMs, pausedSince: openSince === null ? null : Math.max(openSince, pagedAtMs) };
 }
