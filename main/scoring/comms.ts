@@ -12,7 +12,7 @@
 import type { CommsRequirement, CommsResult, CommsRule, StatusUpdateView } from '../../shared/api/comms.js';
 import { formatDuration } from '../../shared/format/duration.js';
 import type { RunEvent } from '../engine/events/types.js';
-import { pausedSpans } from '../engine/events/paused.js';
+import { clockPauses, pausedSpans } from '../engine/events/paused.js';
 
 /** An update must say at least this many words to count ("investigating" alone tells nobody anything). */
 export const MIN_WORDS = 3;
@@ -83,9 +83,9 @@ export function evaluateComms(events: readonly RunEvent[], options: CommsOptions
 
   // Playing time: ms since the page without the paused spans (a pause still open while live runs to now).
   const pageEpoch = paged ? Date.parse(paged.time) : 0;
-  const spans = pausedSpans(events).map(([a, b]) => [a - pageEpoch, b - pageEpoch]);
-  const lastClock = events.findLast((e) => e.type === 'facilitator.action' && (e.action === 'pause' || e.action === 'resume'));
-  if (open && lastClock?.type === 'facilitator.action' && lastClock.action === 'pause' && spans.length > 0) spans.at(-1)![1] = Number.POSITIVE_INFINITY;
+  const { ended, openSince } = clockPauses(events);
+  const held: [number, number][] = open ? [...ended, ...(openSince === null ? [] : [[openSince, Number.POSITIVE_INFINITY] as [number, number]])] : pausedSpans(events);
+  const spans = held.map(([a, b]) => [a - pageEpoch, b - pageEpoch]);
   const playing = (at: number): number => at - spans.reduce((held, [a, b]) => held + Math.max(0, Math.min(b!, at) - Math.max(a!, 0)), 0);
 
   const firstAfterMs = countedAt[0] === undefined ? null : playing(countedAt[0]);

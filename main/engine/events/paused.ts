@@ -6,7 +6,7 @@
 import type { RunEvent } from './types.js';
 
 /** The pauses that ended, as [from, to) in epoch ms, and when the one still running began (null: none). */
-function pauses(events: readonly RunEvent[]): { ended: [number, number][]; openSince: number | null } {
+export function clockPauses(events: readonly RunEvent[]): { ended: [number, number][]; openSince: number | null } {
   const ended: [number, number][] = [];
   let from: number | null = null;
   for (const e of events) {
@@ -23,7 +23,7 @@ function pauses(events: readonly RunEvent[]): { ended: [number, number][]; openS
 
 /** The paused spans, as [from, to) in epoch ms; an open pause runs to the last event. */
 export function pausedSpans(events: readonly RunEvent[]): [number, number][] {
-  const { ended, openSince } = pauses(events);
+  const { ended, openSince } = clockPauses(events);
   if (openSince === null) return ended;
   const last = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : openSince;
   return [...ended, [openSince, Math.max(openSince, last)]];
@@ -41,7 +41,7 @@ export function pausedBetween(events: readonly RunEvent[], fromMs: number, toMs:
  * page in pauses that ended, and when the pause still running began (null when the clock runs).
  */
 export function heldClock(events: readonly RunEvent[], pagedAtMs: number): { pausedMs: number; pausedSince: number | null } {
-  const { ended, openSince } = pauses(events);
+  const { ended, openSince } = clockPauses(events);
   const pausedMs = ended.reduce((sum, [a, b]) => sum + Math.max(0, b - Math.max(a, pagedAtMs)), 0);
   return { pausedMs, pausedSince: openSince === null ? null : Math.max(openSince, pagedAtMs) };
 }
