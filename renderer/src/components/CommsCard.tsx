@@ -30,16 +30,23 @@ export function CommsCard({ comms }: { comms: CommsResult }) {
         ) : (
           <ol className="comms-updates">
             {comms.updates.map((update) => (
-              <li key={update.id} className={update.counted ? '' : 'not-counted'}>
-                <span className="t mono">{updateOffset(update)}</span>
-                {update.author ? <strong>{update.author}</strong> : null}
-                <span className="text">{update.message}</span>
-                {update.counted ? null : <span className="muted"> — not counted: {update.why}</span>}
-              </li>
+              <StatusUpdateLine key={update.id} update={update} />
             ))}
           </ol>
         )}
       </div>
     </section>
+  );
+}
+
+/** One status update as the report and the live channel show it: when, who, what, and why it did not count. */
+export function StatusUpdateLine({ update, testId }: { update: CommsResult['updates'][number]; testId?: string }) {
+  return (
+    <li className={update.counted ? '' : 'not-counted'} {...(testId ? { 'data-testid': testId, 'data-counted': update.counted } : {})}>
+      <span className="t mono">{updateOffset(update)}</span>
+      {update.author ? <strong>{update.author}</strong> : null}
+      <span className="text">{update.message}</span>
+      {update.counted ? null : <span className="muted"> — not counted: {update.why}</span>}
+    </li>
   );
 }

@@ -6,7 +6,8 @@
 import { useEffect, useState } from 'react';
 import type { RunSnapshot } from '../../../../shared/api/contract';
 import { COMMS_LIMITS } from '../../../../shared/api/comms';
-import { dueText, requirementText, updateOffset } from '../../../../shared/report/comms';
+import { dueText, requirementText } from '../../../../shared/report/comms';
+import { StatusUpdateLine } from '../../components/CommsCard';
 import { ErrorBox } from '../../components/ErrorBox';
 import { storedMember } from '../../components/terminal/member';
 import { useClient } from '../../store/context';
@@ -75,12 +76,7 @@ export function IncidentChannel({ snapshot }: { snapshot: RunSnapshot }) {
         {updates.length === 0 ? <p className="muted">No status updates yet.</p> : null}
         <ol className="channel-list">
           {updates.map((update, i) => (
-            <li key={update.id} className={update.counted ? '' : 'not-counted'} data-testid={`incident-channel-update-${i}`} data-counted={update.counted}>
-              <span className="t mono">{updateOffset(update)}</span>
-              {update.author ? <strong>{update.author}</strong> : null}
-              <span className="text">{update.message}</span>
-              {update.counted ? null : <span className="muted"> — not counted: {update.why}</span>}
-            </li>
+            <StatusUpdateLine key={update.id} update={update} testId={`incident-channel-update-${i}`} />
           ))}
         </ol>
         {open ? (
