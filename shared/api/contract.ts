@@ -10,6 +10,7 @@ import { doctorReportSchema } from '../doctor.js';
 import { progressSchema } from '../progress.js';
 import { formatBytes, utf8Length } from '../format/bytes.js';
 import { commsMethods, commsResultSchema } from './comms.js';
+import { diagnosticSchema, type DiagnosticView } from './diagnostic.js';
 import { gameMethods } from './game.js';
 
 export { doctorCheckSchema, doctorReportSchema, type DoctorCheck, type DoctorReport } from '../doctor.js';
@@ -262,15 +263,6 @@ export const appInfoSchema = z.object({
 
 // ---------------------------------------------------------------- the trainer studio
 
-/** A validator diagnostic as the editor shows it: file:line:column, the field, the message. */
-export const studioDiagnosticSchema = z.object({
-  file: z.string(),
-  line: z.number(),
-  column: z.number(),
-  path: z.string(),
-  message: z.string(),
-  severity: z.enum(['error', 'warning']),
-});
 
 /** The pack as the learner will see it (from the last text that validated). */
 export const studioPreviewSchema = z.object({
@@ -427,10 +419,10 @@ export const methods = {
   /** Validates unsaved text of a pack file (scenario.yaml: with the pack's other files as on disk). */
   'studio.validate': {
     request: packRef.extend({ path: packPath, content: z.string() }),
-    response: z.object({ diagnostics: z.array(studioDiagnosticSchema), preview: studioPreviewSchema.nullable().optional() }),
+    response: z.object({ diagnostics: z.array(diagnosticSchema), preview: studioPreviewSchema.nullable().optional() }),
   },
   /** Saves atomically (a crash leaves the old file or the new one), then validates. */
-  'studio.save': { request: packRef.extend({ path: packPath, content: z.string() }), response: z.object({ diagnostics: z.array(studioDiagnosticSchema) }) },
+  'studio.save': { request: packRef.extend({ path: packPath, content: z.string() }), response: z.object({ diagnostics: z.array(diagnosticSchema) }) },
   'studio.test': { request: packRef, response: studioTestSchema },
   'studio.testStatus': { request: z.object({ testId: z.string().min(1) }), response: studioTestSchema },
   'studio.export': { request: packRef.extend({ version: z.string().min(1) }), response: z.object({ filename: z.string(), base64: z.string() }) },
@@ -537,7 +529,7 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export type CriterionReview = z.infer<typeof criterionReviewSchema>;
 export type ReviewPart = z.infer<typeof reviewPartSchema>;
 export type AppInfo = z.infer<typeof appInfoSchema>;
-export type StudioDiagnostic = z.infer<typeof studioDiagnosticSchema>;
+export type StudioDiagnostic = DiagnosticView;
 export type StudioTest = z.infer<typeof studioTestSchema>;
 export type StudioPreview = z.infer<typeof studioPreviewSchema>;
 export type PackSummaryView = z.infer<typeof packSummarySchema>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { commsBoardSchema } from './comms.js';
+import { diagnosticSchema } from './diagnostic.js';
 
 export const teamBoardSchema = z.object({
   id: z.string(),
@@ -142,15 +143,6 @@ export const teamViewSchema = z.object({
 
 const empty = z.object({}).strict();
 
-/** One problem in a game file, where the editor draws it (the validator's Diagnostic). */
-const gameDiagnosticSchema = z.object({
-  file: z.string(),
-  line: z.number(),
-  column: z.number(),
-  path: z.string(),
-  message: z.string(),
-  severity: z.enum(['error', 'warning']),
-});
 const gameFileRef = z.object({ path: z.string().min(1).max(4096) });
 
 export const gameMethods = {
@@ -161,12 +153,12 @@ export const gameMethods = {
       path: z.string(),
       text: z.string(),
       exists: z.boolean(),
-      diagnostics: z.array(gameDiagnosticSchema),
+      diagnostics: z.array(diagnosticSchema),
       schema: z.record(z.string(), z.unknown()),
     }),
   },
-  'game.validate': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(gameDiagnosticSchema) }) },
-  'game.save': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(gameDiagnosticSchema) }) },
+  'game.validate': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(diagnosticSchema) }) },
+  'game.save': { request: gameFileRef.extend({ text: z.string().max(1_000_000) }), response: z.object({ diagnostics: z.array(diagnosticSchema) }) },
   'game.start': { request: z.object({ path: z.string().min(1) }), response: gameBoardSchema },
   'game.board': { request: empty, response: gameBoardSchema.nullable() },
   'game.inject': {

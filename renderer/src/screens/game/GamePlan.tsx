@@ -4,23 +4,16 @@
  * file that is open and changed saves it first, so what starts is what the facilitator sees.
  */
 import { useEffect, useRef, useState } from 'react';
+import type { DiagnosticView } from '../../../../shared/api/diagnostic';
 import type { JsonSchema } from '../../../../shared/schema-complete';
 import { CodeEditor } from '../../components/CodeEditor';
 import { useClient } from '../../store/context';
-
-interface Problem {
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
 
 export function GamePlan({ busy, onStart, onError }: { busy: boolean; onStart: (path: string) => Promise<void>; onError: (error: Error) => void }) {
   const client = useClient();
   const [path, setPath] = useState('');
   const [open, setOpen] = useState<{ path: string; text: string; saved: string; exists: boolean; schema: JsonSchema | null } | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
+  const [problems, setProblems] = useState<DiagnosticView[]>([]);
   const [saving, setSaving] = useState(false);
   const validating = useRef(0);
 
